@@ -1,0 +1,5 @@
+export * from './areas';
+export * from './responders';
+export * from './cases';
+export * from './alerts';
+export * from './feed';

@@ -1,0 +1,23 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { areas } from './areas';
+import { point } from './geometry';
+import { RESPONDER_ROLES, RESPONDER_STATUSES } from '../../server/protocol/vocab';
+
+
+export const responders = pgTable(
+  'responders',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    role: text('role', { enum: RESPONDER_ROLES }).notNull(),
+    department: text('department'),
+    homeGridId: integer('home_grid_id').references(() => areas.id),
+    status: text('status', { enum: RESPONDER_STATUSES }).notNull().default('on_duty'),
+    geom: point('geom'),
+    positionAt: timestamp('position_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [index('responders_geom_gist').using('gist', t.geom), index('responders_home_grid_idx').on(t.homeGridId)],
+);

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    // PGlite boots a WASM Postgres with PostGIS (~10 s); PostGIS seeds take longer still.
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
+    // Two cores: run files two at a time, each with its own databases.
+    maxWorkers: 2,
+    pool: 'forks',
+  },
+});
