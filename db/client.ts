@@ -12,7 +12,29 @@ export interface Database {
   db: Db;
   /** Runs a statement and returns its rows; the one place raw results are typed. */
   rows<T>(query: SQL): Promise<T[]>;
+  /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */
+  transaction<T>(work: (tx: Runner) => Promise<T>, options?: { isolation?: 'read committed' | 'repeatable read' }): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Anything that runs statements: the database or an open transaction. */
+export interface Runner {
+  rows<T>(query: SQL): Promise<T[]>;
+}
+
+function runnerOf(executor: { execute(query: SQL): Promise<unknown> }): Runner {
+  return { rows: async <T,>(query: SQL) => ((await executor.execute(query)) as { rows: T[] }).rows };
+}
+
+function wrap(kind: DatabaseKind, db: Db, close: () => Promise<void>): Database {
+  return {
+    kind,
+    db,
+    ...runnerOf(db as never),
+    transaction: (work, options) =>
+      db.transaction((tx) => work(runnerOf(tx as never)), options?.isolation ? { isolationLevel: options.isolation } : undefined),
+    close,
+  };
 }
 
 export interface DatabaseConfig {
@@ -49,12 +71,7 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.default.Pool({ connectionString: url, max: poolSize, application_name: 'harmony-command-map' });
   pool.on('error', (error) => console.error('postgres pool error', error));
   const db = drizzle(pool, { schema }) as unknown as Db;
-  return {
-    kind: 'postgres',
-    db,
-    rows: async <T,>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
-    close: () => pool.end(),
-  };
+  return wrap('postgres', db, () => pool.end());
 }
 
 async function openPglite(dataDir = DEFAULT_DATA_DIR): Promise<Database> {
@@ -64,12 +81,7 @@ async function openPglite(dataDir = DEFAULT_DATA_DIR): Promise<Database> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create({ dataDir, extensions: { postgis } });
   const db = drizzle(client, { schema }) as unknown as Db;
-  return {
-    kind: 'pglite',
-    db,
-    rows: async <T,>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
-    close: () => client.close(),
-  };
+  return wrap('pglite', db, () => client.close());
 }
 
 export async function migrateDatabase(database: Database): Promise<void> {

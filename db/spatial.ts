@@ -46,3 +46,7 @@ export function envelope(bbox: [west: number, south: number, east: number, north
   const [west, south, east, north] = bbox;
   return sql`ST_MakeEnvelope(${west}::float8, ${south}::float8, ${east}::float8, ${north}::float8, 4326)`;
 }
+
+/** Display simplification for alert areas (degrees, ≈ 20 m): invisible at city zoom, keeps frames small. */
+export const DISPLAY_TOLERANCE = 0.0002;
+export const DISPLAY_TOLERANCE_SQL = sql`${DISPLAY_TOLERANCE}::float8`;

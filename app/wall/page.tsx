@@ -1,0 +1,3 @@
+export default function WallPage() {
+  return <main>和云指挥一张图</main>;
+}

@@ -1,0 +1,63 @@
+import { sql } from 'drizzle-orm';
+import type { Runner } from '../client';
+import { envelope } from '../spatial';
+import type { AreaFeatureProperties, AreaCollection } from '../../server/protocol/rest';
+import type { AreaLevel } from '../../server/protocol/vocab';
+
+export async function areaExists(db: Runner, code: string): Promise<boolean> {
+  const rows = await db.rows<{ one: number }>(sql`SELECT 1 AS one FROM areas WHERE code = ${code} LIMIT 1`);
+  return rows.length > 0;
+}
+
+export interface RootArea {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  lng: number;
+  lat: number;
+  bbox: [number, number, number, number];
+}
+
+/** Root areas (usually one city) with their centre and extent, for the client's initial view. */
+export async function findRootAreas(db: Runner): Promise<RootArea[]> {
+  const rows = await db.rows<{ code: string; name: string; nameEn: string | null; lng: number; lat: number; w: number; s: number; e: number; n: number }>(sql`
+    SELECT code, name, name_en AS "nameEn",
+           ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat,
+           ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
+    FROM areas WHERE parent_id IS NULL ORDER BY code`);
+  return rows.map(({ w, s, e, n, ...rest }) => ({ ...rest, bbox: [w, s, e, n] }));
+}
+
+export async function countAreas(db: Runner): Promise<number> {
+  const [row] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM areas`);
+  return row?.n ?? 0;
+}
+
+/**
+ * Areas of one level as a GeoJSON FeatureCollection, optionally limited to a
+ * bounding box and to the descendants of one area, simplified by `simplify`
+ * degrees (ST_SimplifyPreserveTopology keeps each ring valid).
+ */
+export async function findAreaFeatures(
+  db: Runner,
+  query: { level: AreaLevel; bbox?: [number, number, number, number]; within?: string; simplify?: number; limit: number },
+): Promise<AreaCollection> {
+  const bbox = query.bbox ? sql`AND a.geom && ${envelope(query.bbox)}` : sql``;
+  const within = query.within ? sql`AND a.path @> ARRAY[${query.within}::text]` : sql``;
+  const geom = query.simplify
+    ? sql`ST_Multi(ST_SimplifyPreserveTopology(a.geom, ${query.simplify}::float8))`
+    : sql`a.geom`;
+  const rows = await db.rows<AreaFeatureProperties & { geometry: string }>(sql`
+    SELECT a.code, a.name, a.name_en AS "nameEn", a.level, p.code AS "parentCode", ST_AsGeoJSON(${geom}, 6) AS geometry
+    FROM areas a LEFT JOIN areas p ON p.id = a.parent_id
+    WHERE a.level = ${query.level} ${bbox} ${within}
+    ORDER BY a.code LIMIT ${query.limit}::int`);
+  return {
+    type: 'FeatureCollection',
+    features: rows.map(({ geometry, ...properties }) => ({
+      type: 'Feature',
+      geometry: JSON.parse(geometry) as AreaCollection['features'][number]['geometry'],
+      properties,
+    })),
+  };
+}

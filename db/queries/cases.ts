@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+import type { Runner } from '../client';
+import { isoTime } from '../spatial';
+import type { CaseEventData } from '../../server/protocol/wire';
+
+/** One case as the ingest service hands it over: validated, catalogue-checked, SLA computed. */
+export interface CaseRow {
+  kind: string;
+  channel: string;
+  externalId: string;
+  category: string;
+  topic: string | null;
+  severity: string;
+  title: string | null;
+  description: string | null;
+  address: string | null;
+  lng: number;
+  lat: number;
+  reportedAt: string;
+  slaDueAt: string | null;
+  attributes: Record<string, unknown>;
+}
+
+export interface StoredCase extends CaseEventData {
+  externalId: string;
+  areaCodes: string[];
+}
+
+const caseColumns = sql`
+  c.id, c.kind, c.channel, c.category, c.topic, c.severity, c.status,
+  ST_X(c.geom) AS lng, ST_Y(c.geom) AS lat,
+  g.code AS grid, c.title, ${isoTime(sql`c.reported_at`)} AS "reportedAt",
+  c.external_id AS "externalId", c.area_codes AS "areaCodes"`;
+
+/**
+ * Inserts cases, each assigned to its unit grid by point-in-polygon in the same
+ * statement. A point on a shared grid edge belongs to the grid with the lowest id;
+ * a point outside every grid is kept (never lost) with grid NULL and scoped to the
+ * root areas, so the city-level queue sees it. Rows whose (channel, external id)
+ * already exists are skipped: the caller looks them up as duplicates.
+ */
+export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCase[]> {
+  const input = JSON.stringify(
+    rows.map((r, n) => ({
+      n,
+      kind: r.kind,
+      channel: r.channel,
+      external_id: r.externalId,
+      category: r.category,
+      topic: r.topic,
+      severity: r.severity,
+      title: r.title,
+      description: r.description,
+      address: r.address,
+      lng: r.lng,
+      lat: r.lat,
+      reported_at: r.reportedAt,
+      sla_due_at: r.slaDueAt,
+      attributes: r.attributes,
+    })),
+  );
+  return tx.rows<StoredCase>(sql`
+    WITH input AS (
+      SELECT i.*, ST_SetSRID(ST_MakePoint(i.lng, i.lat), 4326) AS geom
+      FROM jsonb_to_recordset(${input}::jsonb) AS i(
+        n int, kind text, channel text, external_id text, category text, topic text, severity text,
+        title text, description text, address text, lng float8, lat float8,
+        reported_at timestamptz, sla_due_at timestamptz, attributes jsonb)
+    ),
+    roots AS (SELECT coalesce(array_agg(code ORDER BY code), '{}') AS codes FROM areas WHERE parent_id IS NULL),
+    located AS (
+      SELECT i.*, g.id AS grid_id, coalesce(g.path, roots.codes) AS area_codes
+      FROM input i CROSS JOIN roots
+      LEFT JOIN LATERAL (
+        SELECT a.id, a.path FROM areas a
+        WHERE a.level = 'grid' AND ST_Intersects(a.geom, i.geom)
+        ORDER BY a.id LIMIT 1
+      ) g ON true
+    ),
+    inserted AS (
+      INSERT INTO cases (kind, channel, external_id, category, topic, severity, title, description, address,
+                         geom, grid_id, area_codes, reported_at, sla_due_at, attributes)
+      SELECT kind, channel, external_id, category, topic, severity, title, description, address,
+             geom, grid_id, area_codes, reported_at, sla_due_at, coalesce(attributes, '{}'::jsonb)
+      FROM located ORDER BY n
+      ON CONFLICT (channel, external_id) DO NOTHING
+      RETURNING *
+    )
+    SELECT ${caseColumns} FROM inserted c LEFT JOIN areas g ON g.id = c.grid_id ORDER BY c.id`);
+}
+
+export async function findCasesByExternalIds(
+  db: Runner,
+  keys: Array<{ channel: string; externalId: string }>,
+): Promise<StoredCase[]> {
+  if (keys.length === 0) return [];
+  return db.rows(sql`
+    SELECT ${caseColumns}
+    FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
+    JOIN jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(channel text, "externalId" text)
+      ON c.channel = k.channel AND c.external_id = k."externalId"`);
+}
+
+export async function findCaseById(db: Runner, id: number): Promise<StoredCase | undefined> {
+  const [row] = await db.rows<StoredCase>(sql`
+    SELECT ${caseColumns} FROM cases c LEFT JOIN areas g ON g.id = c.grid_id WHERE c.id = ${id}::bigint`);
+  return row;
+}

@@ -1,0 +1,75 @@
+import { sql } from 'drizzle-orm';
+import type { Runner } from '../client';
+import { isoTime } from '../spatial';
+import type { Layer } from '../../server/protocol/vocab';
+
+/**
+ * Writers take this transaction-level advisory lock immediately before inserting
+ * feed rows (the last statement of their transaction) and hold it until commit.
+ * Seq values are therefore handed out in commit order, which is what lets a reader
+ * advance a plain `seq > last` cursor without ever skipping a late-committing row.
+ */
+const FEED_LOCK_KEY = 0x48434d46; // 'HCMF'
+
+export interface NewFeedRow {
+  topic: string;
+  layer: Layer;
+  areaCodes: string[];
+  payload: Record<string, unknown>;
+}
+
+export interface FeedRow {
+  seq: number;
+  at: string;
+  topic: string;
+  layer: Layer;
+  area_codes: string[];
+  payload: Record<string, unknown>;
+}
+
+export async function appendFeed(tx: Runner, rows: NewFeedRow[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  await tx.rows(sql`SELECT pg_advisory_xact_lock(${FEED_LOCK_KEY}::bigint)`);
+  const inserted = await tx.rows<{ seq: number }>(sql`
+    INSERT INTO feed (topic, layer, area_codes, payload)
+    SELECT e.value->>'topic', e.value->>'layer', ARRAY(SELECT jsonb_array_elements_text(e.value->'areaCodes')), e.value->'payload'
+    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(value, n)
+    ORDER BY e.n
+    RETURNING seq`);
+  return inserted.map((r) => r.seq);
+}
+
+const feedColumns = sql`seq, ${isoTime(sql`at`)} AS at, topic, layer, area_codes, payload`;
+
+export async function readFeedAfter(db: Runner, after: number, limit: number): Promise<FeedRow[]> {
+  return db.rows<FeedRow>(sql`
+    SELECT ${feedColumns} FROM feed WHERE seq > ${after}::bigint ORDER BY seq LIMIT ${limit}::int`);
+}
+
+/** Rows in (after, upTo] one subscription selects: its layers, and its area when given. */
+export async function readFeedRange(
+  db: Runner,
+  range: { after: number; upTo: number; layers: readonly Layer[]; area: string | null; limit: number },
+): Promise<FeedRow[]> {
+  const areaFilter = range.area ? sql`AND area_codes @> ARRAY[${range.area}::text]` : sql``;
+  return db.rows<FeedRow>(sql`
+    SELECT ${feedColumns} FROM feed
+    WHERE seq > ${range.after}::bigint AND seq <= ${range.upTo}::bigint
+      AND layer = ANY(${`{${range.layers.join(',')}}`}::text[]) ${areaFilter}
+    ORDER BY seq LIMIT ${range.limit}::int`);
+}
+
+export async function feedBounds(db: Runner): Promise<{ head: number; tail: number | null }> {
+  const [row] = await db.rows<{ head: number | null; tail: number | null }>(
+    sql`SELECT max(seq) AS head, min(seq) AS tail FROM feed`,
+  );
+  return { head: row?.head ?? 0, tail: row?.tail ?? null };
+}
+
+/** Drops rows older than the retention window; a client whose gap reaches past them resyncs. */
+export async function pruneFeed(db: Runner, retentionHours: number): Promise<number> {
+  const deleted = await db.rows<{ seq: number }>(sql`
+    DELETE FROM feed WHERE at < now() - make_interval(secs => ${retentionHours * 3600}::float8)
+      AND seq < (SELECT max(seq) FROM feed) RETURNING seq`);
+  return deleted.length;
+}

@@ -1,0 +1,142 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { Server } from 'socket.io';
+import { openDatabase, type Database } from '../db/client';
+import type { AppConfig } from './config';
+import { Router } from './http/router';
+import { registerIntakeRoutes } from './http/routes/intake';
+import { registerMapRoutes } from './http/routes/map';
+import { registerSystemRoutes } from './http/routes/system';
+import { createLogger, type Logger } from './logger';
+import { FeedPublisher, type PublisherOptions } from './realtime/publisher';
+import { registerSocketHandlers } from './realtime/socket';
+import type { AppContext } from './services/context';
+import { IngestService } from './services/ingest';
+
+export interface AppServer {
+  httpServer: http.Server;
+  io: Server;
+  context: AppContext;
+  /** Starts listening; resolves with the bound port (0 → an ephemeral one). */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Stops intake, flushes the publisher, closes sockets, Next and the database. */
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Use this database instead of opening one from config (tests share theirs). */
+  database?: Database;
+  logger?: Logger;
+  publisher?: Partial<PublisherOptions>;
+}
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+/** Largest Socket.IO frame a client may send; subscribe frames are tiny. */
+const MAX_SOCKET_FRAME = 16 * 1024;
+
+export async function createServer(config: AppConfig, options: ServerOptions = {}): Promise<AppServer> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const ownsDatabase = !options.database;
+  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  const nextApp = config.next ? await startNext(config) : null;
+
+  const router = new Router(log);
+  const httpServer = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith('/api/') || url === '/api') {
+      router
+        .handle(req, res)
+        .then((handled) => {
+          if (!handled) {
+            res.writeHead(404, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${url.split('?')[0]}` } }));
+          }
+        })
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'unhandled api error');
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
+      return;
+    }
+    if (nextApp) {
+      void nextApp.handle(req, res);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('UI disabled');
+  });
+
+  const io = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_SOCKET_FRAME,
+    // Non-Socket.IO upgrades (Next's dev HMR) are handed on below, not destroyed.
+    destroyUpgrade: false,
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+  });
+  httpServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (req.url?.startsWith('/socket.io')) return;
+    if (nextApp?.upgrade) void nextApp.upgrade(req, socket, head);
+    else socket.destroy();
+  });
+
+  const publisher = new FeedPublisher(database, io, log, {
+    retentionHours: config.feedRetentionHours,
+    ...options.publisher,
+  });
+  const ingest = new IngestService(database, () => publisher.wake());
+  const context: AppContext = { config, log, database, io, publisher, ingest, startedAt: new Date() };
+
+  registerSystemRoutes(router, context);
+  registerMapRoutes(router, context);
+  registerIntakeRoutes(router, context);
+  registerSocketHandlers(io, { database, publisher, log });
+  await publisher.start();
+
+  let closing: Promise<void> | null = null;
+  return {
+    httpServer,
+    io,
+    context,
+    listen: (port = config.port, host = config.host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        await publisher.stop();
+        io.disconnectSockets(true);
+        await new Promise<void>((resolve) => {
+          io.close(() => resolve());
+        });
+        await nextApp?.close();
+        if (ownsDatabase) await database.close();
+      })()),
+  };
+}
+
+interface NextHandle {
+  handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+  upgrade?: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+async function startNext(config: AppConfig): Promise<NextHandle> {
+  const { default: next } = await import('next');
+  const app = next({ dev: config.dev, dir: ROOT, hostname: 'localhost', port: config.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const upgrade = config.dev ? app.getUpgradeHandler() : undefined;
+  return {
+    handle: (req, res) => handle(req, res),
+    upgrade: upgrade ? (req, socket, head) => upgrade(req, socket, head) : undefined,
+    close: () => app.close(),
+  };
+}

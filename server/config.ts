@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Environment → typed config, validated once at start-up. Secrets are never logged. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** none | osm | tianditu | amap | a URL template with {z}/{x}/{y}. */
+  BASEMAP: z.string().default('none'),
+  TIANDITU_KEY: z.string().optional(),
+  /** Start the traffic simulator (the demo turns it on). */
+  SIMULATE: z.enum(['0', '1', 'true', 'false']).default('0'),
+  /** Simulated events per minute at the daily peak, per layer. */
+  SIM_INCIDENTS_PER_MIN: z.coerce.number().min(0).max(100_000).default(30),
+  SIM_APPEALS_PER_MIN: z.coerce.number().min(0).max(100_000).default(20),
+  SIM_ALERTS_PER_HOUR: z.coerce.number().min(0).max(1000).default(4),
+  /** Seed the demo city when the database has no areas. */
+  SEED_IF_EMPTY: z.enum(['0', '1', 'true', 'false']).default('0'),
+  FEED_RETENTION_HOURS: z.coerce.number().positive().default(72),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir?: string;
+  dev: boolean;
+  /** Serve the Next.js UI (tests of the API alone turn it off). */
+  next: boolean;
+  basemap: string;
+  tiandituKey?: string;
+  simulate: boolean;
+  simulator: { incidentsPerMin: number; appealsPerMin: number; alertsPerHour: number };
+  seedIfEmpty: boolean;
+  feedRetentionHours: number;
+  logLevel: string;
+}
+
+const truthy = (v: string) => v === '1' || v === 'true';
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    dev: e.NODE_ENV === 'development',
+    next: true,
+    basemap: e.BASEMAP,
+    tiandituKey: e.TIANDITU_KEY,
+    simulate: truthy(e.SIMULATE),
+    simulator: {
+      incidentsPerMin: e.SIM_INCIDENTS_PER_MIN,
+      appealsPerMin: e.SIM_APPEALS_PER_MIN,
+      alertsPerHour: e.SIM_ALERTS_PER_HOUR,
+    },
+    seedIfEmpty: truthy(e.SEED_IF_EMPTY),
+    feedRetentionHours: e.FEED_RETENTION_HOURS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,42 @@
+import { createServer } from './app';
+import { configFromEnv } from './config';
+import { createLogger } from './logger';
+
+/** Entry point: read env, build the server, listen, and drain on SIGTERM/SIGINT. */
+const config = configFromEnv();
+const log = createLogger(config.logLevel);
+
+async function main(): Promise<void> {
+  const app = await createServer(config, { logger: log });
+  const port = await app.listen();
+  log.info({ port, database: app.context.database.kind }, `和云指挥一张图 listening on http://localhost:${port}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    app.close().then(
+      () => {
+        log.info('closed cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, 'failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { AREA_LEVELS, CASE_KINDS, CASE_STATUSES, LAYERS, SEVERITIES } from './vocab';
+
+/**
+ * The Socket.IO contract, loaded by the server and the browser alike.
+ * Bump PROTOCOL_VERSION on any incompatible change; clients refuse a mismatch.
+ *
+ * Delivery: the feed is at-least-once and ordered per client; a frame covers the
+ * seq range (from, to] and holds the events of that range the client's
+ * subscription selects, ascending. Clients drop any event whose seq they have seen.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export const EVENTS = {
+  /** client → server, acknowledged: start or move the live subscription. */
+  subscribe: 'subscribe',
+  /** server → client: a batch of feed events (live or replayed). */
+  feed: 'feed',
+  /** server → client: the gap cannot be replayed; reload the snapshot over REST. */
+  resync: 'resync',
+} as const;
+
+export const layerSchema = z.enum(LAYERS);
+export const areaCodeSchema = z.string().regex(/^\d{6,15}$/, 'area code must be 6–15 digits');
+
+export const subscribeSchema = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  /** Jurisdiction to watch; absent → the whole city (the roots). */
+  area: areaCodeSchema.optional(),
+  layers: z.array(layerSchema).min(1).max(LAYERS.length),
+  /** Last seq this client has applied; null → no replay (it has just loaded a snapshot at head). */
+  since: z.number().int().nonnegative().nullable(),
+});
+export type SubscribeRequest = z.infer<typeof subscribeSchema>;
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; code: string; message: string };
+
+export interface SubscribeResult {
+  /** replay: the gap since `since` was sent before this ack; resync: reload the snapshot, then subscribe again. */
+  mode: 'live' | 'replay' | 'resync';
+  head: number;
+  replayed: number;
+  area: string | null;
+}
+
+export const caseEventDataSchema = z.object({
+  id: z.number(),
+  kind: z.enum(CASE_KINDS),
+  channel: z.string(),
+  category: z.string(),
+  topic: z.string().nullable(),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(CASE_STATUSES),
+  lng: z.number(),
+  lat: z.number(),
+  /** Unit grid code, or null when the point lies outside every grid. */
+  grid: z.string().nullable(),
+  title: z.string().nullable(),
+  reportedAt: z.string(),
+});
+export type CaseEventData = z.infer<typeof caseEventDataSchema>;
+
+export const alertEventDataSchema = z.object({
+  id: z.number(),
+  source: z.string(),
+  eventType: z.string(),
+  headline: z.string(),
+  severity: z.enum(SEVERITIES),
+  urgency: z.string(),
+  certainty: z.string(),
+  status: z.string(),
+  onset: z.string().nullable(),
+  expires: z.string().nullable(),
+  affectedGrids: z.number(),
+  /** Simplified for display (full geometry via REST). */
+  geometry: z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.unknown()) }),
+});
+export type AlertEventData = z.infer<typeof alertEventDataSchema>;
+
+export const feedEventSchema = z.discriminatedUnion('topic', [
+  z.object({
+    seq: z.number(),
+    at: z.string(),
+    topic: z.literal('case.created'),
+    layer: z.enum(['incidents', 'appeals']),
+    areas: z.array(z.string()),
+    data: caseEventDataSchema,
+  }),
+  z.object({
+    seq: z.number(),
+    at: z.string(),
+    topic: z.literal('alert.created'),
+    layer: z.literal('alerts'),
+    areas: z.array(z.string()),
+    data: alertEventDataSchema,
+  }),
+]);
+export type FeedEvent = z.infer<typeof feedEventSchema>;
+
+export const feedFrameSchema = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  from: z.number(),
+  to: z.number(),
+  replay: z.boolean(),
+  events: z.array(feedEventSchema),
+});
+export type FeedFrame = z.infer<typeof feedFrameSchema>;
+
+export const resyncSchema = z.object({ v: z.literal(PROTOCOL_VERSION), reason: z.string(), head: z.number() });
+
+export interface ServerToClientEvents {
+  feed: (frame: FeedFrame) => void;
+  resync: (notice: z.infer<typeof resyncSchema>) => void;
+}
+export interface ClientToServerEvents {
+  subscribe: (request: unknown, ack: (result: Ack<SubscribeResult>) => void) => void;
+}
+
+export { AREA_LEVELS };

@@ -1,0 +1,17 @@
+import type { Server } from 'socket.io';
+import type { Database } from '../../db/client';
+import type { AppConfig } from '../config';
+import type { Logger } from '../logger';
+import type { FeedPublisher } from '../realtime/publisher';
+import type { IngestService } from './ingest';
+
+/** What route and socket handlers may use; built once by the server factory. */
+export interface AppContext {
+  config: AppConfig;
+  log: Logger;
+  database: Database;
+  io: Server;
+  publisher: FeedPublisher;
+  ingest: IngestService;
+  startedAt: Date;
+}

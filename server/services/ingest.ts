@@ -1,0 +1,207 @@
+import type { Database } from '../../db/client';
+import { findCasesByExternalIds, insertCases, type CaseRow, type StoredCase } from '../../db/queries/cases';
+import { appendFeed, type NewFeedRow } from '../../db/queries/feed';
+import {
+  checkAreaGeometry,
+  findAffectedGrids,
+  findAlertByExternalId,
+  insertAlert,
+  type AffectedGrid,
+  type StoredAlert,
+} from '../../db/queries/alerts';
+import { AppError } from '../errors';
+import { ALERT_TYPES, APPEAL_TOPICS, APPEAL_TYPES, INCIDENT_CATEGORIES, slaDueAt } from '../domain/categories';
+import type { AlertInput, CaseInput } from '../protocol/api';
+import { layerOfKind } from '../protocol/vocab';
+import type { AlertEventData, CaseEventData } from '../protocol/wire';
+
+export interface IngestedCase {
+  case: CaseEventData;
+  /** false when (channel, externalId) had been ingested before: nothing new was written. */
+  created: boolean;
+}
+
+export interface IngestedAlert {
+  alert: AlertEventData;
+  created: boolean;
+  affectedGrids: AffectedGrid[];
+}
+
+/**
+ * The one write path for intake (REST, simulator, later Open311/CAP): checks codes
+ * against the catalogue, then writes rows, grid assignment and feed rows in one
+ * transaction, and wakes the publisher after commit. Anything invalid throws an
+ * AppError before the transaction starts, so nothing is written.
+ */
+export class IngestService {
+  constructor(
+    private readonly database: Database,
+    private readonly onCommit: () => void,
+  ) {}
+
+  async ingestCases(inputs: CaseInput[]): Promise<IngestedCase[]> {
+    const rows = inputs.map(toCaseRow);
+    const problems = inputs.flatMap((input, index) => catalogueProblems(input, inputs.length > 1 ? index : null));
+    if (problems.length > 0) {
+      throw new AppError('UNKNOWN_CODE', problems[0]!.message, problems.slice(0, 50));
+    }
+    const created = await this.database.transaction(async (tx) => {
+      const inserted = await insertCases(tx, rows);
+      await appendFeed(tx, inserted.map(caseFeedRow));
+      return inserted;
+    });
+    if (created.length > 0) this.onCommit();
+
+    const byKey = new Map(created.map((c) => [keyOf(c.channel, c.externalId), c]));
+    const missing = rows.filter((r) => !byKey.has(keyOf(r.channel, r.externalId)));
+    const existing = await findCasesByExternalIds(
+      this.database,
+      missing.map((r) => ({ channel: r.channel, externalId: r.externalId })),
+    );
+    const existingByKey = new Map(existing.map((c) => [keyOf(c.channel, c.externalId), c]));
+    const seen = new Set<string>();
+    return rows.map((r) => {
+      const key = keyOf(r.channel, r.externalId);
+      const fresh = byKey.get(key);
+      const first = !seen.has(key);
+      seen.add(key);
+      if (fresh) return { case: toEventData(fresh), created: first };
+      const old = existingByKey.get(key);
+      if (!old) throw new Error(`case ${key} neither inserted nor found`);
+      return { case: toEventData(old), created: false };
+    });
+  }
+
+  async ingestAlert(input: AlertInput): Promise<IngestedAlert> {
+    if (!ALERT_TYPES.has(input.eventType)) {
+      throw new AppError('UNKNOWN_CODE', `unknown alert type ${input.eventType}`, {
+        path: 'eventType',
+        known: [...ALERT_TYPES.keys()],
+      });
+    }
+    if (input.onset && input.expires && Date.parse(input.expires) <= Date.parse(input.onset)) {
+      throw new AppError('VALIDATION_FAILED', 'expires must be after onset', [{ path: 'expires', message: 'before onset' }]);
+    }
+    const check = await checkAreaGeometry(this.database, input.geometry);
+    if (!check.valid || check.empty) {
+      throw new AppError('INVALID_GEOMETRY', `geometry is not valid: ${check.empty ? 'empty' : check.reason}`, {
+        path: 'geometry',
+        reason: check.reason,
+      });
+    }
+    const row = {
+      source: input.source,
+      externalId: input.externalId,
+      eventType: input.eventType,
+      headline: input.headline,
+      description: input.description ?? null,
+      severity: input.severity,
+      urgency: input.urgency,
+      certainty: input.certainty,
+      onset: input.onset ?? null,
+      expires: input.expires ?? null,
+      geometry: input.geometry,
+    };
+    const inserted = await this.database.transaction(async (tx) => {
+      const alert = await insertAlert(tx, row);
+      if (alert) await appendFeed(tx, [alertFeedRow(alert)]);
+      return alert;
+    });
+    if (inserted) this.onCommit();
+    const stored = inserted ?? (await findAlertByExternalId(this.database, input.source, input.externalId));
+    if (!stored) throw new Error(`alert ${input.source}/${input.externalId} neither inserted nor found`);
+    return {
+      alert: toAlertData(stored),
+      created: inserted !== null,
+      affectedGrids: await findAffectedGrids(this.database, stored.id),
+    };
+  }
+}
+
+function keyOf(channel: string, externalId: string): string {
+  return `${channel}\u0000${externalId}`;
+}
+
+function catalogueProblems(input: CaseInput, index: number | null): Array<{ path: string; message: string }> {
+  const at = (field: string) => (index === null ? field : `cases.${index}.${field}`);
+  const problems: Array<{ path: string; message: string }> = [];
+  if (input.kind === 'incident' && !INCIDENT_CATEGORIES.has(input.category)) {
+    problems.push({ path: at('category'), message: `unknown incident category ${input.category}` });
+  }
+  if (input.kind === 'appeal' && !APPEAL_TYPES.has(input.category)) {
+    problems.push({ path: at('category'), message: `unknown appeal type ${input.category}` });
+  }
+  if (input.topic !== undefined && !APPEAL_TOPICS.has(input.topic)) {
+    problems.push({ path: at('topic'), message: `unknown appeal topic ${input.topic}` });
+  }
+  return problems;
+}
+
+function toCaseRow(input: CaseInput): CaseRow {
+  const reportedAt = input.reportedAt ? new Date(input.reportedAt) : new Date();
+  const due = slaDueAt(input.kind, input.category, reportedAt);
+  const [lng, lat] = input.location.coordinates;
+  return {
+    kind: input.kind,
+    channel: input.channel,
+    externalId: input.externalId,
+    category: input.category,
+    topic: input.topic ?? null,
+    severity: input.severity,
+    title: input.title ?? null,
+    description: input.description ?? null,
+    address: input.address ?? null,
+    lng,
+    lat,
+    reportedAt: reportedAt.toISOString(),
+    slaDueAt: due ? due.toISOString() : null,
+    attributes: input.attributes ?? {},
+  };
+}
+
+function toEventData(stored: StoredCase): CaseEventData {
+  return {
+    id: stored.id,
+    kind: stored.kind,
+    channel: stored.channel,
+    category: stored.category,
+    topic: stored.topic,
+    severity: stored.severity,
+    status: stored.status,
+    lng: stored.lng,
+    lat: stored.lat,
+    grid: stored.grid,
+    title: stored.title,
+    reportedAt: stored.reportedAt,
+  };
+}
+
+function caseFeedRow(stored: StoredCase): NewFeedRow {
+  return {
+    topic: 'case.created',
+    layer: layerOfKind(stored.kind),
+    areaCodes: stored.areaCodes,
+    payload: toEventData(stored),
+  };
+}
+
+export function toAlertData(stored: StoredAlert): AlertEventData {
+  return {
+    id: stored.id,
+    source: stored.source,
+    eventType: stored.eventType,
+    headline: stored.headline,
+    severity: stored.severity as AlertEventData['severity'],
+    urgency: stored.urgency,
+    certainty: stored.certainty,
+    status: stored.status,
+    onset: stored.onset,
+    expires: stored.expires,
+    affectedGrids: stored.affectedGrids,
+    geometry: JSON.parse(stored.geometry) as AlertEventData['geometry'],
+  };
+}
+
+function alertFeedRow(stored: StoredAlert): NewFeedRow {
+  return { topic: 'alert.created', layer: 'alerts', areaCodes: stored.areaCodes, payload: toAlertData(stored) };
+}
