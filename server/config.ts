@@ -41,7 +41,7 @@ export interface AppConfig {
 
 const truthy = (v: string) => v === '1' || v === 'true';
 
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function configFromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -49,8 +49,11 @@ export class Router {
   /** Returns false when no route matches the path (the caller hands it to Next). */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const matches = this.routes.filter((r) => r.pattern.test(url.pathname));
-    if (matches.length === 0) return false;
+    const all = this.routes.filter((r) => r.pattern.test(url.pathname));
+    if (all.length === 0) return false;
+    // A literal path (/api/cases/batch) outranks a parameterised one (/api/cases/:id).
+    const literal = all.filter((r) => r.keys.length === 0);
+    const matches = literal.length > 0 ? literal : all;
     const route = matches.find((r) => r.method === req.method);
     try {
       if (!route) {

@@ -1,0 +1,97 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import { createServer, type AppServer } from '../../server/app';
+import { configFromEnv } from '../../server/config';
+import type { Database } from '../../db/client';
+import { PROTOCOL_VERSION, type Ack, type FeedEvent, type FeedFrame, type SubscribeResult } from '../../server/protocol/wire';
+import type { Layer } from '../../server/protocol/vocab';
+
+/** The real server factory on loopback, API and Socket.IO only (no Next), over a test database. */
+export async function startTestServer(database: Database, port = 0): Promise<{ app: AppServer; base: string; port: number }> {
+  const config = { ...configFromEnv({ LOG_LEVEL: 'silent' }), next: false, host: '127.0.0.1' };
+  const app = await createServer(config, { database, publisher: { frameMs: 20, pollMs: 200 } });
+  const bound = await app.listen(port, '127.0.0.1');
+  return { app, base: `http://127.0.0.1:${bound}`, port: bound };
+}
+
+export async function postJson(base: string, path: string, body: unknown, init: RequestInit = {}) {
+  const response = await fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...init,
+  });
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = { raw: text };
+  }
+  return { status: response.status, body: json as Record<string, unknown> & { error?: { code: string; message: string; details?: unknown } } };
+}
+
+/**
+ * A real socket.io-client that behaves like the browser controller: keeps the last
+ * seq it applied, drops duplicates, records every event it applied in order.
+ */
+export class FeedClient {
+  readonly socket: Socket;
+  lastSeq = 0;
+  readonly applied: FeedEvent[] = [];
+  duplicates = 0;
+  outOfOrder = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(base: string, readonly subscription: { area?: string; layers: Layer[] }) {
+    this.socket = connect(base, { transports: ['websocket'], reconnection: false, forceNew: true });
+    this.socket.on('feed', (frame: FeedFrame) => {
+      for (const event of frame.events) {
+        if (event.seq <= this.lastSeq) {
+          this.duplicates++;
+          continue;
+        }
+        if (this.applied.length && event.seq < this.applied.at(-1)!.seq) this.outOfOrder++;
+        this.applied.push(event);
+        this.lastSeq = event.seq;
+      }
+      this.lastSeq = Math.max(this.lastSeq, frame.to);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  async connected(): Promise<void> {
+    if (this.socket.connected) return;
+    await new Promise<void>((resolve, reject) => {
+      this.socket.once('connect', () => resolve());
+      this.socket.once('connect_error', reject);
+    });
+  }
+
+  subscribe(since: number | null): Promise<Ack<SubscribeResult>> {
+    return this.socket.timeout(10_000).emitWithAck('subscribe', {
+      v: PROTOCOL_VERSION,
+      ...this.subscription,
+      since,
+    }) as Promise<Ack<SubscribeResult>>;
+  }
+
+  /** Resolves once `predicate` holds over the applied events (checked after each frame). */
+  async until(predicate: (events: FeedEvent[]) => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.applied)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for feed events (have ${this.applied.length})`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
