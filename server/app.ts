@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
 import { openDatabase, type Database } from '../db/client';
+import { countAreas } from '../db/queries/areas';
+import { seedDemoCity } from '../db/seed/city';
 import type { AppConfig } from './config';
 import { Router } from './http/router';
 import { registerIntakeRoutes } from './http/routes/intake';
@@ -39,6 +41,11 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   const log = options.logger ?? createLogger(config.logLevel);
   const ownsDatabase = !options.database;
   const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  if (config.seedIfEmpty && (await countAreas(database)) === 0) {
+    log.info({ scale: config.seedScale }, 'empty database: seeding the demo city');
+    const summary = await seedDemoCity(database, { seed: 1, scale: config.seedScale });
+    log.info(summary, 'demo city seeded');
+  }
   const nextApp = config.next ? await startNext(config) : null;
 
   const router = new Router(log);

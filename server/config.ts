@@ -18,6 +18,8 @@ const envSchema = z.object({
   SIM_ALERTS_PER_HOUR: z.coerce.number().min(0).max(1000).default(4),
   /** Seed the demo city when the database has no areas. */
   SEED_IF_EMPTY: z.enum(['0', '1', 'true', 'false']).default('0'),
+  /** Size of the demo city (1 ≈ 3,700 grids; tests use less). */
+  SEED_SCALE: z.coerce.number().positive().max(10).default(1),
   FEED_RETENTION_HOURS: z.coerce.number().positive().default(72),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -35,6 +37,7 @@ export interface AppConfig {
   simulate: boolean;
   simulator: { incidentsPerMin: number; appealsPerMin: number; alertsPerHour: number };
   seedIfEmpty: boolean;
+  seedScale: number;
   feedRetentionHours: number;
   logLevel: string;
 }
@@ -42,7 +45,9 @@ export interface AppConfig {
 const truthy = (v: string) => v === '1' || v === 'true';
 
 export function configFromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable means unset (e.g. DATABASE_URL= to force the embedded database).
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid environment: ${problems}`);
@@ -64,6 +69,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       alertsPerHour: e.SIM_ALERTS_PER_HOUR,
     },
     seedIfEmpty: truthy(e.SEED_IF_EMPTY),
+    seedScale: e.SEED_SCALE,
     feedRetentionHours: e.FEED_RETENTION_HOURS,
     logLevel: e.LOG_LEVEL,
   };

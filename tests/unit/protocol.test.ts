@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { alertInputSchema, caseInputSchema } from '../../server/protocol/api';
+import { feedFrameSchema, subscribeSchema } from '../../server/protocol/wire';
+import { basemapFromConfig } from '../../server/domain/basemap';
+import { slaDueAt } from '../../server/domain/categories';
+import { configFromEnv } from '../../server/config';
+
+const base = {
+  kind: 'incident',
+  channel: 'grid_worker',
+  externalId: 'u-1',
+  category: '0102',
+  location: { type: 'Point', coordinates: [106.7, 26.6] },
+};
+
+describe('intake schemas', () => {
+  it('accepts a minimal incident and defaults its severity', () => {
+    expect(caseInputSchema.parse(base).severity).toBe('Unknown');
+  });
+
+  it.each([
+    ['lat/lng swapped', { location: { type: 'Point', coordinates: [26.6, 106.7] } }, 'location.coordinates.1'],
+    ['NaN coordinate', { location: { type: 'Point', coordinates: [Number.NaN, 26.6] } }, 'location.coordinates.0'],
+    ['appeal channel on an incident', { channel: 'wechat' }, 'channel'],
+    ['unknown property', { secret: 1 }, ''],
+    ['blank external id', { externalId: '   ' }, 'externalId'],
+  ])('rejects %s, naming the path', (_name, patch, path) => {
+    const result = caseInputSchema.safeParse({ ...base, ...patch });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.path.join('.'))).toContain(path);
+  });
+
+  it('counts alert vertices across all rings and polygons', () => {
+    const ring = (n: number) => [...Array.from({ length: n - 1 }, (_, i) => [106 + Math.cos(i) / 10, 26 + Math.sin(i) / 10]), [106 + 0.1, 26]];
+    const closed = (r: number[][]) => [...r.slice(0, -1), r[0]!];
+    const polygon = (n: number) => [closed(ring(n))];
+    const alert = (coordinates: unknown) => ({
+      externalId: 'a',
+      eventType: 'FIRE',
+      headline: 'h',
+      severity: 'Minor',
+      urgency: 'Past',
+      certainty: 'Observed',
+      geometry: { type: 'MultiPolygon', coordinates },
+    });
+    expect(alertInputSchema.safeParse(alert([polygon(10_000), polygon(10_000)])).success).toBe(true);
+    expect(alertInputSchema.safeParse(alert([polygon(10_000), polygon(10_001)])).success).toBe(false);
+  });
+});
+
+describe('socket contract', () => {
+  it('requires the protocol version and a known layer', () => {
+    expect(subscribeSchema.safeParse({ v: 1, layers: ['alerts'], since: null }).success).toBe(true);
+    expect(subscribeSchema.safeParse({ v: 2, layers: ['alerts'], since: null }).success).toBe(false);
+    expect(subscribeSchema.safeParse({ v: 1, layers: [], since: 0 }).success).toBe(false);
+    expect(subscribeSchema.safeParse({ v: 1, layers: ['alerts'], since: 1.5 }).success).toBe(false);
+  });
+
+  it('rejects a frame whose event does not match its topic', () => {
+    const frame = {
+      v: 1,
+      from: 0,
+      to: 1,
+      replay: false,
+      events: [{ seq: 1, at: 'x', topic: 'alert.created', layer: 'alerts', areas: [], data: { id: 1 } }],
+    };
+    expect(feedFrameSchema.safeParse(frame).success).toBe(false);
+  });
+});
+
+describe('configuration', () => {
+  it('defaults to no base map and refuses an unknown one', () => {
+    expect(basemapFromConfig('none').url).toBeNull();
+    expect(basemapFromConfig('amap').crs).toBe('gcj02');
+    expect(basemapFromConfig('https://tiles.example.gov/{z}/{x}/{y}.png').kind).toBe('custom');
+    expect(() => basemapFromConfig('googlemaps')).toThrow(/BASEMAP/);
+  });
+
+  it('treats an empty variable as unset and names a bad one', () => {
+    expect(configFromEnv({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+    expect(() => configFromEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+  });
+
+  it('derives SLA deadlines from the category time limit', () => {
+    const at = new Date('2026-03-01T08:00:00Z');
+    expect(slaDueAt('incident', '0501', at)?.toISOString()).toBe('2026-03-01T10:00:00.000Z');
+    expect(slaDueAt('incident', '0102', at)?.toISOString()).toBe('2026-03-02T08:00:00.000Z');
+    expect(slaDueAt('appeal', 'TS', at)?.toISOString()).toBe('2026-03-16T08:00:00.000Z');
+  });
+});
