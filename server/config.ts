@@ -21,6 +21,8 @@ const envSchema = z.object({
   /** Size of the demo city (1 ≈ 3,700 grids; tests use less). */
   SEED_SCALE: z.coerce.number().positive().max(10).default(1),
   FEED_RETENTION_HOURS: z.coerce.number().positive().default(72),
+  /** 0 → serve only /api and Socket.IO (an intake-only node, or API tests). */
+  UI: z.enum(['0', '1', 'true', 'false']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -59,7 +61,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     dev: e.NODE_ENV === 'development',
-    next: true,
+    next: truthy(e.UI),
     basemap: e.BASEMAP,
     tiandituKey: e.TIANDITU_KEY,
     simulate: truthy(e.SIMULATE),

@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { incident } from '../helpers/fixtures';
+import { postJson } from '../helpers/server';
+
+/**
+ * The real entry point as an operator runs it: `tsx server/index.ts` on the
+ * embedded database. It must persist across restarts and exit 0 on SIGTERM.
+ */
+const dataDir = mkdtempSync(path.join(tmpdir(), 'hcm-lifecycle-'));
+const port = 3300 + Math.floor(Math.random() * 500);
+const base = `http://127.0.0.1:${port}`;
+
+function start(): { child: ChildProcess; output: () => string } {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', UI: '0', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+async function healthy(child: ChildProcess, deadlineMs = 90_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/api/health`);
+      if (res.ok) return (await res.json()) as Record<string, unknown>;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('server did not become healthy');
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('server process lifecycle (PGlite)', () => {
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('persists the embedded database across restarts and drains cleanly on SIGTERM', async () => {
+    const first = start();
+    try {
+      expect(await healthy(first.child)).toMatchObject({ status: 'ok', database: 'pglite' });
+      const res = await postJson(base, '/api/cases', incident('lifecycle-1', 106.7, 26.6));
+      expect(res.status).toBe(201);
+      const id = (res.body as { case: { id: number } }).case.id;
+      const done = exited(first.child);
+      first.child.kill('SIGTERM');
+      expect(await done).toBe(0);
+      expect(first.output()).toContain('closed cleanly');
+
+      const second = start();
+      try {
+        const health = await healthy(second.child);
+        expect(health.feedHead).toBe(1);
+        const found = await fetch(`${base}/api/cases/${id}`);
+        expect(found.status).toBe(200);
+      } finally {
+        const done2 = exited(second.child);
+        second.child.kill('SIGTERM');
+        expect(await done2).toBe(0);
+      }
+    } finally {
+      if (first.child.exitCode === null) first.child.kill('SIGKILL');
+    }
+  });
+});
