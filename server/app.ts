@@ -11,6 +11,7 @@ import { registerIntakeRoutes } from './http/routes/intake';
 import { registerMapRoutes } from './http/routes/map';
 import { registerSystemRoutes } from './http/routes/system';
 import { createLogger, type Logger } from './logger';
+import { FeedNotifier } from './realtime/notifier';
 import { FeedPublisher, type PublisherOptions } from './realtime/publisher';
 import { registerSocketHandlers } from './realtime/socket';
 import type { AppContext } from './services/context';
@@ -31,6 +32,8 @@ export interface ServerOptions {
   database?: Database;
   logger?: Logger;
   publisher?: Partial<PublisherOptions>;
+  /** URL for the LISTEN connection when `database` is passed in (PostgreSQL only). */
+  databaseUrl?: string;
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -93,7 +96,11 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     retentionHours: config.feedRetentionHours,
     ...options.publisher,
   });
-  const ingest = new IngestService(database, () => publisher.wake());
+  const notifier = new FeedNotifier(database, config.databaseUrl ?? options.databaseUrl, log);
+  const ingest = new IngestService(database, () => {
+    publisher.wake();
+    notifier.notify();
+  });
   const context: AppContext = { config, log, database, io, publisher, ingest, startedAt: new Date() };
 
   registerSystemRoutes(router, context);
@@ -101,6 +108,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   registerIntakeRoutes(router, context);
   registerSocketHandlers(io, { database, publisher, log });
   await publisher.start();
+  await notifier.listen(() => publisher.wake());
 
   let closing: Promise<void> | null = null;
   return {
@@ -118,6 +126,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
       }),
     close: () =>
       (closing ??= (async () => {
+        await notifier.close();
         await publisher.stop();
         io.disconnectSockets(true);
         await new Promise<void>((resolve) => {

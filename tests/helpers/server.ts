@@ -1,14 +1,18 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import { createServer, type AppServer } from '../../server/app';
+import { createServer, type AppServer, type ServerOptions } from '../../server/app';
 import { configFromEnv } from '../../server/config';
 import type { Database } from '../../db/client';
 import { PROTOCOL_VERSION, type Ack, type FeedEvent, type FeedFrame, type SubscribeResult } from '../../server/protocol/wire';
 import type { Layer } from '../../server/protocol/vocab';
 
 /** The real server factory on loopback, API and Socket.IO only (no Next), over a test database. */
-export async function startTestServer(database: Database, port = 0): Promise<{ app: AppServer; base: string; port: number }> {
+export async function startTestServer(
+  database: Database,
+  port = 0,
+  options: Omit<ServerOptions, 'database'> = {},
+): Promise<{ app: AppServer; base: string; port: number }> {
   const config = { ...configFromEnv({ LOG_LEVEL: 'silent' }), next: false, host: '127.0.0.1' };
-  const app = await createServer(config, { database, publisher: { frameMs: 20, pollMs: 200 } });
+  const app = await createServer(config, { database, publisher: { frameMs: 20, pollMs: 200 }, ...options });
   const bound = await app.listen(port, '127.0.0.1');
   return { app, base: `http://127.0.0.1:${bound}`, port: bound };
 }

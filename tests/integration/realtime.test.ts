@@ -172,6 +172,25 @@ for (const kind of DB_KINDS) {
       expect(await c.subscribe(null)).toMatchObject({ ok: true });
     });
 
+    it.runIf(kind === 'postgres')('wakes a second process through coalesced NOTIFY, not its poll', async () => {
+      const other = await startTestServer(testDb.database, 0, {
+        databaseUrl: testDb.url,
+        publisher: { frameMs: 20, pollMs: 600_000 },
+      });
+      try {
+        const watcher = new FeedClient(other.base, { layers: ALL });
+        clients.push(watcher);
+        await watcher.connected();
+        await watcher.subscribe(null);
+        // Posted to the first process; the second process's poll is ten minutes away.
+        await postJson(base, '/api/cases', incident('cross-process', 106.61, 26.51));
+        await watcher.until((e) => e.length === 1, 5_000);
+        expect(watcher.applied[0]!.seq).toBe(start + 1);
+      } finally {
+        await other.app.close();
+      }
+    });
+
     it('loses nothing across a server restart: a reconnecting client replays from the feed', async () => {
       const c = new FeedClient(base, { layers: ALL });
       await c.connected();
