@@ -1,0 +1,121 @@
+import path from 'node:path';
+import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { DatabaseKind } from '../../db/client';
+import type { CityKind } from './city';
+import { benchIngest, type IngestResult } from './ingest';
+import { benchBarePush, benchServerPush, type PushResult } from './push';
+import { round, table } from './stats';
+
+/**
+ * `npm run bench -- [options]`: intake throughput against a bare COPY, and
+ * ingest→socket latency against a bare Socket.IO broadcast, in one run.
+ * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const TMP = path.join(ROOT, 'tmp');
+
+function list(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function engines(text: string): DatabaseKind[] {
+  return list(text).map((e) => {
+    if (e !== 'pglite' && e !== 'postgres') throw new Error(`unknown engine ${e} (pglite, postgres)`);
+    return e;
+  });
+}
+
+function positive(name: string, text: string): number {
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`--${name} must be a positive number, got ${text}`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      engines: { type: 'string', default: 'pglite,postgres' },
+      cases: { type: 'string', default: '20000' },
+      batch: { type: 'string', default: '1000' },
+      city: { type: 'string', default: 'seed' },
+      clients: { type: 'string', default: '100,1000' },
+      rate: { type: 'string', default: '20' },
+      seconds: { type: 'string', default: '10' },
+      'push-engine': { type: 'string', default: 'pglite' },
+      'frame-ms': { type: 'string', default: '100,10' },
+    },
+    strict: true,
+  });
+  const only = values.only;
+  if (only !== undefined && only !== 'ingest' && only !== 'push') throw new Error('--only is ingest or push');
+  const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
+  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
+  console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memGb} GiB, node ${machine.node}\n`);
+
+  const ingest: IngestResult[] = [];
+  if (only !== 'push') {
+    for (const engine of engines(values.engines)) {
+      console.log(`ingest: ${engine} …`);
+      ingest.push(
+        await benchIngest(engine, {
+          cases: positive('cases', values.cases),
+          batch: positive('batch', values.batch),
+          city,
+          tmpDir: TMP,
+        }),
+      );
+    }
+    console.log('\n1. Batch intake (IngestService: grid assignment + feed rows) vs raw COPY of the same rows');
+    console.log(
+      table([
+        ['engine', 'city', 'grids', 'cases', 'batch', 'intake s', 'intake cases/s', 'batch p50 ms', 'batch p99 ms', 'COPY s', 'COPY cases/s', 'intake/COPY'],
+        ...ingest.map((r) => [
+          r.engine, r.city, r.grids, r.cases, r.batch, round(r.ingestMs / 1000, 2), r.ingestPerSec,
+          round(r.batchMs.p50), round(r.batchMs.p99), round(r.copyMs / 1000, 2), r.copyPerSec, `${r.ratio}×`,
+        ]),
+      ]),
+    );
+  }
+
+  const push: PushResult[] = [];
+  if (only !== 'ingest') {
+    const [pushEngine] = engines(values['push-engine']);
+    const frameMs = list(values['frame-ms']).map((f) => positive('frame-ms', f));
+    const options = { perSecond: positive('rate', values.rate), seconds: positive('seconds', values.seconds) };
+    for (const clients of list(values.clients).map((c) => positive('clients', c))) {
+      console.log(`\npush: ${clients} clients, bare …`);
+      push.push(await benchBarePush({ ...options, clients }));
+      for (const frame of frameMs) {
+        console.log(`push: ${clients} clients, server on ${pushEngine}, frame ${frame} ms …`);
+        push.push(await benchServerPush(pushEngine!, frame, { ...options, clients }));
+      }
+    }
+    console.log(`\n2. Ingest → client push latency (${options.perSecond} cases/s for ${options.seconds} s, one process, websocket, loopback)`);
+    console.log(
+      table([
+        ['target', 'clients', 'events', 'delivered/expected', 'connect s', 'p50 ms', 'p99 ms', 'max ms'],
+        ...push.map((r) => [
+          r.target, r.clients, r.events, `${r.delivered}/${r.expected}`, round(r.connectMs / 1000, 1),
+          round(r.latencyMs.p50), round(r.latencyMs.p99), round(r.latencyMs.max),
+        ]),
+      ]),
+    );
+  }
+
+  await mkdir(TMP, { recursive: true });
+  const out = path.join(TMP, 'bench-latest.json');
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, ingest, push }, null, 2));
+  console.log(`\nwrote ${path.relative(ROOT, out)}`);
+}
+
+main().then(
+  // Sockets and pools are closed by now; exit explicitly so a stray handle cannot keep a finished bench alive.
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('bench failed:', error);
+    process.exit(1);
+  },
+);
