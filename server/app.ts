@@ -16,6 +16,7 @@ import { FeedPublisher, type PublisherOptions } from './realtime/publisher';
 import { registerSocketHandlers } from './realtime/socket';
 import type { AppContext } from './services/context';
 import { IngestService } from './services/ingest';
+import { startSimulator } from './simulator';
 
 export interface AppServer {
   httpServer: http.Server;
@@ -109,6 +110,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   registerSocketHandlers(io, { database, publisher, log });
   await publisher.start();
   await notifier.listen(() => publisher.wake());
+  const simulator = config.simulate ? startSimulator(context) : null;
 
   let closing: Promise<void> | null = null;
   return {
@@ -126,6 +128,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
       }),
     close: () =>
       (closing ??= (async () => {
+        await simulator?.stop();
         await notifier.close();
         await publisher.stop();
         io.disconnectSockets(true);
