@@ -3,49 +3,57 @@ import { kmHeight, kmWidth, toKm, type Xy } from './geo';
 import type { CityFacts } from './facts';
 
 /**
- * District shapes are built from "atoms": a jittered hexagonal lattice of
- * points whose Voronoi cells (computed in PostGIS) are unioned per district.
- * The lattice is hexagonal because then the neighbours of a cell are known in
- * JS (small jitter never changes a hex lattice's Delaunay triangulation), so
- * connectivity can be repaired here, before any geometry exists: every
- * district comes out as one piece, and the city has no enclosed holes.
+ * District shapes are built from "atoms": a jittered hexagonal lattice whose
+ * Voronoi cells are grouped per district (see outline.ts). The lattice is
+ * hexagonal because then a cell's neighbours are known without computing
+ * anything: with each atom moved at most 0.12 of the spacing per axis, the two
+ * angles facing any lattice edge still sum to under 180°, so the Delaunay
+ * triangulation stays the lattice's own and so do the Voronoi neighbours. Connectivity is therefore
+ * repaired here on plain indices: every district comes out in one piece, and
+ * the city has no enclosed holes.
+ *
+ * Ownership is a multiplicatively weighted Voronoi of noisy ellipses (one per
+ * district, from its bbox), the weights tuned until each district has its real
+ * area; the city's edge is the level set of a metaball field of those ellipses.
  */
-export interface Atom {
-  x: number;
-  y: number;
-  /** Index into facts.districts, or -1 outside the city. */
-  owner: number;
+export interface Lattice {
+  rows: number;
+  cols: number;
+  /** Atom positions (km plane), row-major. */
+  points: Xy[];
+  /** Index into facts.districts per atom, or OUTSIDE. */
+  owners: Int32Array;
 }
 
-export const ATOM_SPACING_KM = 0.9;
-const JITTER = 0.2;
-const OUTSIDE = -1;
+export const OUTSIDE = -1;
+export const ATOM_SPACING_KM = 0.6;
+const JITTER = 0.12;
+const MARGIN_KM = 12;
 
-export function buildAtoms(facts: CityFacts, seed: number): Atom[] {
+export function buildLattice(facts: CityFacts, seed: number): Lattice {
   const rng = createRng(hashSeed(seed, 'atoms'));
   const districts = facts.districts.map((d, i) => {
     const [west, south, east, north] = d.bbox;
     const centre = toKm([(west + east) / 2, (south + north) / 2]);
     const core = toKm(d.centroid);
-    // The shape centre leans from the bbox centre towards the population centroid.
-    const at: Xy = [(centre[0] + core[0]) / 2, (centre[1] + core[1]) / 2];
     const hx = kmWidth(east - west) / 2;
     const hy = kmHeight(north - south) / 2;
     return {
-      at,
+      // The shape centre leans from the bbox centre towards the population centroid.
+      at: [(centre[0] + core[0]) / 2, (centre[1] + core[1]) / 2] as Xy,
       hx,
       hy,
       target: d.areaKm2,
       factor: Math.sqrt(d.areaKm2 / (Math.PI * hx * hy)),
-      noise: createNoise(hashSeed(seed, 'border', i), 3),
+      noise: createNoise(hashSeed(seed, 'border', i), 4),
     };
   });
 
-  const margin = 4;
-  const west = Math.min(...facts.districts.map((d) => toKm([d.bbox[0], d.bbox[1]])[0])) - margin;
-  const south = Math.min(...facts.districts.map((d) => toKm([d.bbox[0], d.bbox[1]])[1])) - margin;
-  const east = Math.max(...facts.districts.map((d) => toKm([d.bbox[2], d.bbox[3]])[0])) + margin;
-  const north = Math.max(...facts.districts.map((d) => toKm([d.bbox[2], d.bbox[3]])[1])) + margin;
+  const corners = facts.districts.flatMap((d) => [toKm([d.bbox[0], d.bbox[1]]), toKm([d.bbox[2], d.bbox[3]])]);
+  const west = Math.min(...corners.map((c) => c[0])) - MARGIN_KM;
+  const south = Math.min(...corners.map((c) => c[1])) - MARGIN_KM;
+  const east = Math.max(...corners.map((c) => c[0])) + MARGIN_KM;
+  const north = Math.max(...corners.map((c) => c[1])) + MARGIN_KM;
   const rowStep = (ATOM_SPACING_KM * Math.sqrt(3)) / 2;
   const rows = Math.ceil((north - south) / rowStep) + 1;
   const cols = Math.ceil((east - west) / ATOM_SPACING_KM) + 1;
@@ -53,48 +61,64 @@ export function buildAtoms(facts: CityFacts, seed: number): Atom[] {
   const points: Xy[] = [];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      const x = west + (c + (r % 2) / 2) * ATOM_SPACING_KM + rng.range(-JITTER, JITTER) * ATOM_SPACING_KM;
+      const x = west + (c + (r % 2) / 2 + rng.range(-JITTER, JITTER)) * ATOM_SPACING_KM;
       const y = south + r * rowStep + rng.range(-JITTER, JITTER) * ATOM_SPACING_KM;
       points.push([x, y]);
     }
   }
-  // Noise is sampled once per atom and district; the weight iterations below reuse it.
-  const wiggle = points.map(([x, y]) => districts.map((d) => 1 + 0.22 * d.noise(x / 12, y / 12)));
-  const cellArea = ATOM_SPACING_KM * rowStep;
-  const owners = new Int32Array(points.length);
+  // Noisy ellipse distance per atom and district, computed once; the weights only divide it.
+  const n = districts.length;
+  const reach = new Float64Array(points.length * n);
+  points.forEach(([x, y], a) => {
+    districts.forEach((d, i) => {
+      const wiggle = 1 + 0.35 * d.noise(x / 20, y / 20);
+      reach[a * n + i] = Math.hypot((x - d.at[0]) / d.hx, (y - d.at[1]) / d.hy) * wiggle;
+    });
+  });
 
+  const owners = new Int32Array(points.length);
+  const border = (a: number): boolean => {
+    const r = Math.floor(a / cols);
+    const c = a % cols;
+    return r < 2 || c < 2 || r >= rows - 2 || c >= cols - 2;
+  };
   const assign = (): void => {
-    points.forEach(([x, y], a) => {
+    for (let a = 0; a < points.length; a++) {
       let best = OUTSIDE;
-      let bestQ = 1;
-      districts.forEach((d, i) => {
-        const dx = (x - d.at[0]) / (d.factor * d.hx);
-        const dy = (y - d.at[1]) / (d.factor * d.hy);
-        const q = Math.sqrt(dx * dx + dy * dy) * (wiggle[a]?.[i] ?? 1);
+      let bestQ = Infinity;
+      let field = 0;
+      for (let i = 0; i < n; i++) {
+        const q = (reach[a * n + i] ?? Infinity) / (districts[i]?.factor ?? 1);
+        // Metaballs: where two blobs nearly meet their fields add up and fill the neck between them.
+        if (q < 2) field += Math.exp(-3 * (q * q - 1));
         if (q < bestQ) {
           bestQ = q;
           best = i;
         }
-      });
-      owners[a] = best;
-    });
+      }
+      owners[a] = field >= 1 && !border(a) ? best : OUTSIDE;
+    }
   };
-  // Multiplicatively weighted Voronoi with the weights tuned until each district has its real area.
+  const cellArea = ATOM_SPACING_KM * rowStep;
   for (let iteration = 0; iteration < 40; iteration++) {
     assign();
-    const counts = new Array<number>(districts.length).fill(0);
+    const counts = new Array<number>(n).fill(0);
     for (const o of owners) if (o >= 0) counts[o] = (counts[o] ?? 0) + 1;
+    let worst = 0;
     districts.forEach((d, i) => {
       const area = Math.max(cellArea, (counts[i] ?? 0) * cellArea);
+      worst = Math.max(worst, Math.abs(area / d.target - 1));
       d.factor *= Math.pow(d.target / area, 0.35);
     });
+    if (worst < 0.005) break;
   }
   assign();
-  repairConnectivity(owners, rows, cols, districts.length);
-  return points.map(([x, y], a) => ({ x, y, owner: owners[a] ?? OUTSIDE }));
+  repairConnectivity(owners, rows, cols, n);
+  return { rows, cols, points, owners };
 }
 
-function hexNeighbours(index: number, rows: number, cols: number): number[] {
+/** The six neighbours of an atom (odd rows are shifted half a step east). */
+export function hexNeighbours(index: number, rows: number, cols: number): number[] {
   const r = Math.floor(index / cols);
   const c = index % cols;
   const shift = r % 2 === 0 ? -1 : 0;
@@ -110,10 +134,9 @@ function hexNeighbours(index: number, rows: number, cols: number): number[] {
 }
 
 /**
- * Keeps the largest connected piece of every label (districts and the outside,
- * whose largest piece touches the lattice edge); smaller pieces join the label
- * they border most. Repeats until nothing moves, since a merge can split nothing
- * but may leave a neighbour's piece newly enclosed.
+ * Keeps the largest connected piece of every label (districts and the outside);
+ * smaller pieces join the label they border most. Repeats until nothing moves,
+ * since a merge can leave a neighbour's piece newly enclosed.
  */
 function repairConnectivity(owners: Int32Array, rows: number, cols: number, labels: number): void {
   for (let pass = 0; pass < 20; pass++) {

@@ -16,6 +16,18 @@ export function hashSeed(...parts: (string | number)[]): number {
   return h >>> 0;
 }
 
+/** Integer-only hash (murmur3 finaliser per step): noise evaluates it millions of times, strings would dominate. */
+export function hashInts(...parts: number[]): number {
+  let h = 0x9e3779b9;
+  for (const part of parts) {
+    h = Math.imul(h ^ (part | 0), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
+}
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -56,8 +68,7 @@ export function createRng(seed: number): Rng {
  * does not depend on the order in which points are evaluated.
  */
 export function createNoise(seed: number, octaves = 3): (x: number, y: number) => number {
-  const lattice = (ix: number, iy: number, octave: number): number =>
-    (hashSeed(seed, octave, ix, iy) / 4294967295) * 2 - 1;
+  const lattice = (ix: number, iy: number, octave: number): number => (hashInts(seed, octave, ix, iy) / 4294967295) * 2 - 1;
   const smooth = (t: number): number => t * t * (3 - 2 * t);
   const layer = (x: number, y: number, octave: number): number => {
     const ix = Math.floor(x);

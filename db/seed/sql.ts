@@ -6,6 +6,16 @@ export interface Exec {
   rows<T>(query: SQL): Promise<T[]>;
 }
 
+/**
+ * Grid size (degrees, ≈ 0.1 µm) for every overlay the seed runs. Fixed-precision
+ * (snap-rounding) overlay is fully robust: it never needs GEOS's exception-driven
+ * fallbacks, which PGlite's WASM PostGIS cannot run (an exception there turns
+ * the whole statement into an empty result with no error; electric-sql/pglite#916).
+ * Snapping also makes vertices shared by neighbours bit-identical. It is far
+ * below float noise that matters: a 1e-12° shift moves a border by 0.1 µm.
+ */
+export const GRID_SIZE = 1e-12;
+
 type Transaction = Parameters<Parameters<Database['db']['transaction']>[0]>[0];
 
 /** Runs `work` in one drizzle transaction: it commits when `work` resolves and rolls back when it throws. */
