@@ -1,0 +1,60 @@
+import type { AreaCollection, ClientConfig, Snapshot } from '../../server/protocol/rest';
+import type { AreaLevel } from '../../server/protocol/vocab';
+import type { BBox } from './coords';
+
+/**
+ * The browser's REST calls, same origin. Responses are our own server's, typed by
+ * server/protocol/rest.ts; a non-2xx answer becomes an ApiRequestError.
+ */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, { signal, headers: { accept: 'application/json' } });
+  if (!response.ok) {
+    let code = 'HTTP_ERROR';
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const body = (await response.json()) as { error?: { code?: string; message?: string } };
+      code = body.error?.code ?? code;
+      message = body.error?.message ?? message;
+    } catch {
+      // Not JSON (a proxy's error page): keep the status line.
+    }
+    throw new ApiRequestError(response.status, code, message);
+  }
+  return (await response.json()) as T;
+}
+
+export function fetchConfig(signal?: AbortSignal): Promise<ClientConfig> {
+  return getJson<ClientConfig>('/api/config', signal);
+}
+
+export function fetchSnapshot(options: { area?: string | null; appealHours: number }, signal?: AbortSignal): Promise<Snapshot> {
+  const params = new URLSearchParams({ layers: 'incidents,appeals,alerts', appealHours: String(options.appealHours) });
+  if (options.area) params.set('area', options.area);
+  return getJson<Snapshot>(`/api/snapshot?${params}`, signal);
+}
+
+export function fetchAreas(
+  query: { level: AreaLevel; bbox?: BBox; simplify?: number; within?: string },
+  signal?: AbortSignal,
+): Promise<AreaCollection> {
+  const params = new URLSearchParams({ level: query.level });
+  if (query.bbox) params.set('bbox', query.bbox.map((v) => v.toFixed(5)).join(','));
+  if (query.simplify) params.set('simplify', String(query.simplify));
+  if (query.within) params.set('within', query.within);
+  return getJson<AreaCollection>(`/api/areas?${params}`, signal);
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}

@@ -1,0 +1,241 @@
+'use client';
+
+import { useCallback, useEffect } from 'react';
+import categories from '../../db/data/categories.json';
+import type { Severity } from '../../server/protocol/vocab';
+import { createPref } from './prefs';
+
+/**
+ * UI strings, Simplified Chinese first, English on request. The choice is kept in
+ * localStorage so a wall keeps its language across reloads. The server renders
+ * Chinese; the client switches right after hydration.
+ */
+export type Lang = 'zh' | 'en';
+
+const zh = {
+  title: '和云指挥一张图',
+  subtitle: '城市社会治理实时指挥',
+  loading: '正在加载…',
+  loadFailed: '无法连接服务器，正在重试…',
+  openIncidents: '未结事件',
+  openAppeals: '未结诉求',
+  activeAlerts: '生效预警',
+  todayCases: '今日受理',
+  kpis: '关键指标',
+  layers: '图层',
+  layerIncidents: '网格事件',
+  layerAppeals: '诉求热力',
+  layerAlerts: '预警区域',
+  layerGrids: '网格',
+  status_connecting: '连接中',
+  status_live: '实时',
+  status_reconnecting: '重连中',
+  status_offline: '离线',
+  status_resyncing: '同步中',
+  lastUpdate: '更新于',
+  never: '—',
+  recentEvents: '最新动态',
+  noEvents: '暂无事件',
+  noEventsHint: '新上报的网格事件和预警将实时显示在这里',
+  alert: '预警',
+  incident: '事件',
+  severity: '等级',
+  urgency: '紧急程度',
+  certainty: '确定性',
+  expires: '截止',
+  affectedGrids: '涉及网格',
+  reported: '上报',
+  description: '描述',
+  openCases: '未结案件',
+  incidentsShort: '事件',
+  appealsShort: '诉求',
+  legend: '图例',
+  caseCount: '未结数',
+  zoomIn: '点击放大',
+  truncated: '数据量较大，地图仅显示最新部分',
+  showPanel: '展开',
+  hidePanel: '收起',
+  unknownPlace: '网格外',
+  switchTo: 'EN',
+  switchLabel: 'Switch to English',
+} as const;
+
+type Key = keyof typeof zh;
+
+const en: Record<Key, string> = {
+  title: 'Harmony Command Map',
+  subtitle: 'Live city governance command',
+  loading: 'Loading…',
+  loadFailed: 'Cannot reach the server, retrying…',
+  openIncidents: 'Open incidents',
+  openAppeals: 'Open appeals',
+  activeAlerts: 'Active alerts',
+  todayCases: "Today's cases",
+  kpis: 'Key figures',
+  layers: 'Layers',
+  layerIncidents: 'Grid incidents',
+  layerAppeals: 'Appeal heat',
+  layerAlerts: 'Alert areas',
+  layerGrids: 'Grids',
+  status_connecting: 'Connecting',
+  status_live: 'Live',
+  status_reconnecting: 'Reconnecting',
+  status_offline: 'Offline',
+  status_resyncing: 'Syncing',
+  lastUpdate: 'Updated',
+  never: '—',
+  recentEvents: 'Latest',
+  noEvents: 'No events yet',
+  noEventsHint: 'New grid incidents and alerts appear here live',
+  alert: 'Alert',
+  incident: 'Incident',
+  severity: 'Severity',
+  urgency: 'Urgency',
+  certainty: 'Certainty',
+  expires: 'Expires',
+  affectedGrids: 'Grids affected',
+  reported: 'Reported',
+  description: 'Description',
+  openCases: 'Open cases',
+  incidentsShort: 'incidents',
+  appealsShort: 'appeals',
+  legend: 'Legend',
+  caseCount: 'Open',
+  zoomIn: 'Click to zoom in',
+  truncated: 'Large data set: the map shows the newest part only',
+  showPanel: 'Show',
+  hidePanel: 'Hide',
+  unknownPlace: 'Outside grids',
+  switchTo: '中文',
+  switchLabel: '切换到中文',
+};
+
+const DICTS: Record<Lang, Record<Key, string>> = { zh, en };
+
+const SEVERITY_LABELS: Record<Lang, Record<Severity, string>> = {
+  zh: { Extreme: '特别严重', Severe: '严重', Moderate: '较重', Minor: '一般', Unknown: '未定级' },
+  en: { Extreme: 'Extreme', Severe: 'Severe', Moderate: 'Moderate', Minor: 'Minor', Unknown: 'Unknown' },
+};
+
+/** CAP 1.2 urgency / certainty words. */
+const CAP_WORDS: Record<string, string> = {
+  Immediate: '立即',
+  Expected: '预计',
+  Future: '未来',
+  Past: '已过',
+  Observed: '已发生',
+  Likely: '很可能',
+  Possible: '可能',
+  Unlikely: '不太可能',
+  Unknown: '未知',
+};
+
+/** categories.json names alert types in Chinese only. */
+const ALERT_TYPES_EN: Record<string, string> = {
+  MET_RAINSTORM: 'Rainstorm warning',
+  MET_FREEZE: 'Freezing warning',
+  GEO_LANDSLIDE: 'Geohazard warning',
+  FIRE: 'Fire',
+  SAFETY_PRODUCTION: 'Workplace safety incident',
+  CROWD: 'Crowd gathering',
+  STABILITY: 'Petition gathering risk',
+  DRUG: 'Drug-related lead',
+};
+
+const gridEventByCode = new Map(categories.gridEvents.map((c) => [c.code, c]));
+const appealTypeByCode = new Map(categories.appealTypes.map((c) => [c.code, c]));
+const alertTypeByCode = new Map(categories.alertTypes.map((c) => [c.code, c]));
+
+// --- the language store ---------------------------------------------------------------
+
+const langPref = createPref<Lang>('hcm.lang', 'zh', (raw) => (raw === 'en' || raw === 'zh' ? raw : null));
+
+export function setLang(lang: Lang): void {
+  langPref.set(lang);
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+export interface Translator {
+  lang: Lang;
+  t: (key: Key) => string;
+  severity: (s: Severity) => string;
+  capWord: (w: string) => string;
+  category: (code: string) => string;
+  alertType: (code: string) => string;
+  areaName: (name: string, nameEn: string | null) => string;
+  time: (iso: string | number) => string;
+  /** Weekday, day and month, for the clock. */
+  date: (value: number) => string;
+  /** Month, day and time (for values that may not be today). */
+  dateTime: (iso: string | number) => string;
+  number: (n: number) => string;
+}
+
+export function translator(lang: Lang): Translator {
+  const dict = DICTS[lang];
+  const timeFormat = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+    timeZone: 'Asia/Shanghai',
+  });
+  const dateTimeFormat = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: 'Asia/Shanghai',
+  });
+  const dateFormat = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    weekday: 'short',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'Asia/Shanghai',
+  });
+  const numberFormat = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB');
+  return {
+    lang,
+    t: (key) => dict[key],
+    severity: (s) => SEVERITY_LABELS[lang][s],
+    capWord: (w) => (lang === 'zh' ? (CAP_WORDS[w] ?? w) : w),
+    category: (code) => {
+      const grid = gridEventByCode.get(code);
+      if (grid) return lang === 'zh' ? grid.name : grid.en;
+      const appeal = appealTypeByCode.get(code);
+      if (appeal) return lang === 'zh' ? appeal.name : appeal.en;
+      return code;
+    },
+    alertType: (code) =>
+      lang === 'zh' ? (alertTypeByCode.get(code)?.name ?? code) : (ALERT_TYPES_EN[code] ?? code),
+    areaName: (name, nameEn) => (lang === 'en' && nameEn ? nameEn : name),
+    time: (value) => timeFormat.format(new Date(value)),
+    date: (value) => dateFormat.format(new Date(value)),
+    dateTime: (value) => dateTimeFormat.format(new Date(value)),
+    number: (n) => numberFormat.format(n),
+  };
+}
+
+const translators: Record<Lang, Translator> = { zh: translator('zh'), en: translator('en') };
+
+export function useLang(): Lang {
+  return langPref.use();
+}
+
+export function useT(): Translator {
+  return translators[useLang()];
+}
+
+/** Keeps <html lang> in step with the chosen language (screen readers, fonts). */
+export function useDocumentLang(): void {
+  const lang = useLang();
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
+}
+
+export function useLangToggle(): () => void {
+  const lang = useLang();
+  return useCallback(() => setLang(lang === 'zh' ? 'en' : 'zh'), [lang]);
+}

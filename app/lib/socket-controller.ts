@@ -1,0 +1,274 @@
+'use client';
+
+import { io, type Socket } from 'socket.io-client';
+import type { Layer } from '../../server/protocol/vocab';
+import {
+  feedFrameSchema,
+  PROTOCOL_VERSION,
+  resyncSchema,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SubscribeRequest,
+} from '../../server/protocol/wire';
+import { fetchConfig, fetchSnapshot, isAbort } from './api';
+import { LIMITS, shanghaiDay, type WallStore } from './store';
+
+/**
+ * The only code that touches socket.io-client. It loads config and snapshot over
+ * REST, subscribes from the snapshot's seq, feeds validated frames into the store,
+ * and recovers by itself:
+ *
+ * - reconnect (network loss, server restart): subscribe again with since = last seq
+ *   received; the server replays the gap from the feed table;
+ * - ack mode 'resync' or a 'resync' event: reload the snapshot, subscribe from it;
+ * - the day changes in Shanghai, or REFRESH_MS passes: reload quietly, because the
+ *   feed carries creations only and closures reach the wall through snapshots.
+ *
+ * Between sending `subscribe` (since = S) and its answer, only the replay frame
+ * (replay, from = S) is accepted: live frames of the previous subscription may
+ * still be in flight, and applying one ahead of the replay would make the replay's
+ * older events look like duplicates.
+ */
+type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const SUBSCRIBE_TIMEOUT_MS = 15_000;
+const REFRESH_MS = 10 * 60_000;
+const TICK_MS = 60_000;
+/** Failed reconnect attempts before the pill says offline rather than reconnecting. */
+const OFFLINE_AFTER_ATTEMPTS = 4;
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 15_000;
+
+export interface ControllerOptions {
+  area?: string | null;
+  layers?: Layer[];
+}
+
+export class SocketController {
+  private socket: WallSocket | null = null;
+  private stopped = false;
+  /** since of the subscribe in flight; NaN while a snapshot reload is in progress. */
+  private gate: number | null = null;
+  private subscribeEpoch = 0;
+  private reloading: Promise<void> | null = null;
+  private lastRefreshAt = Date.now();
+  private readonly abort = new AbortController();
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly layers: Layer[];
+  private readonly area: string | null;
+
+  constructor(
+    private readonly store: WallStore,
+    options: ControllerOptions = {},
+  ) {
+    this.layers = options.layers ?? ['incidents', 'appeals', 'alerts'];
+    this.area = options.area ?? null;
+  }
+
+  start(): void {
+    const socket: WallSocket = io({ autoConnect: false, reconnectionDelayMax: 5_000 });
+    this.socket = socket;
+    socket.on('connect', this.onConnect);
+    socket.on('disconnect', this.onDisconnect);
+    socket.on('connect_error', this.onConnectError);
+    socket.io.on('reconnect_attempt', this.onReconnectAttempt);
+    socket.on('feed', this.onFeed);
+    socket.on('resync', this.onResync);
+    window.addEventListener('online', this.onBrowserOnline);
+    window.addEventListener('offline', this.onBrowserOffline);
+    const tick = setInterval(this.onTick, TICK_MS);
+    this.timers.add(tick as unknown as ReturnType<typeof setTimeout>);
+
+    this.store.setStatus('connecting');
+    void this.initialLoad();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort.abort();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    window.removeEventListener('online', this.onBrowserOnline);
+    window.removeEventListener('offline', this.onBrowserOffline);
+    if (this.socket) {
+      this.socket.removeAllListeners();
+      this.socket.io.removeAllListeners();
+      this.socket.disconnect();
+      this.socket = null;
+    }
+  }
+
+  // --- loading ---------------------------------------------------------------------------
+
+  private async initialLoad(): Promise<void> {
+    const config = await this.retrying(() => fetchConfig(this.abort.signal));
+    if (!config) return;
+    this.store.setConfig(config);
+    if (!(await this.loadSnapshot())) return;
+    this.socket?.connect();
+  }
+
+  /** Fetches the snapshot (retrying until it works or the controller stops) and replaces the store. */
+  private async loadSnapshot(): Promise<boolean> {
+    const snapshot = await this.retrying(() =>
+      fetchSnapshot({ area: this.area, appealHours: LIMITS.appealHours }, this.abort.signal),
+    );
+    if (!snapshot) return false;
+    this.store.replaceFromSnapshot(snapshot);
+    this.lastRefreshAt = Date.now();
+    return true;
+  }
+
+  private async retrying<T>(work: () => Promise<T>): Promise<T | null> {
+    let delay = RETRY_MIN_MS;
+    while (!this.stopped) {
+      try {
+        const result = await work();
+        this.store.setLoadFailed(false);
+        return result;
+      } catch (error) {
+        if (this.stopped || isAbort(error)) return null;
+        this.store.setLoadFailed(true);
+        this.store.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
+        await this.sleep(delay);
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+    return null;
+  }
+
+  /** Reloads the snapshot, then subscribes from it. Concurrent calls share one reload. */
+  private reload(quiet: boolean): Promise<void> {
+    this.reloading ??= (async () => {
+      if (!quiet) this.store.setStatus('resyncing');
+      this.gate = Number.NaN;
+      this.subscribeEpoch++;
+      const ok = await this.loadSnapshot();
+      this.reloading = null;
+      if (!ok || this.stopped) return;
+      if (this.socket?.connected) this.subscribe();
+    })();
+    return this.reloading;
+  }
+
+  // --- subscription ----------------------------------------------------------------------
+
+  private subscribe(): void {
+    const socket = this.socket;
+    if (!socket || this.stopped) return;
+    const since = this.store.receivedSeq;
+    const request: SubscribeRequest = { v: PROTOCOL_VERSION, layers: this.layers, since };
+    if (this.area) request.area = this.area;
+    const epoch = ++this.subscribeEpoch;
+    this.gate = since;
+    socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', request, (error, ack) => {
+      if (epoch !== this.subscribeEpoch || this.stopped) return;
+      if (error) {
+        // No answer: treat the connection as dead and let reconnect subscribe again.
+        this.store.setStatus('reconnecting');
+        socket.disconnect().connect();
+        return;
+      }
+      if (!ack.ok) {
+        this.gate = null;
+        this.store.setStatus('offline');
+        this.later(() => {
+          if (socket.connected && epoch === this.subscribeEpoch) this.subscribe();
+        }, RETRY_MAX_MS);
+        return;
+      }
+      this.gate = null;
+      if (ack.data.mode === 'resync') {
+        void this.reload(false);
+        return;
+      }
+      this.store.setStatus('live');
+    });
+  }
+
+  // --- socket events ---------------------------------------------------------------------
+
+  private readonly onConnect = (): void => {
+    if (this.reloading) return; // the reload subscribes when it is done
+    this.subscribe();
+  };
+
+  private readonly onDisconnect = (reason: Socket.DisconnectReason): void => {
+    if (this.stopped) return;
+    this.gate = null;
+    this.subscribeEpoch++;
+    this.store.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
+    // The server hung up on purpose: socket.io does not retry that by itself.
+    if (reason === 'io server disconnect') this.later(() => this.socket?.connect(), RETRY_MIN_MS);
+  };
+
+  private readonly onConnectError = (): void => {
+    if (this.stopped) return;
+    if (navigator.onLine === false) this.store.setStatus('offline');
+  };
+
+  private readonly onReconnectAttempt = (attempt: number): void => {
+    if (this.stopped) return;
+    this.store.setStatus(navigator.onLine === false || attempt > OFFLINE_AFTER_ATTEMPTS ? 'offline' : 'reconnecting');
+  };
+
+  private readonly onFeed = (raw: unknown): void => {
+    const parsed = feedFrameSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.store.countRejectedFrame();
+      return;
+    }
+    const frame = parsed.data;
+    if (this.gate !== null) {
+      if (!(frame.replay && frame.from === this.gate)) return; // stale frame of the previous subscription
+      this.gate = null;
+    }
+    this.store.enqueueFrame(frame);
+  };
+
+  private readonly onResync = (raw: unknown): void => {
+    if (!resyncSchema.safeParse(raw).success) {
+      this.store.countRejectedFrame();
+      return;
+    }
+    void this.reload(false);
+  };
+
+  private readonly onBrowserOnline = (): void => {
+    const socket = this.socket;
+    if (!socket || this.stopped) return;
+    if (!socket.connected) {
+      socket.connect();
+      return;
+    }
+    // The socket may have survived the outage while frames were lost or held back:
+    // subscribing again replays anything after the last seq received, and says live.
+    if (!this.reloading) this.subscribe();
+  };
+
+  private readonly onBrowserOffline = (): void => {
+    this.store.setStatus('offline');
+  };
+
+  private readonly onTick = (): void => {
+    const now = Date.now();
+    this.store.prune(now);
+    const state = this.store.getState();
+    if (!state.loaded || this.reloading || !this.socket?.connected) return;
+    if (shanghaiDay(now) !== state.day || now - this.lastRefreshAt >= REFRESH_MS) void this.reload(true);
+  };
+
+  // --- helpers ---------------------------------------------------------------------------
+
+  private later(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.stopped) fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.later(resolve, ms));
+  }
+}

@@ -1,0 +1,120 @@
+'use client';
+
+import L from 'leaflet';
+import { useEffect, useRef, useState } from 'react';
+import { useMap } from 'react-leaflet';
+import type { AreaCollection } from '../../../server/protocol/rest';
+import { fetchAreas, isAbort } from '../../lib/api';
+import { useT } from '../../lib/i18n';
+import { ensurePane, overlayInsets, sizeScale, useProjection } from './support';
+import { labelPoint } from './geometry';
+
+/**
+ * District and street outlines, always on (they are the map when there are no
+ * tiles), with district names and, from STREET_LABEL_ZOOM, street names. The
+ * first load frames the whole city.
+ */
+const STREET_LABEL_ZOOM = 13;
+const RETRY_MS = 10_000;
+
+export default function AreaOutlines() {
+  const map = useMap();
+  const { project } = useProjection();
+  const tr = useT();
+  const [districts, setDistricts] = useState<AreaCollection | null>(null);
+  const [streets, setStreets] = useState<AreaCollection | null>(null);
+  const fitted = useRef(false);
+
+  // Load both levels once; retry quietly while the server is unreachable.
+  useEffect(() => {
+    const abort = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = () => {
+      Promise.all([
+        fetchAreas({ level: 'district', simplify: 0.0006 }, abort.signal),
+        fetchAreas({ level: 'street', simplify: 0.0003 }, abort.signal),
+      ]).then(
+        ([d, s]) => {
+          setDistricts(d);
+          setStreets(s);
+        },
+        (error: unknown) => {
+          if (!isAbort(error)) timer = setTimeout(load, RETRY_MS);
+        },
+      );
+    };
+    load();
+    return () => {
+      abort.abort();
+      clearTimeout(timer);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!districts || !streets) return;
+    const pane = ensurePane(map, 'outlines');
+    const s = sizeScale(map);
+    const coordsToLatLng = (c: number[]) => L.latLng(project(c[0]!, c[1]!));
+    const streetLayer = L.geoJSON(streets as GeoJSON.FeatureCollection, {
+      pane,
+      interactive: false,
+      coordsToLatLng,
+      style: { color: '#5eead4', weight: 1 * s, opacity: 0.35, fill: false },
+    });
+    const districtLayer = L.geoJSON(districts as GeoJSON.FeatureCollection, {
+      pane,
+      interactive: false,
+      coordsToLatLng,
+      style: { color: '#7dd3fc', weight: 2.2 * s, opacity: 0.85, fill: false },
+    });
+    streetLayer.addTo(map);
+    districtLayer.addTo(map);
+    // Frame the whole city once, in the part of the screen the panels leave free.
+    const bounds = districtLayer.getBounds();
+    if (!fitted.current && bounds.isValid()) {
+      fitted.current = true;
+      const { topLeft, bottomRight } = overlayInsets(map);
+      map.fitBounds(bounds, { paddingTopLeft: topLeft, paddingBottomRight: bottomRight, animate: false });
+    }
+    return () => {
+      streetLayer.remove();
+      districtLayer.remove();
+    };
+  }, [map, districts, streets, project]);
+
+  useEffect(() => {
+    if (!districts || !streets) return;
+    const pane = ensurePane(map, 'labels');
+    const label = (feature: AreaCollection['features'][number], className: string) => {
+      const at = labelPoint(feature);
+      if (!at) return null;
+      return L.tooltip({ permanent: true, direction: 'center', className, pane, interactive: false })
+        .setLatLng(project(at[0], at[1]))
+        .setContent(escapeHtml(tr.areaName(feature.properties.name, feature.properties.nameEn)));
+    };
+    const districtLabels = L.layerGroup(
+      districts.features.map((f) => label(f, 'hcm-label hcm-label-district')).filter((x) => x !== null),
+    ).addTo(map);
+    const streetLabels = L.layerGroup(
+      streets.features.map((f) => label(f, 'hcm-label hcm-label-street')).filter((x) => x !== null),
+    );
+    const sync = () => {
+      const show = map.getZoom() >= STREET_LABEL_ZOOM;
+      if (show && !map.hasLayer(streetLabels)) streetLabels.addTo(map);
+      if (!show && map.hasLayer(streetLabels)) streetLabels.remove();
+    };
+    sync();
+    map.on('zoomend', sync);
+    return () => {
+      map.off('zoomend', sync);
+      districtLabels.remove();
+      streetLabels.remove();
+    };
+  }, [map, districts, streets, project, tr]);
+
+  return null;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
