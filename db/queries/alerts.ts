@@ -27,7 +27,8 @@ export async function checkAreaGeometry(db: Runner, geometry: AreaGeometry): Pro
   const [row] = await db.rows<GeometryCheck>(sql`
     SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason, ST_IsEmpty(g) AS empty
     FROM (SELECT ${multiPolygonFrom(geometry)} AS g) s`);
-  return row!;
+  // Embedded PostGIS answers an internal GEOS failure with no row at all (pglite#916).
+  return row ?? { valid: false, reason: 'PostGIS could not evaluate this geometry', empty: false };
 }
 
 export interface StoredAlert {
