@@ -15,6 +15,8 @@ const indexOf = (title: string | null): number => (title?.startsWith('bench#') ?
 export class LatencyRecorder {
   readonly sent: Float64Array;
   readonly samples: number[] = [];
+  /** How long each send call took (ingest, or emit for the bare server): tells server stalls from delivery spread. */
+  readonly sendTimes: number[] = [];
   received = 0;
 
   constructor(readonly events: number) {

@@ -25,12 +25,15 @@ export interface PushResult {
   expected: number;
   delivered: number;
   connectMs: number;
+  /** Duration of the send call itself (ingest transaction, or the bare emit). */
+  sendMs: Distribution;
   latencyMs: Distribution;
 }
 
 const CITY = { gridsPerCommunity: 2 };
 const GRIDS = syntheticCitySpecs(CITY)[4]!;
 const SETTLE_MS = 10_000;
+const WARM_UP = 30;
 
 function benchCase(i: number): CaseInput {
   const grid = GRIDS[i % GRIDS.length]!;
@@ -53,6 +56,7 @@ function result(target: string, options: PushOptions, events: number, recorder: 
     expected: events * options.clients,
     delivered: recorder.received,
     connectMs: Math.round(connectMs),
+    sendMs: distribution(recorder.sendTimes),
     latencyMs: distribution(recorder.samples),
   };
 }
@@ -63,10 +67,14 @@ export async function benchServerPush(engine: DatabaseKind, frameMs: number, opt
   await insertSyntheticCity(test.database, CITY);
   const server = await createServer(
     { ...configFromEnv({}), next: false, logLevel: 'warn' },
-    { database: test.database, publisher: { frameMs } },
+    // databaseUrl turns on the LISTEN/NOTIFY notifier on PostgreSQL, as in production.
+    { database: test.database, databaseUrl: test.url, publisher: { frameMs } },
   );
   try {
     const port = await server.listen(0, '127.0.0.1');
+    // Warm-up (untimed): the first statements on a fresh engine plan and JIT; measure the steady state.
+    for (let i = 0; i < WARM_UP; i++) await server.context.ingest.ingestCases([{ ...benchCase(i), externalId: `warm-${i}`, title: 'warm-up' }]);
+    await server.context.publisher.flush();
     const events = options.perSecond * options.seconds;
     const recorder = new LatencyRecorder(events);
     const connectStart = performance.now();
@@ -75,8 +83,9 @@ export async function benchServerPush(engine: DatabaseKind, frameMs: number, opt
     const connectMs = performance.now() - connectStart;
     try {
       await paced(events, options.perSecond, async (i) => {
-        recorder.sent[i] = performance.now();
+        const sent = (recorder.sent[i] = performance.now());
         await server.context.ingest.ingestCases([benchCase(i)]);
+        recorder.sendTimes.push(performance.now() - sent);
       });
       await recorder.settle(events * options.clients, SETTLE_MS);
     } finally {
@@ -133,8 +142,9 @@ export async function benchBarePush(options: PushOptions): Promise<PushResult> {
             },
           ],
         };
-        recorder.sent[i] = performance.now();
+        const sent = (recorder.sent[i] = performance.now());
         io.to(room).emit('feed', frame);
+        recorder.sendTimes.push(performance.now() - sent);
       });
       await recorder.settle(events * options.clients, SETTLE_MS);
     } finally {

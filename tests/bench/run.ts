@@ -53,7 +53,10 @@ async function main(): Promise<void> {
   if (only !== undefined && only !== 'ingest' && only !== 'push') throw new Error('--only is ingest or push');
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
-  console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memGb} GiB, node ${machine.node}\n`);
+  // The load average says whether other work shared the cores during the run (figures are then pessimistic).
+  const load = () => os.loadavg().map((l) => round(l, 2));
+  const loadBefore = load();
+  console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memGb} GiB, node ${machine.node}, load ${loadBefore.join(' ')}\n`);
 
   const ingest: IngestResult[] = [];
   if (only !== 'push') {
@@ -96,9 +99,10 @@ async function main(): Promise<void> {
     console.log(`\n2. Ingest → client push latency (${options.perSecond} cases/s for ${options.seconds} s, one process, websocket, loopback)`);
     console.log(
       table([
-        ['target', 'clients', 'events', 'delivered/expected', 'connect s', 'p50 ms', 'p99 ms', 'max ms'],
+        ['target', 'clients', 'events', 'delivered/expected', 'connect s', 'send p50/p99 ms', 'p50 ms', 'p99 ms', 'max ms'],
         ...push.map((r) => [
           r.target, r.clients, r.events, `${r.delivered}/${r.expected}`, round(r.connectMs / 1000, 1),
+          `${round(r.sendMs.p50)}/${round(r.sendMs.p99)}`,
           round(r.latencyMs.p50), round(r.latencyMs.p99), round(r.latencyMs.max),
         ]),
       ]),
@@ -107,8 +111,9 @@ async function main(): Promise<void> {
 
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, ingest, push }, null, 2));
-  console.log(`\nwrote ${path.relative(ROOT, out)}`);
+  const loadAfter = load();
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push }, null, 2));
+  console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 
 main().then(
