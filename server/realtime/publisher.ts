@@ -59,6 +59,7 @@ export class FeedPublisher {
   private pollTimer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private lastPassAt = 0;
   /** Frames emitted since start (for health and benchmarks). */
   framesSent = 0;
 
@@ -83,13 +84,19 @@ export class FeedPublisher {
     this.pruneTimer.unref();
   }
 
-  /** Called after a commit; wake-ups within one frame window coalesce into one pass. */
+  /**
+   * Called after a commit. Throttled, not debounced: a wake-up after a quiet spell
+   * publishes at once (a lone event is not held back a whole window), and wake-ups
+   * during a burst coalesce into at most one pass per frame window.
+   */
   wake(): void {
     if (this.stopped || this.frameTimer) return;
+    const wait = Math.max(0, this.lastPassAt + this.options.frameMs - Date.now());
     this.frameTimer = setTimeout(() => {
       this.frameTimer = null;
+      this.lastPassAt = Date.now();
       void this.exclusive(() => this.publish()).catch((error: unknown) => this.log.error({ err: error }, 'publish failed'));
-    }, this.options.frameMs);
+    }, wait);
   }
 
   /** Publishes whatever is committed now; resolves once it is emitted (tests, shutdown). */
