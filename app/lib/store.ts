@@ -1,142 +1,13 @@
 'use client';
 
 import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { ClientConfig, OpenCounts, Snapshot } from '../../server/protocol/rest';
-import { CLOSED_STATUSES, type Severity } from '../../server/protocol/vocab';
-import type { AlertEventData, CaseEventData, FeedEvent, FeedFrame } from '../../server/protocol/wire';
+import type { ClientConfig, Snapshot } from '../../server/protocol/rest';
+import type { FeedFrame } from '../../server/protocol/wire';
+import { applyFrames, emptyState, pruneState, stateFromSnapshot, type ConnectionStatus, type WallState } from './wall-state';
 
-/**
- * The wall's state: what the last snapshot said plus every feed event applied since.
- * Only the socket controller writes to it; React and the map layers read it through
- * useSyncExternalStore. Frames are queued and merged once per animation frame, so a
- * burst of a thousand events costs one state change and one repaint.
- *
- * Every collection is bounded so a wall can run for days with flat memory: incidents
- * are capped (oldest dropped first), appeals and alerts are pruned by age/expiry.
- */
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'resyncing';
+export * from './wall-state';
 
-export interface Totals {
-  openIncidents: number;
-  openAppeals: number;
-  activeAlerts: number;
-  todayCases: number;
-}
-
-export interface RecentItem {
-  key: string;
-  type: 'incident' | 'alert';
-  id: number;
-  /** ISO time shown in the list: reported (incidents), issued (alerts; null when unknown). */
-  at: string | null;
-  /** Category code (incidents) or alert type code (alerts). */
-  code: string;
-  severity: Severity;
-  grid: string | null;
-  lng: number | null;
-  lat: number | null;
-}
-
-export interface WallState {
-  config: ClientConfig | null;
-  /** A snapshot has been applied at least once. */
-  loaded: boolean;
-  loadFailed: boolean;
-  status: ConnectionStatus;
-  lastSeq: number;
-  /** Wall-clock ms of the last snapshot or applied event. */
-  lastUpdateAt: number | null;
-  /** Shanghai calendar day (YYYY-MM-DD) the totals were counted on. */
-  day: string;
-  incidents: ReadonlyMap<number, CaseEventData>;
-  appeals: ReadonlyMap<number, CaseEventData>;
-  alerts: ReadonlyMap<number, AlertEventData>;
-  openByGrid: Readonly<Record<string, OpenCounts>>;
-  totals: Totals;
-  /** Newest incidents first (capped). */
-  recentIncidents: readonly RecentItem[];
-  /** Newest alerts first (capped); the list shows those still active above the incidents. */
-  recentAlerts: readonly RecentItem[];
-  truncated: boolean;
-  rejectedFrames: number;
-}
-
-export const LIMITS = {
-  /** Points kept for the incident layer (the snapshot's default limit). */
-  incidents: 20_000,
-  appeals: 20_000,
-  /** Appeals older than this leave the heat layer (matches the snapshot's appealHours). */
-  appealHours: 24,
-  alerts: 500,
-  recentIncidents: 40,
-  recentAlerts: 12,
-} as const;
-
-const OPEN_ALERT = new Set(['active', 'acknowledged']);
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-
-/** Calendar day in Asia/Shanghai (UTC+8, no DST). */
-export function shanghaiDay(ms: number): string {
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-function isOpen(data: CaseEventData): boolean {
-  return !CLOSED_STATUSES.includes(data.status);
-}
-
-function alertIsLive(alert: AlertEventData, now: number): boolean {
-  return OPEN_ALERT.has(alert.status) && (alert.expires === null || Date.parse(alert.expires) > now);
-}
-
-function incidentItem(c: CaseEventData): RecentItem {
-  return {
-    key: `c${c.id}`,
-    type: 'incident',
-    id: c.id,
-    at: c.reportedAt,
-    code: c.category,
-    severity: c.severity,
-    grid: c.grid,
-    lng: c.lng,
-    lat: c.lat,
-  };
-}
-
-function alertItem(a: AlertEventData, at: string | null): RecentItem {
-  return { key: `a${a.id}`, type: 'alert', id: a.id, at, code: a.eventType, severity: a.severity, grid: null, lng: null, lat: null };
-}
-
-function emptyState(): WallState {
-  return {
-    config: null,
-    loaded: false,
-    loadFailed: false,
-    status: 'connecting',
-    lastSeq: 0,
-    lastUpdateAt: null,
-    day: shanghaiDay(Date.now()),
-    incidents: new Map(),
-    appeals: new Map(),
-    alerts: new Map(),
-    openByGrid: {},
-    totals: { openIncidents: 0, openAppeals: 0, activeAlerts: 0, todayCases: 0 },
-    recentIncidents: [],
-    recentAlerts: [],
-    truncated: false,
-    rejectedFrames: 0,
-  };
-}
-
-/** Drops the oldest entries (first inserted) beyond `cap`. */
-function capMap<V>(map: Map<number, V>, cap: number): void {
-  if (map.size <= cap) return;
-  let excess = map.size - cap;
-  for (const key of map.keys()) {
-    map.delete(key);
-    if (--excess <= 0) break;
-  }
-}
-
+/** What end-to-end tests read from `window.__hcm`. */
 export interface HcmProbe {
   lastSeq: number;
   incidents: number;
@@ -152,6 +23,12 @@ declare global {
   }
 }
 
+/**
+ * The wall's store: what the last snapshot said plus every feed event applied since.
+ * Only the socket controller writes to it; React and the map layers read it through
+ * useSyncExternalStore. Frames are queued and merged once per animation frame, so a
+ * burst of a thousand events costs one state change and one repaint.
+ */
 export class WallStore {
   private state: WallState = emptyState();
   private readonly listeners = new Set<() => void>();
@@ -193,31 +70,7 @@ export class WallStore {
     this.cancelFlush();
     this.pending = [];
     this.pendingTo = 0;
-    const incidents = new Map<number, CaseEventData>();
-    // Snapshot lists are newest first; insert oldest first so capMap evicts the oldest.
-    for (let i = snapshot.incidents.length - 1; i >= 0; i--) incidents.set(snapshot.incidents[i]!.id, snapshot.incidents[i]!);
-    const appeals = new Map<number, CaseEventData>();
-    for (let i = snapshot.appeals.length - 1; i >= 0; i--) appeals.set(snapshot.appeals[i]!.id, snapshot.appeals[i]!);
-    const alerts = new Map<number, AlertEventData>();
-    for (let i = snapshot.alerts.length - 1; i >= 0; i--) alerts.set(snapshot.alerts[i]!.id, snapshot.alerts[i]!);
-    const recentIncidents = snapshot.incidents.slice(0, LIMITS.recentIncidents).map(incidentItem);
-    const recentAlerts = snapshot.alerts.slice(0, LIMITS.recentAlerts).map((a) => alertItem(a, a.onset));
-    this.commit({
-      ...this.state,
-      loaded: true,
-      loadFailed: false,
-      lastSeq: snapshot.seq,
-      lastUpdateAt: now,
-      day: shanghaiDay(now),
-      incidents,
-      appeals,
-      alerts,
-      openByGrid: snapshot.openByGrid,
-      totals: { ...snapshot.totals, activeAlerts: alerts.size },
-      recentIncidents,
-      recentAlerts,
-      truncated: snapshot.truncated,
-    });
+    this.commit(stateFromSnapshot(this.state, snapshot, now));
   }
 
   /** Queues a validated frame; it is merged with others on the next animation frame. */
@@ -239,23 +92,8 @@ export class WallStore {
 
   /** Drops appeals past the heat window and expired alerts; call about once a minute. */
   prune(now = Date.now()): void {
-    const cutoff = now - LIMITS.appealHours * 3600_000;
-    let appeals: Map<number, CaseEventData> | null = null;
-    for (const [id, appeal] of this.state.appeals) {
-      if (Date.parse(appeal.reportedAt) < cutoff) (appeals ??= new Map(this.state.appeals)).delete(id);
-    }
-    let alerts: Map<number, AlertEventData> | null = null;
-    for (const [id, alert] of this.state.alerts) {
-      if (!alertIsLive(alert, now)) (alerts ??= new Map(this.state.alerts)).delete(id);
-    }
-    if (!appeals && !alerts) return;
-    const nextAlerts = alerts ?? this.state.alerts;
-    this.commit({
-      ...this.state,
-      appeals: appeals ?? this.state.appeals,
-      alerts: nextAlerts,
-      totals: { ...this.state.totals, activeAlerts: nextAlerts.size },
-    });
+    const next = pruneState(this.state, now);
+    if (next !== this.state) this.commit(next);
   }
 
   dispose(): void {
@@ -292,87 +130,6 @@ export class WallStore {
     }
     for (const listener of this.listeners) listener();
   }
-}
-
-/** Pure merge of frames into state; copies only the collections that change. */
-export function applyFrames(state: WallState, frames: readonly FeedFrame[], now: number): WallState {
-  let lastSeq = state.lastSeq;
-  let incidents: Map<number, CaseEventData> | null = null;
-  let appeals: Map<number, CaseEventData> | null = null;
-  let alerts: Map<number, AlertEventData> | null = null;
-  let openByGrid: Record<string, OpenCounts> | null = null;
-  const totals = { ...state.totals };
-  const freshIncidents: RecentItem[] = [];
-  const freshAlerts: RecentItem[] = [];
-  const today = shanghaiDay(now);
-  let applied = 0;
-
-  const bumpGrid = (grid: string | null, kind: 'incidents' | 'appeals') => {
-    openByGrid ??= { ...state.openByGrid };
-    const key = grid ?? '';
-    const prev = openByGrid[key] ?? { incidents: 0, appeals: 0 };
-    openByGrid[key] = { ...prev, [kind]: prev[kind] + 1 };
-  };
-
-  const applyEvent = (event: FeedEvent) => {
-    if (event.topic === 'case.created') {
-      const data = event.data;
-      const open = isOpen(data);
-      if (shanghaiDay(Date.parse(data.reportedAt)) === today) totals.todayCases++;
-      if (data.kind === 'incident') {
-        if (open) {
-          incidents ??= new Map(state.incidents);
-          incidents.set(data.id, data);
-          totals.openIncidents++;
-          bumpGrid(data.grid, 'incidents');
-          freshIncidents.push(incidentItem(data));
-        }
-      } else {
-        appeals ??= new Map(state.appeals);
-        appeals.set(data.id, data);
-        if (open) {
-          totals.openAppeals++;
-          bumpGrid(data.grid, 'appeals');
-        }
-      }
-    } else if (alertIsLive(event.data, now)) {
-      alerts ??= new Map(state.alerts);
-      alerts.set(event.data.id, event.data);
-      freshAlerts.push(alertItem(event.data, event.at));
-    }
-  };
-
-  for (const frame of frames) {
-    for (const event of frame.events) {
-      // At-least-once delivery: anything at or below the applied seq is a duplicate.
-      if (event.seq <= lastSeq) continue;
-      lastSeq = event.seq;
-      applyEvent(event);
-      applied++;
-    }
-    lastSeq = Math.max(lastSeq, frame.to);
-  }
-
-  if (incidents) capMap(incidents, LIMITS.incidents);
-  if (appeals) capMap(appeals, LIMITS.appeals);
-  if (alerts) capMap(alerts, LIMITS.alerts);
-  const nextAlerts = alerts ?? state.alerts;
-  totals.activeAlerts = nextAlerts.size;
-  const prepend = (fresh: RecentItem[], old: readonly RecentItem[], cap: number) =>
-    fresh.length > 0 ? [...fresh.reverse(), ...old].slice(0, cap) : old;
-
-  return {
-    ...state,
-    lastSeq,
-    lastUpdateAt: applied > 0 ? now : state.lastUpdateAt,
-    incidents: incidents ?? state.incidents,
-    appeals: appeals ?? state.appeals,
-    alerts: nextAlerts,
-    openByGrid: openByGrid ?? state.openByGrid,
-    totals,
-    recentIncidents: prepend(freshIncidents, state.recentIncidents, LIMITS.recentIncidents),
-    recentAlerts: prepend(freshAlerts, state.recentAlerts, LIMITS.recentAlerts),
-  };
 }
 
 // --- React binding -----------------------------------------------------------------------

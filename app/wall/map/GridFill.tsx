@@ -102,10 +102,10 @@ export default function GridFill({ visible }: { visible: boolean }) {
       const zoom = Math.round(map.getZoom());
       const level = levelForZoom(zoom);
       const simplify = Number(degreesPerPixel(Math.min(zoom, 16)).toPrecision(2));
+      const view = map.getBounds().pad(0.25);
+      const bbox = boundsToBBox(view.getSouthWest(), view.getNorthEast(), projection.unproject);
       setRequest((prev) => {
         if (level === 'district') return prev.level === 'district' ? prev : { level, simplify: degreesPerPixel(10) };
-        const view = map.getBounds().pad(0.25);
-        const bbox = boundsToBBox(view.getSouthWest(), view.getNorthEast(), projection.unproject);
         if (prev.level === level && prev.simplify === simplify && prev.bbox && contains(prev.bbox, bbox)) return prev;
         return { level, simplify, bbox: snapOut(bbox) };
       });

@@ -41,7 +41,7 @@ export interface ClusterCanvasOptions {
 }
 
 /** Supercluster's pixel radius is in 512-px tile space; Leaflet tiles are 256 px. */
-const CLUSTER_RADIUS = 90;
+const CLUSTER_RADIUS = 110;
 const CLUSTER_MAX_ZOOM = 15;
 
 export class ClusterCanvas {
@@ -156,7 +156,7 @@ export class ClusterCanvas {
       const { fill, darkText } = this.options.colourOfRank(feature.properties.rank);
       if ('cluster' in feature.properties && feature.properties.cluster) {
         const count = feature.properties.point_count;
-        const r = (11 + 3.2 * Math.log2(count)) * s;
+        const r = (9 + 2.6 * Math.log2(count)) * s;
         ctx.beginPath();
         ctx.arc(p.x, p.y, r + 4 * s, 0, Math.PI * 2);
         ctx.fillStyle = withAlpha(fill, 0.28);

@@ -45,12 +45,13 @@ export function ensurePane(map: LeafletMap, name: PaneName): string {
 }
 
 /**
- * Size factor for strokes, radii and canvas text: 1 up to a 1080p screen, 2 on a
- * 3840×2160 wall, so points stay visible from across the room.
+ * Size factor for strokes, radii and canvas text: 1 on a 1080p screen, 2 on a
+ * 3840×2160 wall (points stay visible from across the room), a little under 1 on
+ * phones and small laptops so clusters do not swallow the city.
  */
 export function sizeScale(map: LeafletMap): number {
   const size = map.getSize();
-  return Math.min(2.5, Math.max(1, Math.min(size.x / 1920, size.y / 1080)));
+  return Math.min(2.5, Math.max(0.85, Math.min(size.x / 1920, size.y / 1080)));
 }
 
 export const SEVERITY_COLOURS = {
