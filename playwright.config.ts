@@ -9,8 +9,14 @@ import { defineConfig, devices } from '@playwright/test';
  * elsewhere Playwright's own browser.
  */
 const PORT = Number(process.env.E2E_PORT ?? 3197);
-const DATA_DIR = path.resolve('tests/artifacts/e2e-db');
-if (!process.env.E2E_KEEP_DB) rmSync(DATA_DIR, { recursive: true, force: true });
+// Playwright loads this file in its runner and again in every worker: only the
+// runner (where the variable is not yet set) clears old databases and picks a
+// fresh folder; the workers inherit it, so nobody deletes the live server's files.
+if (!process.env.E2E_DATA_DIR) {
+  rmSync(path.resolve('tests/artifacts/e2e-db'), { recursive: true, force: true });
+  process.env.E2E_DATA_DIR = path.resolve('tests/artifacts/e2e-db', `run-${Date.now()}`);
+}
+const DATA_DIR = process.env.E2E_DATA_DIR;
 
 const systemChromium = '/usr/bin/chromium';
 const launchOptions = existsSync(systemChromium)

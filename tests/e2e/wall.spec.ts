@@ -26,6 +26,7 @@ async function openWall(page: Page) {
   await page.goto('/wall');
   await expect(page.getByTestId('map')).toBeVisible();
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'live');
+  await expect(page.locator('[data-testid="map"] .leaflet-container')).toHaveAttribute('data-outlines', 'drawn');
 }
 
 const unique = () => `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;

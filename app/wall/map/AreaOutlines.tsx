@@ -69,6 +69,8 @@ export default function AreaOutlines() {
     });
     streetLayer.addTo(map);
     districtLayer.addTo(map);
+    // Lets tests (and screenshots) wait for the map people actually see.
+    map.getContainer().setAttribute('data-outlines', 'drawn');
     // Frame the whole city once, in the part of the screen the panels leave free.
     const bounds = districtLayer.getBounds();
     if (!fitted.current && bounds.isValid()) {
@@ -77,6 +79,7 @@ export default function AreaOutlines() {
       map.fitBounds(bounds, { paddingTopLeft: topLeft, paddingBottomRight: bottomRight, animate: false });
     }
     return () => {
+      map.getContainer().removeAttribute('data-outlines');
       streetLayer.remove();
       districtLayer.remove();
     };
