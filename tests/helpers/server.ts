@@ -25,7 +25,7 @@ export async function postJson(base: string, path: string, body: unknown, init: 
     ...init,
   });
   const text = await response.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
