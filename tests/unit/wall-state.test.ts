@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { LIMITS, applyFrames, emptyState, pruneState, shanghaiDay, stateFromSnapshot } from '../../app/lib/wall-state';
+import type { Snapshot } from '../../server/protocol/rest';
+import type { CaseEventData, FeedEvent, FeedFrame } from '../../server/protocol/wire';
+
+const NOW = Date.parse('2026-11-24T04:00:00Z'); // 12:00 in Guiyang
+
+function caseData(id: number, extra: Partial<CaseEventData> = {}): CaseEventData {
+  return {
+    id,
+    kind: 'incident',
+    channel: 'grid_worker',
+    category: '0102',
+    topic: null,
+    severity: 'Moderate',
+    status: 'reported',
+    lng: 106.7,
+    lat: 26.6,
+    grid: '520103001001001',
+    title: null,
+    reportedAt: new Date(NOW - 60_000).toISOString(),
+    ...extra,
+  };
+}
+
+function event(seq: number, data: CaseEventData): FeedEvent {
+  return { seq, at: new Date(NOW).toISOString(), topic: 'case.created', layer: data.kind === 'incident' ? 'incidents' : 'appeals', areas: ['520100'], data };
+}
+
+function frame(from: number, to: number, events: FeedEvent[]): FeedFrame {
+  return { v: 1, from, to, replay: false, events };
+}
+
+const snapshot: Snapshot = {
+  seq: 10,
+  at: new Date(NOW).toISOString(),
+  area: null,
+  incidents: [caseData(2), caseData(1)],
+  appeals: [],
+  alerts: [],
+  openByGrid: { '520103001001001': { incidents: 2, appeals: 0 } },
+  totals: { openIncidents: 2, openAppeals: 0, activeAlerts: 0, todayCases: 2 },
+  truncated: false,
+};
+
+describe('wall state', () => {
+  it('starts from a snapshot at its seq', () => {
+    const state = stateFromSnapshot(emptyState(), snapshot, NOW);
+    expect(state.lastSeq).toBe(10);
+    expect(state.incidents.size).toBe(2);
+    expect(state.recentIncidents.map((r) => r.id)).toEqual([2, 1]);
+  });
+
+  it('applies each event once, however often it is delivered', () => {
+    const base = stateFromSnapshot(emptyState(), snapshot, NOW);
+    const fresh = event(11, caseData(3));
+    const appeal = event(12, caseData(4, { kind: 'appeal', channel: 'hotline_12345', category: 'TS', grid: null }));
+    const once = applyFrames(base, [frame(10, 12, [fresh, appeal])], NOW);
+    const again = applyFrames(once, [frame(10, 12, [fresh, appeal]), frame(9, 11, [event(10, caseData(99))])], NOW);
+    for (const state of [once, again]) {
+      expect(state.lastSeq).toBe(12);
+      expect(state.totals).toMatchObject({ openIncidents: 3, openAppeals: 1, todayCases: 4 });
+      expect(state.openByGrid['520103001001001']).toEqual({ incidents: 3, appeals: 0 });
+      expect(state.openByGrid['']).toEqual({ incidents: 0, appeals: 1 });
+      expect(state.incidents.has(99)).toBe(false);
+    }
+    expect(again.recentIncidents[0]!.id).toBe(3);
+  });
+
+  it('advances lastSeq to the frame end even when no event in it is for this client', () => {
+    const state = applyFrames(stateFromSnapshot(emptyState(), snapshot, NOW), [frame(10, 40, [])], NOW);
+    expect(state.lastSeq).toBe(40);
+  });
+
+  it('counts a case reported yesterday (Shanghai time) as open but not as today', () => {
+    const yesterday = new Date(Date.parse('2026-11-23T15:59:00Z')).toISOString(); // 23:59 on the 23rd in Guiyang
+    expect(shanghaiDay(Date.parse(yesterday))).toBe('2026-11-23');
+    const state = applyFrames(stateFromSnapshot(emptyState(), snapshot, NOW), [frame(10, 11, [event(11, caseData(5, { reportedAt: yesterday }))])], NOW);
+    expect(state.totals).toMatchObject({ openIncidents: 3, todayCases: 2 });
+  });
+
+  it('keeps memory bounded: incidents capped, old appeals and expired alerts pruned', () => {
+    let state = stateFromSnapshot(emptyState(), { ...snapshot, incidents: [] }, NOW);
+    const many = Array.from({ length: LIMITS.incidents + 50 }, (_, i) => event(11 + i, caseData(100 + i)));
+    state = applyFrames(state, [frame(10, 10 + many.length, many)], NOW);
+    expect(state.incidents.size).toBe(LIMITS.incidents);
+    expect(state.incidents.has(100)).toBe(false);
+    expect(state.recentIncidents).toHaveLength(LIMITS.recentIncidents);
+
+    const oldAppeal = caseData(7, { kind: 'appeal', reportedAt: new Date(NOW - 25 * 3600_000).toISOString() });
+    const alert = {
+      seq: state.lastSeq + 2,
+      at: new Date(NOW).toISOString(),
+      topic: 'alert.created' as const,
+      layer: 'alerts' as const,
+      areas: ['520100'],
+      data: {
+        id: 1, source: 'api', eventType: 'FIRE', headline: 'h', severity: 'Severe' as const, urgency: 'Immediate', certainty: 'Observed',
+        status: 'active', onset: null, expires: new Date(NOW + 60_000).toISOString(), affectedGrids: 1,
+        geometry: { type: 'MultiPolygon' as const, coordinates: [] },
+      },
+    };
+    state = applyFrames(state, [frame(state.lastSeq, state.lastSeq + 2, [event(state.lastSeq + 1, oldAppeal), alert])], NOW);
+    expect(state.appeals.size).toBe(1);
+    expect(state.totals.activeAlerts).toBe(1);
+    const later = pruneState(state, NOW + 120_000);
+    expect(later.appeals.size).toBe(0);
+    expect(later.totals.activeAlerts).toBe(0);
+    expect(pruneState(later, NOW + 130_000)).toBe(later);
+  });
+});
