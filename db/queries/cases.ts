@@ -85,6 +85,11 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
       FROM located ORDER BY n
       ON CONFLICT (channel, external_id) DO NOTHING
       RETURNING *
+    ),
+    -- Intake is the first transition of the audit trail (信息收集): who reported it, through which channel.
+    opened AS (
+      INSERT INTO case_events (case_id, at, actor, action, to_status)
+      SELECT id, created_at, 'channel:' || channel, 'reported', status FROM inserted
     )
     SELECT ${caseColumns} FROM inserted c LEFT JOIN areas g ON g.id = c.grid_id ORDER BY c.id`);
 }

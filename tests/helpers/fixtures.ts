@@ -74,9 +74,11 @@ export function appeal(externalId: string, lng: number, lat: number, extra: Reco
   };
 }
 
+/** Row counts of everything intake writes; case_events must always match cases one to one here. */
 export async function countRows(database: Database): Promise<{ cases: number; feed: number; alerts: number }> {
-  const [row] = await database.rows<{ cases: number; feed: number; alerts: number }>(sql`
+  const [row] = await database.rows<{ cases: number; feed: number; alerts: number; events: number }>(sql`
     SELECT (SELECT count(*)::int FROM cases) AS cases, (SELECT count(*)::int FROM feed) AS feed,
-           (SELECT count(*)::int FROM alerts) AS alerts`);
-  return row!;
+           (SELECT count(*)::int FROM alerts) AS alerts, (SELECT count(*)::int FROM case_events) AS events`);
+  if (row!.events !== row!.cases) throw new Error(`case_events (${row!.events}) out of step with cases (${row!.cases})`);
+  return { cases: row!.cases, feed: row!.feed, alerts: row!.alerts };
 }
