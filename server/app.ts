@@ -45,7 +45,9 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   const log = options.logger ?? createLogger(config.logLevel);
   const ownsDatabase = !options.database;
   const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  let freshCity = false;
   if (config.seedIfEmpty && (await countAreas(database)) === 0) {
+    freshCity = true;
     log.info({ scale: config.seedScale }, 'empty database: seeding the demo city');
     const summary = await seedDemoCity(database, { seed: 1, scale: config.seedScale });
     log.info(summary, 'demo city seeded');
@@ -110,7 +112,8 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   registerSocketHandlers(io, { database, publisher, log });
   await publisher.start();
   await notifier.listen(() => publisher.wake());
-  const simulator = config.simulate ? startSimulator(context) : null;
+  // A city seeded just now opens with the last few hours of simulated history.
+  const simulator = config.simulate ? startSimulator(context, {}, { backfillHours: freshCity ? config.simulator.backfillHours : 0 }) : null;
 
   let closing: Promise<void> | null = null;
   return {

@@ -16,6 +16,8 @@ const envSchema = z.object({
   SIM_INCIDENTS_PER_MIN: z.coerce.number().min(0).max(100_000).default(30),
   SIM_APPEALS_PER_MIN: z.coerce.number().min(0).max(100_000).default(20),
   SIM_ALERTS_PER_HOUR: z.coerce.number().min(0).max(1000).default(4),
+  /** Hours of history the simulator writes when it starts on a freshly seeded city. */
+  SIM_BACKFILL_HOURS: z.coerce.number().min(0).max(48).default(8),
   /** Seed the demo city when the database has no areas. */
   SEED_IF_EMPTY: z.enum(['0', '1', 'true', 'false']).default('0'),
   /** Size of the demo city (1 ≈ 3,700 grids; tests use less). */
@@ -37,7 +39,7 @@ export interface AppConfig {
   basemap: string;
   tiandituKey?: string;
   simulate: boolean;
-  simulator: { incidentsPerMin: number; appealsPerMin: number; alertsPerHour: number };
+  simulator: { incidentsPerMin: number; appealsPerMin: number; alertsPerHour: number; backfillHours: number };
   seedIfEmpty: boolean;
   seedScale: number;
   feedRetentionHours: number;
@@ -69,6 +71,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       incidentsPerMin: e.SIM_INCIDENTS_PER_MIN,
       appealsPerMin: e.SIM_APPEALS_PER_MIN,
       alertsPerHour: e.SIM_ALERTS_PER_HOUR,
+      backfillHours: e.SIM_BACKFILL_HOURS,
     },
     seedIfEmpty: truthy(e.SEED_IF_EMPTY),
     seedScale: e.SEED_SCALE,

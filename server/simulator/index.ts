@@ -16,13 +16,29 @@ export interface RunningSimulator {
  * IngestService (so the publisher is woken in-process) with the SIM_* rates.
  * `overrides` is for tests and tools (seed, clock, tick length).
  */
-export function startSimulator(context: AppContext, overrides: Omit<SimulatorOptions, 'log'> = {}): RunningSimulator {
+export function startSimulator(
+  context: AppContext,
+  overrides: Omit<SimulatorOptions, 'log'> = {},
+  options: { backfillHours?: number } = {},
+): RunningSimulator {
   const simulator = new Simulator(context.ingest, context.database, {
     rates: context.config.simulator,
     ...overrides,
     log: context.log.child({ module: 'simulator' }),
   });
-  simulator.start();
+  const backfill = options.backfillHours
+    ? simulator.backfill(options.backfillHours).then(
+        (written) => context.log.info({ ...written, hours: options.backfillHours }, 'simulator backfilled recent history'),
+        (error: unknown) => context.log.error({ err: error }, 'simulator backfill failed'),
+      )
+    : Promise.resolve();
+  void backfill.then(() => simulator.start());
   context.log.info({ rates: simulator.rates, runId: simulator.runId }, 'simulator started');
-  return { simulator, stop: () => simulator.stop() };
+  return {
+    simulator,
+    stop: async () => {
+      await backfill;
+      await simulator.stop();
+    },
+  };
 }

@@ -135,6 +135,27 @@ describe.each(DB_KINDS)('simulator on %s', (kind) => {
     for (const [i, c] of soon.entries()) expect(distanceM(c, spots[i]!)).toBeLessThan(1000);
   });
 
+  it('backfills recent history stamped with past times, and only alerts still in force', async () => {
+    const now = new Date(PEAK.getTime() + 86_400_000);
+    const simulator = await loaded({ seed: 8, runId: 'backfill', rates: { incidentsPerMin: 30, appealsPerMin: 30, alertsPerHour: 6 } });
+    const written = await simulator.backfill(3, now);
+    const [row] = await test.database.rows<{ n: number; oldest: number; newest: number; live: number; alerts: number }>(sql`
+      SELECT count(*)::int AS n,
+             extract(epoch FROM min(reported_at))::float8 * 1000 AS oldest,
+             extract(epoch FROM max(reported_at))::float8 * 1000 AS newest,
+             (SELECT count(*)::int FROM alerts WHERE external_id LIKE 'sim-backfill-%' AND expires > ${now.toISOString()}::timestamptz) AS live,
+             (SELECT count(*)::int FROM alerts WHERE external_id LIKE 'sim-backfill-%') AS alerts
+      FROM cases WHERE external_id LIKE 'sim-backfill-%'`);
+    expect(row!.n).toBe(written.cases);
+    // About 3 h × 60 events/min at the rhythm of 07:30–10:30; far more than one tick's worth.
+    expect(row!.n).toBeGreaterThan(2000);
+    expect(row!.oldest).toBeGreaterThanOrEqual(now.getTime() - 3 * 3_600_000);
+    expect(row!.oldest).toBeLessThan(now.getTime() - 2.5 * 3_600_000);
+    expect(row!.newest).toBeLessThanOrEqual(now.getTime());
+    expect(row!.alerts).toBe(written.alerts);
+    expect(row!.live).toBe(row!.alerts);
+  });
+
   it('is deterministic for a seed', async () => {
     const run = async (seed: number) => {
       const simulator = await loaded({ seed, rates: { incidentsPerMin: 300, appealsPerMin: 300, alertsPerHour: 600 } });
