@@ -15,7 +15,7 @@ const envSchema = z.object({
   /** Simulated events per minute at the daily peak, per layer. */
   SIM_INCIDENTS_PER_MIN: z.coerce.number().min(0).max(100_000).default(30),
   SIM_APPEALS_PER_MIN: z.coerce.number().min(0).max(100_000).default(20),
-  SIM_ALERTS_PER_HOUR: z.coerce.number().min(0).max(1000).default(4),
+  SIM_ALERTS_PER_HOUR: z.coerce.number().min(0).max(1000).default(2),
   /** Hours of history the simulator writes when it starts on a freshly seeded city. */
   SIM_BACKFILL_HOURS: z.coerce.number().min(0).max(48).default(8),
   /** Seed the demo city when the database has no areas. */
