@@ -1,49 +1,26 @@
+import { createRng as createBaseRng, hashSeed, type Rng as BaseRng } from '../../db/seed/random';
+
 /**
- * Seeded randomness for the simulator. Every draw flows from one generator so a
- * seed reproduces the same stream of events (given the same city and clock).
+ * Seeded randomness for the simulator: the demo city's generator (same
+ * mulberry32 stream, same FNV-1a sub-seeds) plus the two draws traffic needs.
+ * Every draw flows from one generator so a seed reproduces the same stream of
+ * events (given the same city and clock).
  */
-export interface Rng {
-  /** Uniform in [0, 1). */
-  next(): number;
-  range(min: number, max: number): number;
-  /** Integer in [0, n). */
-  int(n: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
+export { hashSeed };
+
+export interface Rng extends BaseRng {
   /** Standard normal (Box–Muller). */
   normal(): number;
   /** Poisson-distributed count with mean `lambda`. */
   poisson(lambda: number): number;
 }
 
-/** 32-bit FNV-1a, to derive independent seeds from a base seed and a name. */
-export function hashSeed(...parts: (string | number)[]): number {
-  let h = 0x811c9dc5;
-  for (const part of parts) {
-    const text = `${String(part)}\u0000`;
-    for (let i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 0x01000193);
-    }
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: small and fast; statistical quality is ample for synthetic traffic. */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number): number => Math.floor(next() * n);
+  const base = createBaseRng(seed);
   const normal = (): number => {
     // 1 - next() lies in (0, 1], so the logarithm is finite.
-    const u = 1 - next();
-    const v = next();
+    const u = 1 - base.next();
+    const v = base.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   };
   const poisson = (lambda: number): number => {
@@ -53,25 +30,14 @@ export function createRng(seed: number): Rng {
     if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal()));
     const limit = Math.exp(-lambda);
     let k = 0;
-    let p = next();
+    let p = base.next();
     while (p > limit) {
       k++;
-      p *= next();
+      p *= base.next();
     }
     return k;
   };
-  return {
-    next,
-    range: (min, max) => min + next() * (max - min),
-    int,
-    pick: <T,>(items: readonly T[]): T => {
-      if (items.length === 0) throw new Error('pick from an empty list');
-      return items[int(items.length)] as T;
-    },
-    chance: (p) => next() < p,
-    normal,
-    poisson,
-  };
+  return { ...base, normal, poisson };
 }
 
 /** Draws items with probability proportional to their weight, in O(log n) per draw. */
