@@ -4,11 +4,16 @@ import { defineConfig, devices } from '@playwright/test';
 
 /**
  * E2E against the real custom server in production mode (run `next build` first;
- * `npm run test:e2e` does), on a fresh embedded PGlite database seeded with a small
- * demo city. Debian's Chromium is used where it exists (CI, this machine);
- * elsewhere Playwright's own browser.
+ * `npm run test:e2e` does), once per database: embedded PGlite in a fresh folder,
+ * and PostgreSQL + PostGIS in a fresh database (E2E_PG_URL). Each server seeds a
+ * small demo city on start. Debian's Chromium is used where it exists (CI, this
+ * machine); elsewhere Playwright's own browser.
  */
-const PORT = Number(process.env.E2E_PORT ?? 3197);
+const PGLITE_PORT = Number(process.env.E2E_PORT ?? 3197);
+const POSTGRES_PORT = PGLITE_PORT + 1;
+const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_URL = process.env.E2E_PG_URL ?? PG_ADMIN.replace(/\/[^/]*$/, '/hcm_e2e');
+
 // Playwright loads this file in its runner and again in every worker: only the
 // runner (where the variable is not yet set) clears old databases and picks a
 // fresh folder; the workers inherit it, so nobody deletes the live server's files.
@@ -26,6 +31,15 @@ const launchOptions = existsSync(systemChromium)
     }
   : {};
 
+const serverEnv = {
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  SEED_IF_EMPTY: '1',
+  SEED_SCALE: '0.1',
+  SIMULATE: '0',
+  LOG_LEVEL: 'warn',
+};
+
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'tests/artifacts/e2e-results',
@@ -35,28 +49,32 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
     ...devices['Desktop Chrome'],
     launchOptions,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  webServer: {
-    command: 'npx tsx server/index.ts',
-    url: `http://127.0.0.1:${PORT}/api/health`,
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    env: {
-      NODE_ENV: 'production',
-      DATABASE_URL: '',
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR,
-      SEED_IF_EMPTY: '1',
-      SEED_SCALE: '0.1',
-      SIMULATE: '0',
-      LOG_LEVEL: 'warn',
+  projects: [
+    { name: 'pglite', use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` } },
+    { name: 'postgres', use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` } },
+  ],
+  webServer: [
+    {
+      command: 'npx tsx server/index.ts',
+      url: `http://127.0.0.1:${PGLITE_PORT}/api/health`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      env: { ...serverEnv, PORT: String(PGLITE_PORT), DATABASE_URL: '', DATA_DIR },
     },
-  },
+    {
+      // A fresh database each run; the first migration enables PostGIS in it.
+      command: 'npx tsx tests/e2e/fresh-database.ts && npx tsx server/index.ts',
+      url: `http://127.0.0.1:${POSTGRES_PORT}/api/health`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      env: { ...serverEnv, PORT: String(POSTGRES_PORT), DATABASE_URL: PG_URL, TEST_PG_ADMIN_URL: PG_ADMIN },
+    },
+  ],
 });

@@ -7,6 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
  * tests/artifacts/screenshots for people to look at.
  */
 const SHOTS = 'tests/artifacts/screenshots';
+const shot = (name: string) => `${SHOTS}/${test.info().project.name}-${name}.png`;
 
 function watchConsole(page: Page): string[] {
   const problems: string[] = [];
@@ -111,11 +112,11 @@ test('is legible on a 4K wall and on a phone (screenshots)', async ({ page }) =>
   await page.setViewportSize({ width: 3840, height: 2160 });
   await openWall(page);
   await expect(page.getByTestId('count-open-incidents')).not.toHaveText('0');
-  await page.screenshot({ path: `${SHOTS}/wall-3840x2160.png` });
+  await page.screenshot({ path: shot('wall-3840x2160') });
 
   await page.setViewportSize({ width: 390, height: 844 });
   await openWall(page);
   await expect(page.getByTestId('count-open-incidents')).toBeVisible();
-  await page.screenshot({ path: `${SHOTS}/wall-390x844.png` });
+  await page.screenshot({ path: shot('wall-390x844') });
   expect(problems).toEqual([]);
 });
