@@ -88,6 +88,9 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     destroyUpgrade: false,
     pingInterval: 10_000,
     pingTimeout: 8_000,
+    // Browsers must come from this site (or a configured origin); clients without
+    // an Origin header (feeds, tests, tools) are not browsers and pass.
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)),
   });
   httpServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.url?.startsWith('/socket.io')) return;
@@ -142,6 +145,16 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
         if (ownsDatabase) await database.close();
       })()),
   };
+}
+
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 interface NextHandle {

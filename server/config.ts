@@ -23,6 +23,8 @@ const envSchema = z.object({
   /** Size of the demo city (1 ≈ 3,700 grids; tests use less). */
   SEED_SCALE: z.coerce.number().positive().max(10).default(1),
   FEED_RETENTION_HOURS: z.coerce.number().positive().default(72),
+  /** Extra browser origins allowed to open sockets (comma-separated), beyond the site itself. */
+  ALLOWED_ORIGINS: z.string().default(''),
   /** 0 → serve only /api and Socket.IO (an intake-only node, or API tests). */
   UI: z.enum(['0', '1', 'true', 'false']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -41,6 +43,7 @@ export interface AppConfig {
   simulate: boolean;
   simulator: { incidentsPerMin: number; appealsPerMin: number; alertsPerHour: number; backfillHours: number };
   seedIfEmpty: boolean;
+  allowedOrigins: string[];
   seedScale: number;
   feedRetentionHours: number;
   logLevel: string;
@@ -74,6 +77,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       backfillHours: e.SIM_BACKFILL_HOURS,
     },
     seedIfEmpty: truthy(e.SEED_IF_EMPTY),
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     seedScale: e.SEED_SCALE,
     feedRetentionHours: e.FEED_RETENTION_HOURS,
     logLevel: e.LOG_LEVEL,

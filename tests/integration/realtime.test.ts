@@ -192,6 +192,23 @@ for (const kind of DB_KINDS) {
       }
     });
 
+    it('refuses a socket from a foreign browser origin and admits the site itself', async () => {
+      const attempt = (origin: string) =>
+        new Promise<string>((resolve) => {
+          const socket = connect(base, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin } });
+          socket.once('connect', () => {
+            socket.close();
+            resolve('connected');
+          });
+          socket.once('connect_error', () => {
+            socket.close();
+            resolve('refused');
+          });
+        });
+      expect(await attempt('https://evil.example')).toBe('refused');
+      expect(await attempt(base)).toBe('connected');
+    });
+
     it('loses nothing across a server restart: a reconnecting client replays from the feed', async () => {
       const c = new FeedClient(base, { layers: ALL });
       await c.connected();
