@@ -78,7 +78,10 @@ export class FeedPublisher {
 
   async start(): Promise<void> {
     this.head = (await feedBounds(this.database)).head;
-    this.pollTimer = setInterval(() => this.wake(), this.options.pollMs);
+    this.pollTimer = setInterval(() => {
+      this.wake();
+      void this.exclusive(() => this.checkRewind()).catch((error: unknown) => this.log.warn({ err: error }, 'feed rewind check failed'));
+    }, this.options.pollMs);
     this.pruneTimer = setInterval(() => void this.prune(), 15 * 60_000);
     this.pollTimer.unref();
     this.pruneTimer.unref();
@@ -144,6 +147,19 @@ export class FeedPublisher {
       await socket.join(roomOf(sub));
       return result('live');
     });
+  }
+
+  /**
+   * A feed whose newest seq is below our head was reset or restored from a backup
+   * under a running server. Adopt its head and tell every client to reload its
+   * snapshot: their seqs belong to the old feed.
+   */
+  private async checkRewind(): Promise<void> {
+    const { head } = await feedBounds(this.database);
+    if (head >= this.head) return;
+    this.log.warn({ was: this.head, now: head }, 'feed went backwards: clients resync');
+    this.head = head;
+    this.io.local.emit('resync', { v: PROTOCOL_VERSION, reason: 'feed-reset', head });
   }
 
   private async publish(): Promise<void> {

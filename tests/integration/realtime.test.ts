@@ -147,6 +147,26 @@ for (const kind of DB_KINDS) {
       await c.until((e) => e.length === 5);
     });
 
+    it('tells clients to resync when the feed is reset under a running server, then carries on', async () => {
+      const c = client({ layers: ALL });
+      await c.connected();
+      await c.subscribe(null);
+      await postJson(base, '/api/cases', incident('before-reset', 106.61, 26.51));
+      await c.until((e) => e.length === 1);
+      const notice = new Promise<{ reason: string; head: number }>((resolve) => c.socket.once('resync', resolve));
+      await testDb.database.rows(sql`TRUNCATE feed RESTART IDENTITY`);
+      expect(await notice).toMatchObject({ reason: 'feed-reset', head: 0 });
+      // As the browser does: reload the snapshot, subscribe from its seq.
+      const snapshot = (await (await fetch(`${base}/api/snapshot`)).json()) as { seq: number };
+      expect(snapshot.seq).toBe(0);
+      const fresh = client({ layers: ALL });
+      await fresh.connected();
+      expect(await fresh.subscribe(snapshot.seq)).toMatchObject({ ok: true, data: { mode: 'live', head: 0 } });
+      await postJson(base, '/api/cases', incident('after-reset', 106.62, 26.52));
+      await fresh.until((e) => e.length === 1);
+      expect(fresh.applied[0]!.seq).toBe(1);
+    });
+
     it('answers bad socket frames with BAD_FRAME or UNKNOWN_AREA and stays up', async () => {
       const socket = connect(base, { transports: ['websocket'], reconnection: false, forceNew: true });
       try {
