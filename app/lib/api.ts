@@ -58,3 +58,23 @@ export function fetchAreas(
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
+
+/**
+ * Calls `load` until it succeeds, again every `retryMs` after a failure (the
+ * server may be restarting), and hands the result to `onLoaded`. Returns the
+ * effect cleanup: it aborts the request in flight and any pending retry.
+ */
+export function loadWithRetry<T>(load: (signal: AbortSignal) => Promise<T>, onLoaded: (value: T) => void, retryMs: number): () => void {
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const attempt = () => {
+    load(abort.signal).then(onLoaded, (error: unknown) => {
+      if (!abort.signal.aborted && !isAbort(error)) timer = setTimeout(attempt, retryMs);
+    });
+  };
+  attempt();
+  return () => {
+    abort.abort();
+    clearTimeout(timer);
+  };
+}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { fetchAreas } from './api';
+import { fetchAreas, loadWithRetry } from './api';
 
 /**
  * Names of districts and streets by code, for labelling events in lists ("where").
@@ -20,30 +20,21 @@ export function useAreaNames(): AreaNames | null {
   const [names, setNames] = useState<AreaNames | null>(cache);
   useEffect(() => {
     if (names) return;
-    const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = () => {
-      Promise.all([
-        fetchAreas({ level: 'district', simplify: 0.05 }, abort.signal),
-        fetchAreas({ level: 'street', simplify: 0.05 }, abort.signal),
-      ]).then(
-        (collections) => {
-          const map = new Map<string, AreaName>();
-          for (const c of collections) for (const f of c.features) map.set(f.properties.code, f.properties);
-          // An empty database gives nothing to cache; ask again on the next mount.
-          if (map.size > 0) cache = map;
-          setNames(map);
-        },
-        () => {
-          if (!abort.signal.aborted) timer = setTimeout(load, RETRY_MS);
-        },
-      );
-    };
-    load();
-    return () => {
-      abort.abort();
-      clearTimeout(timer);
-    };
+    return loadWithRetry(
+      (signal) =>
+        Promise.all([
+          fetchAreas({ level: 'district', simplify: 0.05 }, signal),
+          fetchAreas({ level: 'street', simplify: 0.05 }, signal),
+        ]),
+      (collections) => {
+        const map = new Map<string, AreaName>();
+        for (const c of collections) for (const f of c.features) map.set(f.properties.code, f.properties);
+        // An empty database gives nothing to cache; ask again on the next mount.
+        if (map.size > 0) cache = map;
+        setNames(map);
+      },
+      RETRY_MS,
+    );
   }, [names]);
   return names;
 }

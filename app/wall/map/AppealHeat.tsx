@@ -4,7 +4,7 @@ import L from 'leaflet';
 import { useEffect, useRef, useState } from 'react';
 import { useMap } from 'react-leaflet';
 import { useWall } from '../../lib/store';
-import { sizeScale, useProjection } from './support';
+import { sizeScale, useProjection, throttled } from './support';
 
 /**
  * Citizen appeals as a heat layer only: on a shared screen appeals are shown in
@@ -88,7 +88,6 @@ export default function AppealHeat({ visible }: { visible: boolean }) {
   useEffect(() => {
     if (!layer || !visible) return;
     const draw = () => {
-      lastDraw.current = performance.now();
       const points: L.HeatLatLngTuple[] = [];
       for (const a of appeals.values()) {
         const [lat, lng] = project(a.lng, a.lat);
@@ -96,13 +95,7 @@ export default function AppealHeat({ visible }: { visible: boolean }) {
       }
       layer.setLatLngs(points);
     };
-    const wait = REDRAW_MS - (performance.now() - lastDraw.current);
-    if (wait <= 0) {
-      draw();
-      return;
-    }
-    const timer = setTimeout(draw, wait);
-    return () => clearTimeout(timer);
+    return throttled(draw, lastDraw, REDRAW_MS);
   }, [layer, visible, appeals, project]);
 
   return null;

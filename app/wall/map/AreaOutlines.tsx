@@ -4,7 +4,7 @@ import L from 'leaflet';
 import { useEffect, useRef, useState } from 'react';
 import { useMap } from 'react-leaflet';
 import type { AreaCollection } from '../../../server/protocol/rest';
-import { fetchAreas, isAbort } from '../../lib/api';
+import { fetchAreas, loadWithRetry } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { ensurePane, overlayInsets, sizeScale, useProjection } from './support';
 import { labelPoint } from './geometry';
@@ -27,27 +27,18 @@ export default function AreaOutlines() {
 
   // Load both levels once; retry quietly while the server is unreachable.
   useEffect(() => {
-    const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = () => {
-      Promise.all([
-        fetchAreas({ level: 'district', simplify: 0.0006 }, abort.signal),
-        fetchAreas({ level: 'street', simplify: 0.0003 }, abort.signal),
-      ]).then(
-        ([d, s]) => {
-          setDistricts(d);
-          setStreets(s);
-        },
-        (error: unknown) => {
-          if (!isAbort(error)) timer = setTimeout(load, RETRY_MS);
-        },
-      );
-    };
-    load();
-    return () => {
-      abort.abort();
-      clearTimeout(timer);
-    };
+    return loadWithRetry(
+      (signal) =>
+        Promise.all([
+          fetchAreas({ level: 'district', simplify: 0.0006 }, signal),
+          fetchAreas({ level: 'street', simplify: 0.0003 }, signal),
+        ]),
+      ([d, s]) => {
+        setDistricts(d);
+        setStreets(s);
+      },
+      RETRY_MS,
+    );
   }, []);
 
   useEffect(() => {

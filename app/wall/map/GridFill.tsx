@@ -10,7 +10,7 @@ import { boundsToBBox, type BBox } from '../../lib/coords';
 import { useT, type Translator } from '../../lib/i18n';
 import { useWall } from '../../lib/store';
 import { degreesPerPixel } from './geometry';
-import { ensurePane, popupContent, sizeScale, useProjection } from './support';
+import { ensurePane, popupContent, sizeScale, useProjection, throttled } from './support';
 
 /**
  * Areas shaded by open cases (incidents + appeals). Unit grids are many, so they
@@ -160,7 +160,6 @@ export default function GridFill({ visible }: { visible: boolean }) {
     const layer = layerRef.current;
     if (!layer || !areas) return;
     const restyle = () => {
-      lastStyle.current = performance.now();
       const features = areas.data.features;
       const counts = countsFor(
         features.map((f) => f.properties.code),
@@ -187,13 +186,7 @@ export default function GridFill({ visible }: { visible: boolean }) {
         );
       });
     };
-    const wait = RESTYLE_MS - (performance.now() - lastStyle.current);
-    if (wait <= 0) {
-      restyle();
-      return;
-    }
-    const timer = setTimeout(restyle, wait);
-    return () => clearTimeout(timer);
+    return throttled(restyle, lastStyle, RESTYLE_MS);
   }, [areas, openByGrid, visible]);
 
   return null;

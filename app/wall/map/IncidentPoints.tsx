@@ -7,7 +7,7 @@ import { SEVERITIES, type Severity } from '../../../server/protocol/vocab';
 import { useT } from '../../lib/i18n';
 import { useWall, useWallStore } from '../../lib/store';
 import { ClusterCanvas, type CanvasPoint } from './cluster-canvas';
-import { ensurePane, popupContent, SEVERITY_COLOURS, useProjection } from './support';
+import { ensurePane, popupContent, SEVERITY_COLOURS, useProjection, throttled } from './support';
 
 /** Rebuilding the cluster index costs ~1 ms per 1,000 points: at most twice a second. */
 const REBUILD_MS = 500;
@@ -68,20 +68,13 @@ export default function IncidentPoints({ visible }: { visible: boolean }) {
   const lastBuild = useRef(0);
   useEffect(() => {
     const build = () => {
-      lastBuild.current = performance.now();
       const points: CanvasPoint[] = [];
       for (const c of incidents.values()) {
         points.push({ id: c.id, lng: c.lng, lat: c.lat, rank: RANK.get(c.severity) ?? SEVERITIES.length - 1 });
       }
       layerRef.current?.setPoints(points);
     };
-    const wait = REBUILD_MS - (performance.now() - lastBuild.current);
-    if (wait <= 0) {
-      build();
-      return;
-    }
-    const timer = setTimeout(build, wait);
-    return () => clearTimeout(timer);
+    return throttled(build, lastBuild, REBUILD_MS);
   }, [incidents, projection]);
 
   return null;

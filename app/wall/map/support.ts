@@ -117,3 +117,22 @@ export function overlayInsets(map: LeafletMap): { topLeft: [number, number]; bot
     bottomRight: [inset.right + margin, inset.bottom + margin],
   };
 }
+
+/**
+ * Runs `work` now if `intervalMs` has passed since it last ran, otherwise once the
+ * interval is up; returns the effect cleanup. Layers use it so a burst of store
+ * updates costs at most one redraw per interval.
+ */
+export function throttled(work: () => void, last: { current: number }, intervalMs: number): (() => void) | undefined {
+  const run = () => {
+    last.current = performance.now();
+    work();
+  };
+  const wait = intervalMs - (performance.now() - last.current);
+  if (wait <= 0) {
+    run();
+    return undefined;
+  }
+  const timer = setTimeout(run, wait);
+  return () => clearTimeout(timer);
+}
