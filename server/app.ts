@@ -6,10 +6,10 @@ import { openDatabase, type Database } from '../db/client';
 import { countAreas } from '../db/queries/areas';
 import { seedDemoCity } from '../db/seed/city';
 import type { AppConfig } from './config';
-import { Router } from './http/router';
-import { registerIntakeRoutes } from './http/routes/intake';
-import { registerMapRoutes } from './http/routes/map';
-import { registerSystemRoutes } from './http/routes/system';
+import { getRequestListener } from '@hono/node-server';
+import type { Authenticator } from './auth/authenticate';
+import { createApi } from './http/api';
+import { securityHeaders } from './http/security';
 import { createLogger, type Logger } from './logger';
 import { FeedNotifier } from './realtime/notifier';
 import { FeedPublisher, type PublisherOptions } from './realtime/publisher';
@@ -17,6 +17,7 @@ import { registerSocketHandlers } from './realtime/socket';
 import type { AppContext } from './services/context';
 import { IngestService } from './services/ingest';
 import { startSimulator } from './simulator';
+import { basemapFromConfig } from './domain/basemap';
 
 export interface AppServer {
   httpServer: http.Server;
@@ -35,6 +36,19 @@ export interface ServerOptions {
   publisher?: Partial<PublisherOptions>;
   /** URL for the LISTEN connection when `database` is passed in (PostgreSQL only). */
   databaseUrl?: string;
+  auth?: Authenticator;
+}
+
+const anonymousAuthenticator: Authenticator = { fromHeaders: async () => null };
+
+/** Origins the CSP must allow images from: the configured base map's tile host (a wildcard where the host is templated, e.g. t{s}.tianditu.gov.cn). */
+export function tileOriginsOf(config: Pick<AppConfig, 'basemap' | 'tiandituKey'>): string[] {
+  const { url } = basemapFromConfig(config.basemap, config.tiandituKey);
+  const match = url ? /^(https?):\/\/([^/]+)/.exec(url) : null;
+  if (!match) return []; // none, or a same-origin path
+  const [, scheme, host] = match;
+  const templated = host!.includes('{');
+  return [`${scheme}://${templated ? `*.${host!.split('.').slice(1).join('.')}` : host}`];
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -54,23 +68,14 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   }
   const nextApp = config.next ? await startNext(config) : null;
 
-  const router = new Router(log);
+  // Filled in below once the context exists; requests cannot arrive before listen().
+  let api: ReturnType<typeof getRequestListener> | null = null;
+  const headers = Object.entries(securityHeaders({ dev: config.dev, tileOrigins: tileOriginsOf(config) }));
   const httpServer = http.createServer((req, res) => {
     const url = req.url ?? '/';
+    for (const [name, value] of headers) res.setHeader(name, value);
     if (url.startsWith('/api/') || url === '/api') {
-      router
-        .handle(req, res)
-        .then((handled) => {
-          if (!handled) {
-            res.writeHead(404, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${url.split('?')[0]}` } }));
-          }
-        })
-        .catch((error: unknown) => {
-          log.error({ err: error }, 'unhandled api error');
-          if (!res.headersSent) res.writeHead(500);
-          res.end();
-        });
+      void api!(req, res);
       return;
     }
     if (nextApp) {
@@ -107,11 +112,12 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     publisher.wake();
     notifier.notify();
   });
-  const context: AppContext = { config, log, database, io, publisher, ingest, startedAt: new Date() };
-
-  registerSystemRoutes(router, context);
-  registerMapRoutes(router, context);
-  registerIntakeRoutes(router, context);
+  const auth: Authenticator = options.auth ?? anonymousAuthenticator;
+  const context: AppContext = { config, log, database, io, publisher, ingest, auth, startedAt: new Date() };
+  const hono = createApi(context);
+  api = getRequestListener(hono.fetch, {
+    errorHandler: (error) => log.error({ err: error }, 'api response failed'),
+  });
   registerSocketHandlers(io, { database, publisher, log });
   await publisher.start();
   await notifier.listen(() => publisher.wake());

@@ -7,7 +7,12 @@ export const ERROR_STATUS = {
   BAD_JSON: 400,
   VALIDATION_FAILED: 400,
   BAD_QUERY: 400,
+  BAD_PARAMS: 400,
   BAD_FRAME: 400,
+  BAD_BODY: 400,
+  UNAUTHENTICATED: 401,
+  BAD_CREDENTIALS: 401,
+  FORBIDDEN: 403,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
   NOT_FOUND: 404,
@@ -16,6 +21,7 @@ export const ERROR_STATUS = {
   UNKNOWN_AREA: 422,
   INVALID_GEOMETRY: 422,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
@@ -26,6 +32,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Seconds a client should wait before retrying (429, 503): sent as Retry-After. */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'AppError';
@@ -37,14 +45,15 @@ export class AppError extends Error {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  /** `details` is always present (null when there is nothing more to say), so clients can rely on the shape. */
+  error: { code: string; message: string; details: unknown };
 }
 
 export function toHttp(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
-    return { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details } } };
+    return { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details ?? null } } };
   }
-  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal server error' } } };
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal server error', details: null } } };
 }
 
 export function toAck(error: unknown): { ok: false; code: string; message: string } {

@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io';
 import type { Database } from '../../db/client';
+import type { Authenticator } from '../auth/authenticate';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { FeedPublisher } from '../realtime/publisher';
@@ -13,5 +14,6 @@ export interface AppContext {
   io: Server;
   publisher: FeedPublisher;
   ingest: IngestService;
+  auth: Authenticator;
   startedAt: Date;
 }

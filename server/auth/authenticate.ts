@@ -1,0 +1,17 @@
+import type { Actor } from './actor';
+
+/** How a request proved who it is. Cookie-authenticated writes must also be same-origin. */
+export type Credential = 'session' | 'display' | 'api_key';
+
+export interface Authenticated {
+  actor: Actor;
+  via: Credential;
+}
+
+/** Request headers → who is asking, or null. Implemented over the database by server/auth/authenticator.ts. */
+export interface Authenticator {
+  fromHeaders(headers: { cookie?: string; authorization?: string; apiKey?: string }): Promise<Authenticated | null>;
+}
+
+export const SESSION_COOKIE = 'hcm_session';
+export const DISPLAY_COOKIE = 'hcm_display';

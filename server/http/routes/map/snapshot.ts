@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { areaExists } from '../../../../db/queries/areas';
+import { readSnapshot } from '../../../../db/queries/snapshot';
+import { AppError } from '../../../errors';
+import { LAYERS } from '../../../protocol/vocab';
+import { areaCodeSchema } from '../../../protocol/wire';
+import { defineRoute } from '../../route';
+
+const layersParam = z
+  .string()
+  .transform((v) => v.split(','))
+  .pipe(z.array(z.enum(LAYERS)).min(1));
+
+const snapshotQuery = z.object({
+  area: areaCodeSchema.optional(),
+  layers: layersParam.default([...LAYERS]),
+  appealHours: z.coerce.number().min(1).max(24 * 30).default(24),
+  limit: z.coerce.number().int().min(1).max(50_000).default(20_000),
+});
+
+export const snapshot = defineRoute({
+  method: 'get',
+  path: '/api/snapshot',
+  tags: ['map'],
+  summary: 'Open incidents, recent appeals, active alerts and per-grid counts, with the feed seq they are consistent with',
+  description: 'Subscribe over Socket.IO with `since` = the returned `seq` to continue live without a gap.',
+  access: 'public',
+  query: snapshotQuery,
+  responses: { 200: { description: 'Snapshot' } },
+  handle: async ({ ctx, query }) => {
+    if (query.area && !(await areaExists(ctx.database, query.area))) {
+      throw new AppError('UNKNOWN_AREA', `unknown area code ${query.area}`, { path: 'area' });
+    }
+    return { status: 200, body: await readSnapshot(ctx.database, { ...query, area: query.area ?? null }) };
+  },
+});
