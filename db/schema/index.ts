@@ -9,3 +9,4 @@ export * from './display-tokens';
 export * from './api-clients';
 export * from './audit';
 export * from './contacts';
+export * from './rate-limits';
