@@ -5,6 +5,8 @@ import { Server } from 'socket.io';
 import { openDatabase, type Database } from '../db/client';
 import { countAreas } from '../db/queries/areas';
 import { seedDemoCity } from '../db/seed/city';
+import { seedDemoAccounts } from './auth/demo-accounts';
+import { DEMO_DISPLAY_TOKEN, demoAllowed } from './auth/demo-secrets';
 import type { AppConfig } from './config';
 import { getRequestListener } from '@hono/node-server';
 import type { Authenticator } from './auth/authenticate';
@@ -65,6 +67,11 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     log.info({ scale: config.seedScale }, 'empty database: seeding the demo city');
     const summary = await seedDemoCity(database, { seed: 1, scale: config.seedScale });
     log.info(summary, 'demo city seeded');
+  }
+  // Demo accounts (public passwords): only where demo credentials are allowed (not production without DEMO=1).
+  if (config.seedIfEmpty && demoAllowed() && (await countAreas(database)) > 0) {
+    const accounts = await seedDemoAccounts(database);
+    log.info({ ...accounts, wall: `/wall?display=${DEMO_DISPLAY_TOKEN}` }, 'demo accounts ready');
   }
   const nextApp = config.next ? await startNext(config) : null;
 

@@ -78,6 +78,13 @@ async function clearOrRefuse(exec: Exec, replace: boolean): Promise<void> {
   if (Number(refs?.n ?? 0) > 0) {
     throw new SeedError(`refusing to replace the city: ${refs?.n} cases reference its grids or responders`);
   }
+  // Accounts, displays and API clients are bound to areas; rebuilding the city would orphan them.
+  const [bound] = await exec.rows<{ n: number }>(sql`
+    SELECT (SELECT count(*)::int FROM users) + (SELECT count(*)::int FROM display_tokens)
+         + (SELECT count(*)::int FROM api_clients) AS n`);
+  if (Number(bound?.n ?? 0) > 0) {
+    throw new SeedError(`refusing to replace the city: ${bound?.n} accounts, display tokens or API clients are bound to its areas`);
+  }
   await exec.rows(sql`DELETE FROM responders WHERE true`);
   // One statement: parent_id references are checked at its end, when every row is gone.
   await exec.rows(sql`DELETE FROM areas WHERE true`);

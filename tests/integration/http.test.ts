@@ -112,7 +112,7 @@ describe('http layer', () => {
 
   it('refuses a cross-origin write before any handler runs', async () => {
     const before = await countRows(testDb.database);
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }] as Array<Record<string, string>>) {
       const res = await fetch(`${base}/api/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: good() });
       await expectRefused(res, 403, 'FORBIDDEN');
     }
