@@ -10,6 +10,11 @@ import { DEMO_DISPLAY_TOKEN, demoAllowed } from './auth/demo-secrets';
 import type { AppConfig } from './config';
 import { getRequestListener } from '@hono/node-server';
 import type { Authenticator } from './auth/authenticate';
+import { databaseAuthenticator } from './auth/authenticator';
+import { DEFAULT_SESSION_CONFIG, type SessionConfig } from './auth/sessions';
+import { createLoginThrottle, type LoginThrottle } from './auth/throttle';
+import { guardPage } from './http/pages';
+import { authenticateSockets, SocketSessionWatch } from './realtime/auth';
 import { createApi } from './http/api';
 import { securityHeaders } from './http/security';
 import { createLogger, type Logger } from './logger';
@@ -38,10 +43,12 @@ export interface ServerOptions {
   publisher?: Partial<PublisherOptions>;
   /** URL for the LISTEN connection when `database` is passed in (PostgreSQL only). */
   databaseUrl?: string;
-  auth?: Authenticator;
+  /** Session expiry (tests shorten it). */
+  sessionConfig?: SessionConfig;
+  /** How often sockets are checked for ended sessions (ms). */
+  sessionSweepMs?: number;
+  throttle?: LoginThrottle;
 }
-
-const anonymousAuthenticator: Authenticator = { fromHeaders: async () => null };
 
 /** Origins the CSP must allow images from: the configured base map's tile host (a wildcard where the host is templated, e.g. t{s}.tianditu.gov.cn). */
 export function tileOriginsOf(config: Pick<AppConfig, 'basemap' | 'tiandituKey'>): string[] {
@@ -86,7 +93,16 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
       return;
     }
     if (nextApp) {
-      void nextApp.handle(req, res);
+      guardPage(req, res, context).then(
+        (answered) => {
+          if (!answered) void nextApp.handle(req, res);
+        },
+        (error: unknown) => {
+          log.error({ err: error, path: url.split('?')[0] }, 'page guard failed');
+          if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+          res.end('服务暂不可用 / Service unavailable');
+        },
+      );
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
@@ -119,13 +135,29 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     publisher.wake();
     notifier.notify();
   });
-  const auth: Authenticator = options.auth ?? anonymousAuthenticator;
-  const context: AppContext = { config, log, database, io, publisher, ingest, auth, startedAt: new Date() };
+  const sessionConfig = options.sessionConfig ?? DEFAULT_SESSION_CONFIG;
+  const auth: Authenticator = databaseAuthenticator(database, { config: sessionConfig });
+  const watch = new SocketSessionWatch(io, database, log, { config: sessionConfig, everyMs: options.sessionSweepMs });
+  const context: AppContext = {
+    config,
+    log,
+    database,
+    io,
+    publisher,
+    ingest,
+    auth,
+    throttle: options.throttle ?? createLoginThrottle({ store: 'database', database }),
+    sessionConfig,
+    sessionsRevoked: (ids, reason) => watch.revoked(ids, reason),
+    startedAt: new Date(),
+  };
   const hono = createApi(context);
   api = getRequestListener(hono.fetch, {
     errorHandler: (error) => log.error({ err: error }, 'api response failed'),
   });
+  authenticateSockets(io, auth, log);
   registerSocketHandlers(io, { database, publisher, log });
+  watch.start();
   await publisher.start();
   await notifier.listen(() => publisher.wake());
   // A city seeded just now opens with the last few hours of simulated history.
@@ -148,6 +180,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     close: () =>
       (closing ??= (async () => {
         await simulator?.stop();
+        watch.stop();
         await notifier.close();
         await publisher.stop();
         io.disconnectSockets(true);

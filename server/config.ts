@@ -27,6 +27,8 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   /** 0 → serve only /api and Socket.IO (an intake-only node, or API tests). */
   UI: z.enum(['0', '1', 'true', 'false']).default('1'),
+  /** 1 → trust X-Forwarded-Proto from a reverse proxy (Secure cookies behind https termination). */
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -47,6 +49,7 @@ export interface AppConfig {
   seedScale: number;
   feedRetentionHours: number;
   logLevel: string;
+  trustProxy: boolean;
 }
 
 const truthy = (v: string) => v === '1' || v === 'true';
@@ -81,5 +84,6 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     seedScale: e.SEED_SCALE,
     feedRetentionHours: e.FEED_RETENTION_HOURS,
     logLevel: e.LOG_LEVEL,
+    trustProxy: truthy(e.TRUST_PROXY),
   };
 }

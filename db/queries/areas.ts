@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
+import { inScope, scopeOf, type Scope } from '../scope';
 import { envelope } from '../spatial';
 import type { AreaFeatureProperties, AreaCollection } from '../../server/protocol/rest';
 import type { AreaLevel } from '../../server/protocol/vocab';
@@ -40,17 +41,18 @@ export async function countAreas(db: Runner): Promise<number> {
  */
 export async function findAreaFeatures(
   db: Runner,
-  query: { level: AreaLevel; bbox?: [number, number, number, number]; within?: string; simplify?: number; limit: number },
+  within: Scope,
+  query: { level: AreaLevel; bbox?: [number, number, number, number]; simplify?: number; limit: number },
 ): Promise<AreaCollection> {
   const bbox = query.bbox ? sql`AND a.geom && ${envelope(query.bbox)}` : sql``;
-  const within = query.within ? sql`AND a.path @> ARRAY[${query.within}::text]` : sql``;
+  const scope = sql`AND ${inScope(sql`a.path`, within)}`;
   const geom = query.simplify
     ? sql`ST_Multi(ST_SimplifyPreserveTopology(a.geom, ${query.simplify}::float8))`
     : sql`a.geom`;
   const rows = await db.rows<AreaFeatureProperties & { geometry: string }>(sql`
     SELECT a.code, a.name, a.name_en AS "nameEn", a.level, p.code AS "parentCode", ST_AsGeoJSON(${geom}, 6) AS geometry
     FROM areas a LEFT JOIN areas p ON p.id = a.parent_id
-    WHERE a.level = ${query.level} ${bbox} ${within}
+    WHERE a.level = ${query.level} ${bbox} ${scope}
     ORDER BY a.code LIMIT ${query.limit}::int`);
   return {
     type: 'FeatureCollection',
@@ -60,4 +62,30 @@ export async function findAreaFeatures(
       properties,
     })),
   };
+}
+
+export interface AreaSummary {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  level: AreaLevel;
+  path: string[];
+}
+
+/** The area a scope names: for "who am I" and for narrowing a request to a sub-area. */
+export async function findAreaSummary(db: Runner, scope: Scope): Promise<AreaSummary | null> {
+  const [row] = await db.rows<AreaSummary>(sql`
+    SELECT code, name, name_en AS "nameEn", level, path FROM areas WHERE code = ${scope.code}`);
+  return row ?? null;
+}
+
+/**
+ * Narrows a scope to one of its areas: the area when its path passes through the
+ * scope, else null (outside the jurisdiction, or unknown — callers answer both
+ * the same way, so existence does not leak).
+ */
+export async function narrowScope(db: Runner, scope: Scope, code: string): Promise<Scope | null> {
+  const rows = await db.rows<{ code: string }>(sql`
+    SELECT code FROM areas WHERE code = ${code} AND path @> ARRAY[${scope.code}::text]`);
+  return rows.length > 0 ? scopeOf(rows[0]!.code) : null;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
+import { inScope, type Scope } from '../scope';
 import { isoTime } from '../spatial';
 import type { CaseEventData } from '../../server/protocol/wire';
 
@@ -106,8 +107,10 @@ export async function findCasesByExternalIds(
       ON c.channel = k.channel AND c.external_id = k."externalId"`);
 }
 
-export async function findCaseById(db: Runner, id: number): Promise<StoredCase | undefined> {
+/** One case, only when it lies within the scope (outside and unknown look the same to the caller). */
+export async function findCaseById(db: Runner, scope: Scope, id: number): Promise<StoredCase | undefined> {
   const [row] = await db.rows<StoredCase>(sql`
-    SELECT ${caseColumns} FROM cases c LEFT JOIN areas g ON g.id = c.grid_id WHERE c.id = ${id}::bigint`);
+    SELECT ${caseColumns} FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
+    WHERE c.id = ${id}::bigint AND ${inScope(sql`c.area_codes`, scope)}`);
   return row;
 }

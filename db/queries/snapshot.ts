@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
+import { inScope, type Scope } from '../scope';
 import { isoTime, DISPLAY_TOLERANCE_SQL } from '../spatial';
 import type { Snapshot } from '../../server/protocol/rest';
 import type { Layer } from '../../server/protocol/vocab';
@@ -19,12 +20,13 @@ const caseColumns = sql`
  */
 export async function readSnapshot(
   database: Database,
-  query: { area: string | null; layers: readonly Layer[]; appealHours: number; limit: number },
+  area: Scope,
+  query: { layers: readonly Layer[]; appealHours: number; limit: number },
 ): Promise<Snapshot> {
   return database.transaction(
     async (tx) => {
-      const scope = query.area ? sql`AND c.area_codes @> ARRAY[${query.area}::text]` : sql``;
-      const alertScope = query.area ? sql`AND a.area_codes @> ARRAY[${query.area}::text]` : sql``;
+      const scope = sql`AND ${inScope(sql`c.area_codes`, area)}`;
+      const alertScope = sql`AND ${inScope(sql`a.area_codes`, area)}`;
       const [head] = await tx.rows<{ seq: number; at: string }>(
         sql`SELECT coalesce(max(seq), 0) AS seq, ${isoTime(sql`now()`)} AS at FROM feed`,
       );
@@ -72,7 +74,7 @@ export async function readSnapshot(
       return {
         seq: head!.seq,
         at: head!.at,
-        area: query.area,
+        area: area.code,
         incidents: incidents.slice(0, query.limit),
         appeals: appeals.slice(0, query.limit),
         alerts: alertRows.map((a) => ({ ...a, geometry: JSON.parse(a.geometry) as AlertEventData['geometry'] })),

@@ -18,6 +18,14 @@ export const pointSchema = z.object({ type: z.literal('Point'), coordinates: pos
 const INCIDENT_CHANNELS = new Set(['grid_worker', 'sensor', 'api']);
 const APPEAL_CHANNELS = new Set(['hotline_12345', 'wechat', 'leader_board', 'letters_visits', 'open311', 'api']);
 
+export const reporterSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    phone: z.string().trim().regex(/^\+?[\d\s-]{5,20}$/, 'phone is 5–20 digits').optional(),
+    idNumber: z.string().trim().regex(/^[\dXx]{15}(?:[\dXx]{3})?$/, 'ID number is 15 or 18 characters').optional(),
+  })
+  .strict();
+
 export const caseInputSchema = z
   .object({
     kind: z.enum(CASE_KINDS),
@@ -32,6 +40,8 @@ export const caseInputSchema = z
     location: pointSchema,
     reportedAt: z.iso.datetime({ offset: true }).optional(),
     attributes: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
+    /** The reporter's personal data: stored apart (case_contacts), never in the feed or snapshots, masked on read. */
+    reporter: reporterSchema.optional(),
   })
   .strict()
   .superRefine((value, ctx) => {

@@ -1,9 +1,10 @@
 import type { Server, Socket } from 'socket.io';
 import type { Database } from '../../db/client';
-import { areaExists } from '../../db/queries/areas';
+import { narrowScope } from '../../db/queries/areas';
 import { AppError, issuesOf, toAck } from '../errors';
 import type { Logger } from '../logger';
 import { subscribeSchema, type Ack, type SubscribeResult } from '../protocol/wire';
+import type { SocketData } from './auth';
 import type { FeedPublisher } from './publisher';
 
 type AckFn<T> = (result: Ack<T>) => void;
@@ -21,10 +22,12 @@ export function registerSocketHandlers(io: Server, deps: { database: Database; p
       if (!parsed.success) {
         throw new AppError('BAD_FRAME', 'invalid subscribe frame', issuesOf(parsed.error));
       }
-      if (parsed.data.area && !(await areaExists(deps.database, parsed.data.area))) {
-        throw new AppError('UNKNOWN_AREA', `unknown area code ${parsed.data.area}`);
-      }
-      return deps.publisher.subscribe(socket, parsed.data);
+      // The subscription is the actor's jurisdiction or an area inside it; anything else
+      // (outside, or unknown: the same answer, so codes beyond it do not leak) is refused.
+      const { actor } = socket.data as SocketData;
+      const scope = parsed.data.area === undefined ? actor.scope : await narrowScope(deps.database, actor.scope, parsed.data.area);
+      if (!scope) throw new AppError('FORBIDDEN', `area ${parsed.data.area} is outside your jurisdiction`);
+      return deps.publisher.subscribe(socket, { ...parsed.data, area: scope.code });
     },
   };
 

@@ -9,11 +9,31 @@ import {
   type AffectedGrid,
   type StoredAlert,
 } from '../../db/queries/alerts';
+import { upsertCaseContacts } from '../../db/queries/contacts';
+import type { Actor } from '../auth/actor';
+import { audit, auditBy, type AuditBy } from '../auth/audit';
 import { AppError } from '../errors';
+import { assertChannels, outsideJurisdiction } from './intake-policy';
 import { ALERT_TYPES, APPEAL_TOPICS, APPEAL_TYPES, INCIDENT_CATEGORIES, slaDueAt } from '../domain/categories';
 import type { AlertInput, CaseInput } from '../protocol/api';
 import { layerOfKind } from '../protocol/vocab';
 import type { AlertEventData, CaseEventData } from '../protocol/wire';
+
+/**
+ * Who is reporting: an actor (checked against its channels and jurisdiction) or
+ * the system itself (the in-process simulator, benchmarks), which is not limited.
+ * Either way every write is audited in its own transaction.
+ */
+export interface IntakeBy {
+  actor: Actor | null;
+  audit: AuditBy;
+}
+
+export const SYSTEM_INTAKE: IntakeBy = { actor: null, audit: { actor: 'system:intake', actorLabel: 'system', ip: null } };
+
+export function intakeBy(actor: Actor, ip: string): IntakeBy {
+  return { actor, audit: auditBy(actor, ip) };
+}
 
 export interface IngestedCase {
   case: CaseEventData;
@@ -39,15 +59,40 @@ export class IngestService {
     private readonly onCommit: () => void,
   ) {}
 
-  async ingestCases(inputs: CaseInput[]): Promise<IngestedCase[]> {
+  async ingestCases(inputs: CaseInput[], by: IntakeBy = SYSTEM_INTAKE): Promise<IngestedCase[]> {
     const rows = inputs.map(toCaseRow);
+    const single = inputs.length === 1;
     const problems = inputs.flatMap((input, index) => catalogueProblems(input, inputs.length > 1 ? index : null));
     if (problems.length > 0) {
       throw new AppError('UNKNOWN_CODE', problems[0]!.message, problems.slice(0, 50));
     }
+    const actor = by.actor;
+    if (actor) assertChannels(actor, inputs.map((input, index) => ({ channel: input.channel, index: single ? null : index })));
     const created = await this.database.transaction(async (tx) => {
       const inserted = await insertCases(tx, rows);
+      if (actor) {
+        // Located by PostGIS inside this transaction; a case outside the reporter's jurisdiction rolls it all back.
+        const outside = inserted.flatMap((c) => (c.areaCodes.includes(actor.scope.code) ? [] : [rows.findIndex((r) => r.channel === c.channel && r.externalId === c.externalId)]));
+        if (outside.length > 0) throw outsideJurisdiction(actor, outside, single);
+      }
+      await upsertCaseContacts(
+        tx,
+        inserted.flatMap((c) => {
+          const reporter = inputs[rows.findIndex((r) => r.channel === c.channel && r.externalId === c.externalId)]?.reporter;
+          return reporter ? [{ caseId: c.id, name: reporter.name ?? null, phone: reporter.phone ?? null, idNumber: reporter.idNumber ?? null }] : [];
+        }),
+      );
       await appendFeed(tx, inserted.map(caseFeedRow));
+      if (inserted.length > 0) {
+        await audit(tx, by.audit, {
+          action: 'cases.create',
+          targetType: 'case',
+          targetId: inserted[0]!.id,
+          areaCodes: [...new Set(inserted.flatMap((c) => c.areaCodes))],
+          outcome: 'ok',
+          details: { count: inserted.length, ids: inserted.slice(0, 100).map((c) => c.id) },
+        });
+      }
       return inserted;
     });
     if (created.length > 0) this.onCommit();
@@ -68,11 +113,13 @@ export class IngestService {
       if (fresh) return { case: toEventData(fresh), created: first };
       const old = existingByKey.get(key);
       if (!old) throw new Error(`case ${key} neither inserted nor found`);
+      // An idempotent repeat returns the stored case only to someone who may see it.
+      if (actor && !old.areaCodes.includes(actor.scope.code)) throw outsideJurisdiction(actor, [rows.indexOf(r)], single);
       return { case: toEventData(old), created: false };
     });
   }
 
-  async ingestAlert(input: AlertInput): Promise<IngestedAlert> {
+  async ingestAlert(input: AlertInput, by: IntakeBy = SYSTEM_INTAKE): Promise<IngestedAlert> {
     if (!ALERT_TYPES.has(input.eventType)) {
       throw new AppError('UNKNOWN_CODE', `unknown alert type ${input.eventType}`, {
         path: 'eventType',
@@ -104,7 +151,20 @@ export class IngestService {
     };
     const inserted = await this.database.transaction(async (tx) => {
       const alert = await insertAlert(tx, row);
-      if (alert) await appendFeed(tx, [alertFeedRow(alert)]);
+      if (alert && by.actor && !alert.areaCodes.includes(by.actor.scope.code)) {
+        throw new AppError('OUTSIDE_JURISDICTION', `the alert area does not reach the jurisdiction ${by.actor.scope.code}`, { path: 'geometry', scope: by.actor.scope.code });
+      }
+      if (alert) {
+        await appendFeed(tx, [alertFeedRow(alert)]);
+        await audit(tx, by.audit, {
+          action: 'alerts.create',
+          targetType: 'alert',
+          targetId: alert.id,
+          areaCodes: alert.areaCodes,
+          outcome: 'ok',
+          details: { eventType: alert.eventType, severity: alert.severity, affectedGrids: alert.affectedGrids },
+        });
+      }
       return alert;
     });
     if (inserted) this.onCommit();

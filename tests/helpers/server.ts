@@ -4,25 +4,60 @@ import { configFromEnv } from '../../server/config';
 import type { Database } from '../../db/client';
 import { PROTOCOL_VERSION, type Ack, type FeedEvent, type FeedFrame, type SubscribeResult } from '../../server/protocol/wire';
 import type { Layer } from '../../server/protocol/vocab';
+import { ensureUser, signIn } from './auth';
 
-/** The real server factory on loopback, API and Socket.IO only (no Next), over a test database. */
+/**
+ * The real server factory on loopback, API and Socket.IO only (no Next), over a
+ * test database. Unless `signIn: false`, a city-wide admin ("test-admin") is
+ * signed in and its cookie is used by postJson/getJson/FeedClient for this base
+ * URL, so tests of other things talk to the server as an ordinary signed-in user.
+ */
 export async function startTestServer(
   database: Database,
   port = 0,
-  options: Omit<ServerOptions, 'database'> = {},
-): Promise<{ app: AppServer; base: string; port: number }> {
+  options: Omit<ServerOptions, 'database'> & { signIn?: boolean } = {},
+): Promise<{ app: AppServer; base: string; port: number; cookie: string | null }> {
+  const { signIn: wantSession = true, ...serverOptions } = options;
   const config = { ...configFromEnv({ LOG_LEVEL: 'silent' }), next: false, host: '127.0.0.1' };
-  const app = await createServer(config, { database, publisher: { frameMs: 20, pollMs: 200 }, ...options });
+  const app = await createServer(config, { database, publisher: { frameMs: 20, pollMs: 200 }, ...serverOptions });
   const bound = await app.listen(port, '127.0.0.1');
-  return { app, base: `http://127.0.0.1:${bound}`, port: bound };
+  const base = `http://127.0.0.1:${bound}`;
+  let cookie: string | null = null;
+  if (wantSession) {
+    await ensureUser(database, 'test-admin', 'admin');
+    cookie = await signIn(base, 'test-admin');
+    sessions.set(base, cookie);
+  }
+  return { app, base, port: bound, cookie };
 }
 
-export async function postJson(base: string, path: string, body: unknown, init: RequestInit = {}) {
+/** Cookie of the signed-in test admin per server base URL. */
+const sessions = new Map<string, string>();
+
+export function sessionOf(base: string): Record<string, string> {
+  const cookie = sessions.get(base);
+  return cookie ? { cookie } : {};
+}
+
+/** fetch with the base's test session (headers given win). */
+export function authed(base: string, url: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> {
+  return fetch(url, { ...init, headers: { ...sessionOf(base), ...init.headers } });
+}
+
+/** GET with the base's test session; returns status and parsed body. */
+export async function getJson<T = Record<string, unknown>>(base: string, path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(base + path, { headers: { ...sessionOf(base), ...headers } });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export async function postJson(base: string, path: string, body: unknown, init: RequestInit & { headers?: Record<string, string> } = {}) {
+  const { headers, ...rest } = init;
   const response = await fetch(base + path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...sessionOf(base), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    ...init,
+    ...rest,
   });
   const text = await response.text();
   let json: unknown;
@@ -46,8 +81,13 @@ export class FeedClient {
   outOfOrder = 0;
   private waiters: Array<() => void> = [];
 
-  constructor(base: string, readonly subscription: { area?: string; layers: Layer[] }) {
-    this.socket = connect(base, { transports: ['websocket'], reconnection: false, forceNew: true });
+  constructor(
+    base: string,
+    readonly subscription: { area?: string; layers: Layer[] },
+    /** Credentials for the handshake; defaults to the base's test session. */
+    headers: Record<string, string> = sessionOf(base),
+  ) {
+    this.socket = connect(base, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: headers });
     this.socket.on('feed', (frame: FeedFrame) => {
       for (const event of frame.events) {
         if (event.seq <= this.lastSeq) {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { FIXTURE, appeal, countRows, incident, insertFixtureCity } from '../helpers/fixtures';
-import { postJson, startTestServer } from '../helpers/server';
+import { authed, postJson, startTestServer } from '../helpers/server';
 import type { AppServer } from '../../server/app';
 
 /** Deterministic pseudo-random points (mulberry32) inside the fixture city. */
@@ -160,9 +160,9 @@ for (const kind of DB_KINDS) {
     }
 
     it('answers an unknown route and a wrong method with JSON errors', async () => {
-      const missing = await fetch(`${base}/api/nope`);
+      const missing = await authed(base, `${base}/api/nope`);
       expect(missing.status).toBe(404);
-      const wrong = await fetch(`${base}/api/cases/batch`);
+      const wrong = await authed(base, `${base}/api/cases/batch`);
       expect(wrong.status).toBe(405);
       expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
     });
@@ -190,7 +190,7 @@ for (const kind of DB_KINDS) {
 
     it('serves a snapshot consistent with the feed head, and health figures', async () => {
       await postJson(base, '/api/cases/batch', { cases: [incident('s1', 106.605, 26.535), appeal('s2', 106.675, 26.505)] });
-      const snapshot = (await (await fetch(`${base}/api/snapshot`)).json()) as {
+      const snapshot = (await (await authed(base, `${base}/api/snapshot`)).json()) as {
         seq: number;
         incidents: unknown[];
         appeals: unknown[];
@@ -203,23 +203,23 @@ for (const kind of DB_KINDS) {
       expect(snapshot.appeals).toHaveLength(1);
       expect(snapshot.totals).toMatchObject({ openIncidents: 1, openAppeals: 1 });
       expect(snapshot.openByGrid[`${FIXTURE.west}001001001`]).toEqual({ incidents: 1, appeals: 0 });
-      const east = await (await fetch(`${base}/api/snapshot?area=${FIXTURE.east}`)).json();
+      const east = await (await authed(base, `${base}/api/snapshot?area=${FIXTURE.east}`)).json();
       expect((east as { incidents: unknown[]; appeals: unknown[] }).incidents).toHaveLength(0);
       expect((east as { appeals: unknown[] }).appeals).toHaveLength(1);
-      const unknown = await fetch(`${base}/api/snapshot?area=999999`);
-      expect(unknown.status).toBe(422);
-      const health = (await (await fetch(`${base}/api/health`)).json()) as Record<string, unknown>;
+      const unknown = await authed(base, `${base}/api/snapshot?area=999999`);
+      expect(unknown.status).toBe(404);
+      const health = (await (await authed(base, `${base}/api/health`)).json()) as Record<string, unknown>;
       expect(health).toMatchObject({ status: 'ok', database: kind });
       expect(String(health.postgis)).toMatch(/^3\./);
     });
 
     it('serves areas as GeoJSON and an OpenAPI description', async () => {
-      const grids = (await (await fetch(`${base}/api/areas?level=grid&within=${FIXTURE.east}`)).json()) as { features: Array<{ properties: { code: string; parentCode: string } }> };
+      const grids = (await (await authed(base, `${base}/api/areas?level=grid&within=${FIXTURE.east}`)).json()) as { features: Array<{ properties: { code: string; parentCode: string } }> };
       expect(grids.features).toHaveLength(16);
       expect(grids.features.every((f) => f.properties.code.startsWith(FIXTURE.east))).toBe(true);
-      const badBbox = await fetch(`${base}/api/areas?level=grid&bbox=1,2,3`);
+      const badBbox = await authed(base, `${base}/api/areas?level=grid&bbox=1,2,3`);
       expect(badBbox.status).toBe(400);
-      const spec = (await (await fetch(`${base}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+      const spec = (await (await authed(base, `${base}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
       expect(spec.openapi).toBe('3.1.0');
       expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/cases', '/api/cases/batch', '/api/alerts', '/api/snapshot']));
     });

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { incident } from '../helpers/fixtures';
+import { DEMO_API_KEY } from '../../server/auth/demo-secrets';
+import { appeal } from '../helpers/fixtures';
 import { postJson } from '../helpers/server';
 
 /**
@@ -17,7 +18,7 @@ const base = `http://127.0.0.1:${port}`;
 function start(): { child: ChildProcess; output: () => string } {
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', UI: '0', LOG_LEVEL: 'info' },
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', UI: '0', LOG_LEVEL: 'info', SEED_IF_EMPTY: '1', SEED_SCALE: '0.05', DEMO: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -51,7 +52,9 @@ describe('server process lifecycle (PGlite)', () => {
     const first = start();
     try {
       expect(await healthy(first.child)).toMatchObject({ status: 'ok', database: 'pglite' });
-      const res = await postJson(base, '/api/cases', incident('lifecycle-1', 106.7, 26.6));
+      // The demo seed's 12345 API key: a hotline client reporting an appeal.
+      const key = { authorization: `Bearer ${DEMO_API_KEY}` };
+      const res = await postJson(base, '/api/cases', appeal('lifecycle-1', 106.7, 26.6, { channel: 'hotline_12345' }), { headers: key });
       expect(res.status).toBe(201);
       const id = (res.body as { case: { id: number } }).case.id;
       const done = exited(first.child);
@@ -63,7 +66,7 @@ describe('server process lifecycle (PGlite)', () => {
       try {
         const health = await healthy(second.child);
         expect(health.feedHead).toBe(1);
-        const found = await fetch(`${base}/api/cases/${id}`);
+        const found = await fetch(`${base}/api/cases/${id}`, { headers: key });
         expect(found.status).toBe(200);
       } finally {
         const done2 = exited(second.child);

@@ -3,7 +3,7 @@ import { io as connect } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { FIXTURE, appeal, incident, insertFixtureCity } from '../helpers/fixtures';
-import { FeedClient, postJson, startTestServer } from '../helpers/server';
+import { authed, FeedClient, postJson, sessionOf, startTestServer } from '../helpers/server';
 import type { AppServer } from '../../server/app';
 import { LAYERS } from '../../server/protocol/vocab';
 import { caseInputSchema } from '../../server/protocol/api';
@@ -157,7 +157,7 @@ for (const kind of DB_KINDS) {
       await testDb.database.rows(sql`TRUNCATE feed RESTART IDENTITY`);
       expect(await notice).toMatchObject({ reason: 'feed-reset', head: 0 });
       // As the browser does: reload the snapshot, subscribe from its seq.
-      const snapshot = (await (await fetch(`${base}/api/snapshot`)).json()) as { seq: number };
+      const snapshot = (await (await authed(base, `${base}/api/snapshot`)).json()) as { seq: number };
       expect(snapshot.seq).toBe(0);
       const fresh = client({ layers: ALL });
       await fresh.connected();
@@ -167,8 +167,8 @@ for (const kind of DB_KINDS) {
       expect(fresh.applied[0]!.seq).toBe(1);
     });
 
-    it('answers bad socket frames with BAD_FRAME or UNKNOWN_AREA and stays up', async () => {
-      const socket = connect(base, { transports: ['websocket'], reconnection: false, forceNew: true });
+    it('answers bad socket frames with BAD_FRAME or FORBIDDEN and stays up', async () => {
+      const socket = connect(base, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: sessionOf(base) });
       try {
         await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
         const ask = (event: string, payload: unknown) => socket.timeout(5000).emitWithAck(event, payload);
@@ -176,7 +176,8 @@ for (const kind of DB_KINDS) {
         expect(await ask('subscribe', { v: 99, layers: ALL, since: null })).toMatchObject({ ok: false, code: 'BAD_FRAME' });
         expect(await ask('subscribe', { v: 1, layers: ['weather'], since: null })).toMatchObject({ ok: false, code: 'BAD_FRAME' });
         expect(await ask('subscribe', { v: 1, layers: ALL, since: -3 })).toMatchObject({ ok: false, code: 'BAD_FRAME' });
-        expect(await ask('subscribe', { v: 1, area: '999999', layers: ALL, since: null })).toMatchObject({ ok: false, code: 'UNKNOWN_AREA' });
+        // Unknown and outside the jurisdiction answer alike: codes beyond it do not leak.
+        expect(await ask('subscribe', { v: 1, area: '999999', layers: ALL, since: null })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
         expect(await ask('launch', {})).toMatchObject({ ok: false, code: 'BAD_FRAME' });
         // An oversize frame costs the sender its connection, nobody else's.
         const closed = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
@@ -185,7 +186,7 @@ for (const kind of DB_KINDS) {
       } finally {
         socket.close();
       }
-      const health = await fetch(`${base}/api/health`);
+      const health = await authed(base, `${base}/api/health`);
       expect(health.status).toBe(200);
       const c = client({ layers: ALL });
       await c.connected();
@@ -215,7 +216,7 @@ for (const kind of DB_KINDS) {
     it('refuses a socket from a foreign browser origin and admits the site itself', async () => {
       const attempt = (origin: string) =>
         new Promise<string>((resolve) => {
-          const socket = connect(base, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin } });
+          const socket = connect(base, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin, ...sessionOf(base) } });
           socket.once('connect', () => {
             socket.close();
             resolve('connected');

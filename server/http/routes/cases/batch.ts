@@ -1,4 +1,5 @@
 import { caseBatchSchema } from '../../../protocol/api';
+import { intakeBy } from '../../../services/ingest';
 import { defineRoute } from '../../route';
 import { LIMITS } from './limits';
 
@@ -7,7 +8,7 @@ export const createCaseBatch = defineRoute({
   path: '/api/cases/batch',
   tags: ['cases'],
   summary: 'Ingest up to 5,000 cases in one transaction (all or nothing)',
-  access: 'public',
+  access: 'cases.create',
   body: { schema: caseBatchSchema, limit: LIMITS.batch },
   responses: {
     200: { description: 'Per-case ids, grids and whether each was new' },
@@ -16,8 +17,8 @@ export const createCaseBatch = defineRoute({
     415: { description: 'Not application/json in UTF-8' },
     422: { description: 'Unknown category or topic' },
   },
-  handle: async ({ ctx, body }) => {
-    const results = await ctx.ingest.ingestCases(body.cases);
+  handle: async ({ ctx, body, actor, ip }) => {
+    const results = await ctx.ingest.ingestCases(body.cases, intakeBy(actor, ip));
     const created = results.filter((r) => r.created).length;
     return {
       status: 200,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { caseInputSchema } from '../../../protocol/api';
+import { intakeBy } from '../../../services/ingest';
 import { defineRoute } from '../../route';
 import { LIMITS } from './limits';
 
@@ -10,7 +11,7 @@ export const createCase = defineRoute({
   summary: 'Ingest one case (grid incident or citizen appeal)',
   description:
     'The point is assigned to its area by PostGIS point-in-polygon in the same transaction. A point outside every grid is kept with `grid: null` and scoped to the city. Idempotent on (channel, externalId): a repeat returns the stored case with 200 and `created: false`.',
-  access: 'public',
+  access: 'cases.create',
   body: { schema: caseInputSchema, limit: LIMITS.case },
   responses: {
     201: { description: 'Created' },
@@ -20,8 +21,8 @@ export const createCase = defineRoute({
     415: { description: 'Not application/json in UTF-8' },
     422: { description: 'Unknown category, topic or area' },
   },
-  handle: async ({ ctx, body }) => {
-    const [result] = await ctx.ingest.ingestCases([body]);
+  handle: async ({ ctx, body, actor, ip }) => {
+    const [result] = await ctx.ingest.ingestCases([body], intakeBy(actor, ip));
     return { status: result!.created ? 201 : 200, body: result };
   },
 });

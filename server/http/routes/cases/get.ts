@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { findCaseById } from '../../../../db/queries/cases';
+import { auditBy } from '../../../auth/audit';
+import { maskedContact, REVEAL_REASON, revealContact } from '../../../auth/contacts';
 import { AppError } from '../../../errors';
 import { defineRoute } from '../../route';
 import { caseIdParams } from './create';
@@ -7,14 +10,31 @@ export const getCase = defineRoute({
   method: 'get',
   path: '/api/cases/{id}',
   tags: ['cases'],
-  summary: 'One case',
-  access: 'public',
+  summary: 'One case within your jurisdiction, with the reporter contact masked',
+  access: 'cases.read',
   params: caseIdParams,
   responses: { 200: { description: 'Case' }, 404: { description: 'No such case in your jurisdiction' } },
-  handle: async ({ ctx, params }) => {
-    const found = await findCaseById(ctx.database, params.id);
+  handle: async ({ ctx, params, actor }) => {
+    const found = await findCaseById(ctx.database, actor.scope, params.id);
     if (!found) throw new AppError('NOT_FOUND', `no case ${params.id}`, { id: params.id });
     const { areaCodes, externalId, ...data } = found;
-    return { status: 200, body: { case: data, externalId, areaCodes } };
+    const contact = await maskedContact(ctx.database, actor.scope, params.id);
+    return { status: 200, body: { case: data, externalId, areaCodes, contact } };
+  },
+});
+
+export const revealCaseContact = defineRoute({
+  method: 'post',
+  path: '/api/cases/{id}/contact/reveal',
+  tags: ['cases'],
+  summary: "Reveal one case's reporter contact in clear, with a reason (audited)",
+  description: 'Cleared roles only. Writes exactly one audit row (action `contacts.reveal`) with the reason, in the same transaction as the read.',
+  access: 'contacts.reveal',
+  params: caseIdParams,
+  body: { schema: z.object({ reason: z.string().trim().min(REVEAL_REASON.min).max(REVEAL_REASON.max) }).strict(), limit: 4096 },
+  responses: { 200: { description: '`{ contact: { name, phone, idNumber } }`' }, 404: { description: 'No such case (or no contact) in your jurisdiction' } },
+  handle: async ({ ctx, params, body, actor, ip }) => {
+    const contact = await revealContact(ctx.database, auditBy(actor, ip), actor.scope, params.id, body.reason);
+    return { status: 200, body: { contact } };
   },
 });

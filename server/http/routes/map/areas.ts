@@ -4,6 +4,7 @@ import { AREA_LEVELS } from '../../../protocol/vocab';
 import { areaCodeSchema } from '../../../protocol/wire';
 import { defineRoute } from '../../route';
 import { bboxParam } from '../params';
+import { requestScope } from '../scope';
 
 const areasQuery = z.object({
   level: z.enum(AREA_LEVELS),
@@ -18,12 +19,12 @@ export const areas = defineRoute({
   path: '/api/areas',
   tags: ['map'],
   summary: 'Areas of one level as a GeoJSON FeatureCollection (bbox, within, simplify)',
-  access: 'public',
+  access: 'map.read',
   query: areasQuery,
   responses: { 200: { description: 'FeatureCollection' } },
-  handle: async ({ ctx, query }) => ({
-    status: 200,
-    body: await findAreaFeatures(ctx.database, query),
-    headers: { 'cache-control': 'private, max-age=60' },
-  }),
+  handle: async ({ ctx, query, actor }) => {
+    const { within, ...rest } = query;
+    const scope = await requestScope(ctx.database, actor, within, 'within');
+    return { status: 200, body: await findAreaFeatures(ctx.database, scope, rest), headers: { 'cache-control': 'private, max-age=60' } };
+  },
 });

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { areaExists } from '../../../../db/queries/areas';
 import { readSnapshot } from '../../../../db/queries/snapshot';
-import { AppError } from '../../../errors';
 import { LAYERS } from '../../../protocol/vocab';
 import { areaCodeSchema } from '../../../protocol/wire';
 import { defineRoute } from '../../route';
+import { requestScope } from '../scope';
 
 const layersParam = z
   .string()
@@ -24,13 +23,12 @@ export const snapshot = defineRoute({
   tags: ['map'],
   summary: 'Open incidents, recent appeals, active alerts and per-grid counts, with the feed seq they are consistent with',
   description: 'Subscribe over Socket.IO with `since` = the returned `seq` to continue live without a gap.',
-  access: 'public',
+  access: 'map.read',
   query: snapshotQuery,
   responses: { 200: { description: 'Snapshot' } },
-  handle: async ({ ctx, query }) => {
-    if (query.area && !(await areaExists(ctx.database, query.area))) {
-      throw new AppError('UNKNOWN_AREA', `unknown area code ${query.area}`, { path: 'area' });
-    }
-    return { status: 200, body: await readSnapshot(ctx.database, { ...query, area: query.area ?? null }) };
+  handle: async ({ ctx, query, actor }) => {
+    const { area, ...rest } = query;
+    const scope = await requestScope(ctx.database, actor, area);
+    return { status: 200, body: await readSnapshot(ctx.database, scope, rest) };
   },
 });

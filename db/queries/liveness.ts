@@ -1,0 +1,11 @@
+import { sql } from 'drizzle-orm';
+import type { Runner } from '../client';
+
+/** Of these display token ids, the ones revoked (or deleted): their screens must go dark. */
+export async function findRevokedDisplayTokens(db: Runner, ids: readonly number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const live = await db.rows<{ id: number }>(sql`
+    SELECT id FROM display_tokens WHERE id = ANY(${`{${ids.join(',')}}`}::int[]) AND revoked_at IS NULL`);
+  const alive = new Set(live.map((r) => r.id));
+  return ids.filter((id) => !alive.has(id));
+}

@@ -1,0 +1,20 @@
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+
+/**
+ * Credential cookies: httpOnly (scripts never see them), SameSite=Lax (no
+ * cross-site POSTs carry them), Secure when the request came over https (directly
+ * or through a proxy that says so with X-Forwarded-Proto and TRUST_PROXY=1).
+ */
+export function setCredentialCookie(c: Context, name: string, value: string, maxAgeS: number, secure: boolean): void {
+  setCookie(c, name, value, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: Math.max(0, Math.floor(maxAgeS)) });
+}
+
+export function clearCredentialCookie(c: Context, name: string, secure: boolean): void {
+  deleteCookie(c, name, { path: '/', secure, httpOnly: true, sameSite: 'Lax' });
+}
+
+export function requestIsHttps(c: Context, trustProxy: boolean): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  return trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+}
