@@ -7,7 +7,7 @@ import { listUsers } from '../../db/queries/users';
 import { scopeOf } from '../../db/scope';
 import { createUser } from '../../server/auth/accounts';
 import { createApiKey, listApiKeys, resolveApiKey, setApiKeyDisabled } from '../../server/auth/api-keys';
-import { cliBy, type AuditBy } from '../../server/auth/audit';
+import type { AuditBy } from '../../server/auth/audit';
 import { maskedContact, revealContact } from '../../server/auth/contacts';
 import { DEMO_API_KEY, DEMO_DISPLAY_TOKEN, DEMO_USERS } from '../../server/auth/demo-secrets';
 import { DemoRefusedError, seedDemoAccounts } from '../../server/auth/demo-accounts';
@@ -167,9 +167,10 @@ for (const kind of DB_KINDS) {
       expect(ok).toMatchObject({ ok: true, user: { login: 'leader', role: 'leader', area: FIXTURE.city } });
 
       // In production without DEMO=1 the same public secrets no longer open anything.
-      const saved = { NODE_ENV: process.env.NODE_ENV, DEMO: process.env.DEMO };
-      process.env.NODE_ENV = 'production';
-      delete process.env.DEMO;
+      const env = process.env as Record<string, string | undefined>;
+      const saved = { NODE_ENV: env.NODE_ENV, DEMO: env.DEMO };
+      env.NODE_ENV = 'production';
+      delete env.DEMO;
       try {
         expect(await login(t.database, throttle, { login: leader.login, password: leader.password, ip: '10.2.0.2' })).toEqual({ ok: false, code: 'BAD_CREDENTIALS' });
         expect(await resolveDisplayToken(t.database, DEMO_DISPLAY_TOKEN)).toBeNull();
@@ -179,8 +180,8 @@ for (const kind of DB_KINDS) {
         ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
       } finally {
         for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
+          if (v === undefined) delete env[k];
+          else env[k] = v;
         }
       }
       const [failed] = await listAudit(t.database, city, { action: 'auth.login', limit: 1 });
