@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ARGON2_PARAMS, checkPassword, hashPassword, needsRehash, verifyPassword } from '../../server/auth/passwords';
 import { DEMO_API_KEY, DEMO_DISPLAY_TOKEN, DEMO_USERS, demoAllowed, isDemoSecret, refusedAsDemo } from '../../server/auth/demo-secrets';
@@ -61,6 +63,12 @@ describe('demo credentials', () => {
     expect(isDemoSecret('demo-admin-2027')).toBe(false);
     expect(refusedAsDemo(DEMO_USERS[0]!.password, { NODE_ENV: 'production' })).toBe(true);
     expect(refusedAsDemo(DEMO_USERS[0]!.password, { NODE_ENV: 'production', DEMO: '1' })).toBe(false);
+  });
+  it('are the ones the README prints', () => {
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    expect(readme).toContain(`/wall?display=${DEMO_DISPLAY_TOKEN}`);
+    expect(readme).toContain(DEMO_API_KEY);
+    for (const u of DEMO_USERS) expect(readme).toContain(`| \`${u.login}\` | \`${u.password}\` | ${u.role} |`);
   });
   it('derives well-formed, stable display token and API key', () => {
     expect(DEMO_DISPLAY_TOKEN).toMatch(/^[A-Za-z0-9_-]{43}$/);
