@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopeOf } from '../../db/scope';
+import { seedDemoCity } from '../../db/seed/city';
 import { createUser, disableUser, setPassword, setUserEnabled } from '../../server/auth/accounts';
 import { cliBy } from '../../server/auth/audit';
 import { logout } from '../../server/auth/login';
@@ -149,6 +150,12 @@ for (const kind of DB_KINDS) {
       await setUserEnabled(t.database, cliBy(), city, userId, true, { clock: c.clock });
       expect(await resolveSession(t.database, s.token, { clock: c.clock })).toBeNull();
       expect(await resolveSession(t.database, late.token, { clock: c.clock })).not.toBeNull();
+    });
+
+    it('the demo city cannot be rebuilt from under the accounts bound to its areas', async () => {
+      await expect(seedDemoCity(t.database, { scale: 0.05, replace: true })).rejects.toThrow(/accounts, display tokens or API clients/);
+      const [row] = await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM users`);
+      expect(row!.n).toBeGreaterThan(0);
     });
 
     async function auditCount(action: string): Promise<number> {
