@@ -4,7 +4,7 @@ import type { Role } from '../../db/vocab';
 import { ANONYMOUS, audit, auditBy } from './audit';
 import { systemClock } from './clock';
 import { refusedAsDemo } from './demo-secrets';
-import { burnVerify, hashPassword, needsRehash, verifyPassword } from './passwords';
+import { PASSWORD_POLICY, burnVerify, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { createSession, revokeSession, type SessionOptions } from './sessions';
 import type { LoginThrottle } from './throttle';
 import type { Actor } from './actor';
@@ -29,6 +29,9 @@ export type LoginResult =
   | { ok: false; code: 'BAD_CREDENTIALS' }
   | { ok: false; code: 'RATE_LIMITED'; retryAfterS: number };
 
+/** Longer than any password the policy accepts (256 code points, up to 2 UTF-16 units each). */
+const MAX_PASSWORD_CHARS = PASSWORD_POLICY.maxLength * 2;
+
 export interface LoginInput {
   login: string;
   password: string;
@@ -50,7 +53,9 @@ export async function login(
     return { ok: false, code: 'RATE_LIMITED', retryAfterS: gate.retryAfterS };
   }
   const user = await findUserCredentials(database, attempted);
-  const good = user ? await verifyPassword(user.passwordHash, input.password) : await burnVerify(input.password);
+  // No stored password is longer than the policy allows; a megabyte "password" is refused without hashing it.
+  const plausible = input.password.length <= MAX_PASSWORD_CHARS;
+  const good = plausible && (user ? await verifyPassword(user.passwordHash, input.password) : await burnVerify(input.password));
   // A production server refuses the demo's public passwords even if an account still has one.
   const demoRefused = good && refusedAsDemo(input.password);
   if (!user || !good || user.disabled || demoRefused) {

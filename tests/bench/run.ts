@@ -5,12 +5,14 @@ import { parseArgs } from 'node:util';
 import type { DatabaseKind } from '../../db/client';
 import type { CityKind } from './city';
 import { benchIngest, type IngestResult } from './ingest';
+import { benchLogin, type LoginResult } from './login';
 import { benchBarePush, benchServerPush, type PushResult } from './push';
 import { round, table } from './stats';
 
 /**
- * `npm run bench -- [options]`: intake throughput against a bare COPY, and
- * ingest→socket latency against a bare Socket.IO broadcast, in one run.
+ * `npm run bench -- [options]`: intake throughput against a bare COPY,
+ * ingest→socket latency against a bare Socket.IO broadcast, and login cost
+ * (argon2id) against a bare SHA-256, in one run.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -46,11 +48,12 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       'push-engine': { type: 'string', default: 'pglite' },
       'frame-ms': { type: 'string', default: '100,10' },
+      'login-samples': { type: 'string', default: '50' },
     },
     strict: true,
   });
   const only = values.only;
-  if (only !== undefined && only !== 'ingest' && only !== 'push') throw new Error('--only is ingest or push');
+  if (only !== undefined && only !== 'ingest' && only !== 'push' && only !== 'login') throw new Error('--only is ingest, push or login');
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
   // The load average says whether other work shared the cores during the run (figures are then pessimistic).
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memGb} GiB, node ${machine.node}, load ${loadBefore.join(' ')}\n`);
 
   const ingest: IngestResult[] = [];
-  if (only !== 'push') {
+  if (only === undefined || only === 'ingest') {
     for (const engine of engines(values.engines)) {
       console.log(`ingest: ${engine} …`);
       ingest.push(
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
   }
 
   const push: PushResult[] = [];
-  if (only !== 'ingest') {
+  if (only === undefined || only === 'push') {
     const [pushEngine] = engines(values['push-engine']);
     const frameMs = list(values['frame-ms']).map((f) => positive('frame-ms', f));
     const options = { perSecond: positive('rate', values.rate), seconds: positive('seconds', values.seconds) };
@@ -109,10 +112,23 @@ async function main(): Promise<void> {
     );
   }
 
+  const logins: LoginResult[] = [];
+  if (only === undefined || only === 'login') {
+    console.log('\nlogin …');
+    logins.push(...(await benchLogin({ samples: positive('login-samples', values['login-samples']), parallel: 4 })));
+    console.log('\n3. Login: argon2id verify at the chosen cost vs a bare SHA-256 of the same password, and the whole login use case');
+    console.log(
+      table([
+        ['target', 'params', 'samples', 'p50 ms', 'p99 ms', 'max ms'],
+        ...logins.map((r) => [r.target, r.params, r.samples, round(r.ms.p50, 3), round(r.ms.p99, 3), round(r.ms.max, 3)]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 

@@ -1,0 +1,144 @@
+'use client';
+
+import { useSearchParams } from 'next/navigation';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useDocumentLang, useLangToggle, useT, type Translator } from '../lib/i18n';
+import { homeOf, safeNext, submitLogin, type LoginOutcome } from './login-flow';
+
+type Problem = Exclude<LoginOutcome, { kind: 'ok' }> | { kind: 'missing' };
+
+function messageOf(tr: Translator, problem: Problem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return tr.t('loginMissing');
+    case 'bad_credentials':
+      return tr.t('loginBadCredentials');
+    case 'rate_limited': {
+      const s = problem.retryAfterS;
+      const wait = s < 60 ? tr.t('waitSeconds').replace('{n}', String(s)) : tr.t('waitMinutes').replace('{n}', String(Math.ceil(s / 60)));
+      return tr.t('loginRateLimited').replace('{wait}', wait);
+    }
+    case 'network_error':
+      return tr.t('loginNetworkError');
+    case 'server_error':
+      return tr.t('loginServerError');
+  }
+}
+
+export default function LoginForm() {
+  const tr = useT();
+  const toggleLang = useLangToggle();
+  useDocumentLang();
+  const params = useSearchParams();
+  const id = useId();
+  const loginRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reveal, setReveal] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (busy) return;
+    const form = new FormData(event.currentTarget);
+    const login = String(form.get('login') ?? '').trim();
+    const password = String(form.get('password') ?? '');
+    if (!login || !password) {
+      setProblem({ kind: 'missing' });
+      (login ? passwordRef : loginRef).current?.focus();
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    const outcome = await submitLogin(login, password);
+    if (outcome.kind === 'ok') {
+      // A full navigation (replacing /login in the history), so every surface starts with the new cookie.
+      const target = safeNext(params.get('next'), window.location.origin) ?? homeOf(outcome.role);
+      window.location.replace(target);
+      return;
+    }
+    setBusy(false);
+    setProblem(outcome);
+    if (outcome.kind === 'bad_credentials' && passwordRef.current) {
+      passwordRef.current.value = '';
+      passwordRef.current.focus();
+    }
+  }
+
+  const errorId = `${id}-error`;
+  const credentialsWrong = problem?.kind === 'bad_credentials' || problem?.kind === 'missing';
+
+  return (
+    <div className="login-card">
+      <div className="login-top">
+        <button type="button" className="lang-toggle" onClick={toggleLang} aria-label={tr.t('switchLabel')} title={tr.t('switchLabel')}>
+          {tr.t('switchTo')}
+        </button>
+      </div>
+      <div className="login-brand" aria-hidden="true">
+        <svg viewBox="0 0 48 48" width="48" height="48">
+          <circle cx="24" cy="24" r="21" fill="none" stroke="currentColor" strokeWidth="2" opacity="0.5" />
+          <path d="M10 30 L19 18 L27 26 L38 13" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round" />
+          <circle cx="38" cy="13" r="3.5" fill="currentColor" />
+        </svg>
+      </div>
+      <h1 className="login-title">{tr.t('title')}</h1>
+      <p className="login-subtitle">{tr.t('subtitle')}</p>
+
+      <form className="login-form" onSubmit={onSubmit} noValidate aria-describedby={problem ? errorId : undefined}>
+        <h2 className="login-heading">{tr.t('loginHeading')}</h2>
+        <p className="login-intro">{tr.t('loginIntro')}</p>
+
+        <label htmlFor={`${id}-login`}>{tr.t('loginUser')}</label>
+        <input
+          ref={loginRef}
+          id={`${id}-login`}
+          name="login"
+          type="text"
+          autoComplete="username"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          autoFocus
+          maxLength={128}
+          aria-invalid={credentialsWrong || undefined}
+          disabled={busy}
+        />
+
+        <label htmlFor={`${id}-password`}>{tr.t('loginPassword')}</label>
+        <div className="login-password">
+          <input
+            ref={passwordRef}
+            id={`${id}-password`}
+            name="password"
+            type={reveal ? 'text' : 'password'}
+            autoComplete="current-password"
+            required
+            maxLength={256}
+            aria-invalid={credentialsWrong || undefined}
+            disabled={busy}
+          />
+          <button
+            type="button"
+            className="login-reveal"
+            onClick={() => setReveal((r) => !r)}
+            aria-pressed={reveal}
+            aria-controls={`${id}-password`}
+          >
+            {reveal ? tr.t('loginHidePassword') : tr.t('loginShowPassword')}
+          </button>
+        </div>
+
+        <p id={errorId} className="login-error" role="alert" aria-live="assertive">
+          {problem ? messageOf(tr, problem) : ''}
+        </p>
+
+        <button type="submit" className="login-submit" disabled={busy} aria-busy={busy}>
+          {busy ? tr.t('loginSubmitting') : tr.t('loginSubmit')}
+        </button>
+      </form>
+      <p className="login-footer">{tr.t('loginFooter')}</p>
+    </div>
+  );
+}
