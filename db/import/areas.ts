@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
-import { AREA_LEVELS, type AreaLevel } from '../../server/protocol/vocab';
+import { AREA_LEVELS, type AreaLevel } from '../vocab';
 import { inTransaction, type Exec } from '../seed/sql';
 import { ImportError } from './errors';
 import { parseAreaFile, type AreaMapping, type ParsedArea } from './geojson';

@@ -7,7 +7,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { AREA_LEVELS, type AreaLevel } from '../../server/protocol/vocab';
+import { AREA_LEVELS, type AreaLevel } from '../vocab';
 import { describeTarget, openDatabaseFromEnv } from '../seed/env';
 import { importAreas } from './areas';
 import { ImportError } from './errors';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AREA_LEVELS, type AreaLevel } from '../../server/protocol/vocab';
+import { AREA_LEVELS, type AreaLevel } from '../vocab';
 import type { AreaGeometry, Position } from '../spatial';
 import { ImportError } from './errors';
 

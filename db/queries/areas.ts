@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
 import { inScope, scopeOf, type Scope } from '../scope';
 import { envelope } from '../spatial';
-import type { AreaFeatureProperties, AreaCollection } from '../../server/protocol/rest';
-import type { AreaLevel } from '../../server/protocol/vocab';
+import type { AreaFeatureProperties, AreaCollection } from '../records';
+import type { AreaLevel } from '../vocab';
 
 export async function areaExists(db: Runner, code: string): Promise<boolean> {
   const rows = await db.rows<{ one: number }>(sql`SELECT 1 AS one FROM areas WHERE code = ${code} LIMIT 1`);

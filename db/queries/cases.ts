@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
 import { inScope, type Scope } from '../scope';
 import { isoTime } from '../spatial';
-import type { CaseEventData } from '../../server/protocol/wire';
+import type { CaseEventData } from '../records';
 
 /** One case as the ingest service hands it over: validated, catalogue-checked, SLA computed. */
 export interface CaseRow {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
 import { isoTime } from '../spatial';
-import type { Layer } from '../../server/protocol/vocab';
+import type { Layer } from '../vocab';
 
 /**
  * Writers take this transaction-level advisory lock immediately before inserting

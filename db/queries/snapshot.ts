@@ -2,9 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { inScope, type Scope } from '../scope';
 import { isoTime, DISPLAY_TOLERANCE_SQL } from '../spatial';
-import type { Snapshot } from '../../server/protocol/rest';
-import type { Layer } from '../../server/protocol/vocab';
-import type { AlertEventData, CaseEventData } from '../../server/protocol/wire';
+import type { AlertEventData, CaseEventData, Snapshot } from '../records';
+import type { Layer } from '../vocab';
 
 const OPEN = sql`c.status NOT IN ('closed', 'evaluated', 'rejected')`;
 

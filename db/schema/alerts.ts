@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ALERT_STATUSES, CERTAINTIES, SEVERITIES, URGENCIES } from '../../server/protocol/vocab';
+import { ALERT_STATUSES, CERTAINTIES, SEVERITIES, URGENCIES } from '../vocab';
 import { multiPolygon } from './geometry';
 
 /** Public-safety alerts with OASIS CAP 1.2 semantics; the area is always stored as a MultiPolygon. */

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, serial, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { multiPolygon } from './geometry';
-import { AREA_LEVELS } from '../../server/protocol/vocab';
+import { AREA_LEVELS } from '../vocab';
 
 
 /**

@@ -3,7 +3,7 @@ import { bigserial, bigint, index, integer, jsonb, pgTable, text, timestamp, uni
 import { areas } from './areas';
 import { point } from './geometry';
 import { responders } from './responders';
-import { CASE_CHANNELS, CASE_KINDS, CASE_STATUSES, SEVERITIES } from '../../server/protocol/vocab';
+import { CASE_CHANNELS, CASE_KINDS, CASE_STATUSES, SEVERITIES } from '../vocab';
 
 export const cases = pgTable(
   'cases',

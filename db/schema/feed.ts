@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { LAYERS } from '../../server/protocol/vocab';
+import { LAYERS } from '../vocab';
 
 
 /**

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { areas } from './areas';
 import { point } from './geometry';
-import { RESPONDER_ROLES, RESPONDER_STATUSES } from '../../server/protocol/vocab';
+import { RESPONDER_ROLES, RESPONDER_STATUSES } from '../vocab';
 
 
 export const responders = pgTable(

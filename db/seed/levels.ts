@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { AreaLevel } from '../../server/protocol/vocab';
+import type { AreaLevel } from '../vocab';
 import type { MultiPolygonGeometry } from '../spatial';
 import { planeShape, toKm } from './geo';
 import { allocate } from './random';

@@ -1,5 +1,3 @@
-import type { AlertEventData, CaseEventData } from './wire';
-import type { AreaLevel } from './vocab';
 
 /**
  * Shapes of the REST responses the browser reads. The OpenAPI description at
@@ -29,45 +27,5 @@ export interface ClientConfig {
   basemap: BasemapConfig;
 }
 
-export interface AreaFeatureProperties {
-  code: string;
-  name: string;
-  nameEn: string | null;
-  level: AreaLevel;
-  parentCode: string | null;
-}
-
-/** GET /api/areas?level=…&bbox=…&simplify=… → GeoJSON FeatureCollection */
-export interface AreaCollection {
-  type: 'FeatureCollection';
-  features: Array<{
-    type: 'Feature';
-    geometry: { type: 'MultiPolygon'; coordinates: number[][][][] };
-    properties: AreaFeatureProperties;
-  }>;
-}
-
-export interface OpenCounts {
-  incidents: number;
-  appeals: number;
-}
-
-/**
- * GET /api/snapshot?area=&layers=&appealHours= — everything the map shows, read in one
- * transaction together with the feed head `seq`, so subscribing with since=seq
- * continues exactly where the snapshot ends.
- */
-export interface Snapshot {
-  seq: number;
-  at: string;
-  area: string | null;
-  /** Open incidents (newest first, capped). */
-  incidents: CaseEventData[];
-  /** Appeals of the last `appealHours` hours (for heat and density). */
-  appeals: CaseEventData[];
-  alerts: Array<AlertEventData & { id: number }>;
-  /** Open case counts keyed by grid code ('' for cases outside every grid). */
-  openByGrid: Record<string, OpenCounts>;
-  totals: { openIncidents: number; openAppeals: number; activeAlerts: number; todayCases: number };
-  truncated: boolean;
-}
+// Shapes that the database layer produces are defined there (db/records.ts).
+export type { AreaCollection, AreaFeatureProperties, OpenCounts, Snapshot } from '../../db/records';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AREA_LEVELS, CASE_KINDS, CASE_STATUSES, LAYERS, SEVERITIES } from './vocab';
+import { AREA_LEVELS, LAYERS } from './vocab';
 
 /**
  * The Socket.IO contract, loaded by the server and the browser alike.
@@ -43,39 +43,9 @@ export interface SubscribeResult {
   area: string | null;
 }
 
-export const caseEventDataSchema = z.object({
-  id: z.number(),
-  kind: z.enum(CASE_KINDS),
-  channel: z.string(),
-  category: z.string(),
-  topic: z.string().nullable(),
-  severity: z.enum(SEVERITIES),
-  status: z.enum(CASE_STATUSES),
-  lng: z.number(),
-  lat: z.number(),
-  /** Unit grid code, or null when the point lies outside every grid. */
-  grid: z.string().nullable(),
-  title: z.string().nullable(),
-  reportedAt: z.string(),
-});
-export type CaseEventData = z.infer<typeof caseEventDataSchema>;
-
-export const alertEventDataSchema = z.object({
-  id: z.number(),
-  source: z.string(),
-  eventType: z.string(),
-  headline: z.string(),
-  severity: z.enum(SEVERITIES),
-  urgency: z.string(),
-  certainty: z.string(),
-  status: z.string(),
-  onset: z.string().nullable(),
-  expires: z.string().nullable(),
-  affectedGrids: z.number(),
-  /** Simplified for display (full geometry via REST). */
-  geometry: z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.unknown()) }),
-});
-export type AlertEventData = z.infer<typeof alertEventDataSchema>;
+// The records themselves are defined at the lowest layer (db/records.ts), which reads and writes them.
+export { alertEventDataSchema, caseEventDataSchema, type AlertEventData, type CaseEventData } from '../../db/records';
+import { alertEventDataSchema, caseEventDataSchema } from '../../db/records';
 
 export const feedEventSchema = z.discriminatedUnion('topic', [
   z.object({
