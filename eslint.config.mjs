@@ -30,7 +30,7 @@ export default tseslint.config(
   {
     files: ['app/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/db/**', '!**/db/data/**'], message: 'the UI reaches the database through server routes and the wire contract (server/protocol).' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)db/(?!data/)', message: 'the UI reaches the database through server routes and the wire contract (server/protocol).' }] }],
     },
   },
   {
