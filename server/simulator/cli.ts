@@ -16,6 +16,8 @@ const USAGE = `usage: npm run simulate -- [--url URL] [--rate-scale N] [--durati
                             [--incidents-per-min N] [--appeals-per-min N] [--alerts-per-hour N]
   --url URL          post batches to a running server's /api/cases/batch and /api/alerts
                      (without it, write to the PostgreSQL database at DATABASE_URL)
+  --login L --password P   sign in as this user for --url (an admin or duty officer may post every
+                     channel and alerts); default SIM_LOGIN / SIM_PASSWORD
   --rate-scale N     multiply every rate (default 1)
   --duration D       stop after D (e.g. 90s, 10m, 2h; plain number = seconds); default: until Ctrl-C
   --seed N           reproducible event stream
@@ -40,10 +42,25 @@ function parseNumber(name: string, text: string | undefined): number | undefined
   return value;
 }
 
+/** Signs in over REST; returns the session cookie (name=value). */
+async function signIn(base: URL, login: string, password: string): Promise<string> {
+  const response = await fetch(new URL('/api/auth/login', base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login, password }),
+  });
+  if (!response.ok) fail(`sign-in as ${login} failed: ${response.status} ${(await response.text()).slice(0, 200)}`);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('hcm_session='));
+  if (!cookie) fail('sign-in returned no session cookie');
+  return cookie.split(';')[0]!;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       url: { type: 'string' },
+      login: { type: 'string' },
+      password: { type: 'string' },
       'rate-scale': { type: 'string' },
       duration: { type: 'string' },
       seed: { type: 'string' },
@@ -79,8 +96,13 @@ async function main(): Promise<void> {
     } catch {
       fail(`--url is not a URL: ${values.url}`);
     }
-    const sink: CaseSink = new RestSink(base.toString());
-    simulator = new Simulator(sink, restCity(base.toString()), { seed, rates, log });
+    const login = values.login ?? process.env.SIM_LOGIN;
+    const password = values.password ?? process.env.SIM_PASSWORD;
+    if (!login || !password) fail('--url needs --login and --password (or SIM_LOGIN / SIM_PASSWORD): the API requires a signed-in user');
+    const cookie = await signIn(base, login, password);
+    const signedFetch: typeof fetch = (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), cookie } });
+    const sink: CaseSink = new RestSink(base.toString(), signedFetch);
+    simulator = new Simulator(sink, restCity(base.toString(), signedFetch), { seed, rates, log });
     log.info({ mode: 'rest', url: base.origin }, 'simulating against a running server');
   } else {
     if (!config.databaseUrl) {
