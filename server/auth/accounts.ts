@@ -1,13 +1,15 @@
 import type { Database } from '../../db/client';
-import { findAreaInScope, findUser, insertUser, setUserDisabled, updatePasswordHash, type UserRow } from '../../db/queries/users';
+import { findAreaInScope, findUser, findUserCredentials, insertUser, setUserDisabled, updatePasswordHash, type UserRow } from '../../db/queries/users';
 import type { Scope } from '../../db/scope';
 import { ROLES, type Role } from '../../db/vocab';
-import { audit, type AuditBy } from './audit';
+import { AppError } from '../errors';
+import type { Actor } from './actor';
+import { audit, auditBy, type AuditBy } from './audit';
 import { systemClock, type Clock } from './clock';
 import { refusedAsDemo } from './demo-secrets';
 import { conflict, invalid, notFound } from './errors';
-import { checkPassword, hashPassword } from './passwords';
-import { revokeUserSessions } from './sessions';
+import { checkPassword, hashPassword, verifyPassword } from './passwords';
+import { createSession, revokeUserSessions, type SessionOptions } from './sessions';
 
 /**
  * Account administration. Every change writes its audit row in its own
@@ -126,4 +128,42 @@ export async function setUserEnabled(
 
 export function disableUser(database: Database, by: AuditBy, scope: Scope, userId: number, options: AccountOptions = {}) {
   return setUserEnabled(database, by, scope, userId, false, options);
+}
+
+/**
+ * A user changes their own password: the current one must be right (a session
+ * left open on a shared console is not enough to take the account over). Every
+ * session ends, including this one, and a fresh session is issued in the same
+ * transaction so the route can set the new cookie: whoever else held the old
+ * password or an old cookie is out.
+ */
+export async function changeOwnPassword(
+  database: Database,
+  actor: Extract<Actor, { kind: 'user' }>,
+  input: { current: string; next: string; ip: string | null; userAgent?: string | null },
+  options: SessionOptions = {},
+): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
+  const own = await findUserCredentials(database, actor.login);
+  if (!own || own.id !== actor.id || !(await verifyPassword(own.passwordHash, input.current))) {
+    throw new AppError('VALIDATION_FAILED', 'the current password is wrong', { current: 'WRONG' });
+  }
+  if (input.next === input.current) throw invalid('the new password must differ from the current one', { password: 'UNCHANGED' });
+  assertPassword(input.next, own.login);
+  const passwordHash = await hashPassword(input.next);
+  const clock = options.clock ?? systemClock;
+  const by = auditBy(actor, input.ip);
+  return database.transaction(async (tx) => {
+    await updatePasswordHash(tx, own.id, passwordHash, clock());
+    const revoked = await revokeUserSessions(tx, own.id, 'password_changed', { clock });
+    const { token, session } = await createSession(tx, own, { ip: input.ip, userAgent: input.userAgent ?? null }, options);
+    await audit(tx, by, {
+      action: 'users.password_change',
+      targetType: 'user',
+      targetId: own.id,
+      areaCodes: own.areaPath,
+      outcome: 'ok',
+      details: { revokedSessions: revoked.length },
+    });
+    return { token, sessionId: session.id, expiresAt: session.expiresAt };
+  });
 }

@@ -1,4 +1,5 @@
 import { RateLimiterDrizzle, RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { isIPv6 } from 'node:net';
 import type { Database } from '../../db/client';
 import { rateLimits } from '../../db/schema/rate-limits';
 
@@ -50,6 +51,23 @@ export interface ThrottleOptions {
 
 const loginKey = (login: string) => login.trim().toLowerCase();
 
+/**
+ * The per-IP key: IPv4 as is (also when IPv4-mapped, `::ffff:1.2.3.4`); IPv6 by
+ * its /64, since one host commonly owns a whole /64 and could otherwise rotate
+ * through 2^64 addresses to dodge the limit.
+ */
+export function ipKey(ip: string): string {
+  const value = ip.trim().toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(value);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(value)) return value;
+  const [head = '', tail = ''] = value.split('::');
+  const left = head ? head.split(':') : [];
+  const right = value.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = value.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 export function createLoginThrottle(options: ThrottleOptions = {}): LoginThrottle {
   const limits = options.limits ?? DEFAULT_THROTTLE_LIMITS;
   const make = (prefix: string, l: ThrottleLimits['perLogin']): RateLimiterAbstract => {
@@ -85,11 +103,11 @@ export function createLoginThrottle(options: ThrottleOptions = {}): LoginThrottl
 
   return {
     async check(login, ip) {
-      const [a, b] = await Promise.all([waitOf(byLogin, loginKey(login), limits.perLogin.points), waitOf(byIp, ip, limits.perIp.points)]);
+      const [a, b] = await Promise.all([waitOf(byLogin, loginKey(login), limits.perLogin.points), waitOf(byIp, ipKey(ip), limits.perIp.points)]);
       return decide(Math.max(a, b));
     },
     async fail(login, ip) {
-      await Promise.all([count(byLogin, loginKey(login), limits.perLogin), count(byIp, ip, limits.perIp)]);
+      await Promise.all([count(byLogin, loginKey(login), limits.perLogin), count(byIp, ipKey(ip), limits.perIp)]);
       return this.check(login, ip);
     },
     async succeed(login) {

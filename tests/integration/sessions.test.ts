@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopeOf } from '../../db/scope';
 import { seedDemoCity } from '../../db/seed/city';
-import { createUser, disableUser, setPassword, setUserEnabled } from '../../server/auth/accounts';
+import { changeOwnPassword, createUser, disableUser, setPassword, setUserEnabled } from '../../server/auth/accounts';
 import { cliBy } from '../../server/auth/audit';
 import { logout } from '../../server/auth/login';
 import {
@@ -150,6 +150,26 @@ for (const kind of DB_KINDS) {
       await setUserEnabled(t.database, cliBy(), city, userId, true, { clock: c.clock });
       expect(await resolveSession(t.database, s.token, { clock: c.clock })).toBeNull();
       expect(await resolveSession(t.database, late.token, { clock: c.clock })).not.toBeNull();
+    });
+
+    it('changing your own password needs the current one, ends every session and issues a new one', async () => {
+      const c = manualClock();
+      const user = await createUser(t.database, cliBy(), city, {
+        login: 'self-changer', displayName: '自改', role: 'grid_worker', areaCode: `${FIXTURE.west}001`, password: 'old-password-1',
+      });
+      const open = [
+        await t.database.transaction((tx) => createSession(tx, user, {}, { clock: c.clock })),
+        await t.database.transaction((tx) => createSession(tx, user, {}, { clock: c.clock })),
+      ];
+      const actor = (await resolveSession(t.database, open[0]!.token, { clock: c.clock }))!;
+      await expect(
+        changeOwnPassword(t.database, actor, { current: 'not-the-password', next: 'new-password-2', ip: null }, { clock: c.clock }),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect(await resolveSession(t.database, open[1]!.token, { clock: c.clock })).not.toBeNull(); // nothing changed
+      const fresh = await changeOwnPassword(t.database, actor, { current: 'old-password-1', next: 'new-password-2', ip: '10.0.0.9' }, { clock: c.clock });
+      for (const s of open) expect(await resolveSession(t.database, s.token, { clock: c.clock })).toBeNull();
+      expect((await resolveSession(t.database, fresh.token, { clock: c.clock }))?.id).toBe(user.id);
+      expect(await auditCount('users.password_change')).toBe(1);
     });
 
     it('the demo city cannot be rebuilt from under the accounts bound to its areas', async () => {
