@@ -66,12 +66,12 @@ export class SocketSessionWatch {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Disconnects this process's sockets of these sessions now. */
-  revoked(sessionIds: readonly string[], reason: string): void {
+  /** Disconnects this process's sockets of these sessions now, with the reason `revoked:<why>` (as the sweep says it). */
+  revoked(sessionIds: readonly string[], why: string): void {
     const ids = new Set(sessionIds);
     for (const socket of this.sockets()) {
       const data = socket.data as SocketData;
-      if (data.actor?.kind === 'user' && ids.has(data.actor.sessionId)) end(socket, reason);
+      if (data.actor?.kind === 'user' && ids.has(data.actor.sessionId)) end(socket, `revoked:${why}`);
     }
   }
 

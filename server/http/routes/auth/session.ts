@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { findAreaSummary } from '../../../../db/queries/areas';
 import { SESSION_COOKIE } from '../../../auth/authenticate';
-import { auditBy } from '../../../auth/audit';
-import { setPassword } from '../../../auth/accounts';
+import { changeOwnPassword } from '../../../auth/accounts';
 import { logout } from '../../../auth/login';
-import { verifyPasswordOf } from '../../../auth/self';
 import { AppError } from '../../../errors';
-import { clearCredentialCookie, requestIsHttps } from '../../cookies';
+import { clearCredentialCookie, requestIsHttps, setCredentialCookie } from '../../cookies';
 import { defineRoute } from '../../route';
 
 export const signOut = defineRoute({
@@ -47,18 +45,15 @@ export const changePassword = defineRoute({
   method: 'post',
   path: '/api/auth/password',
   tags: ['auth'],
-  summary: 'Change your own password; every session of yours is revoked (sign in again)',
+  summary: 'Change your own password: every other session of yours ends (their sockets too); this one is renewed',
   access: 'session.self',
   body: { schema: passwordBody, limit: 8 * 1024 },
-  responses: { 200: { description: 'Changed; sessions revoked' }, 400: { description: 'Policy not met' }, 401: { description: 'Current password wrong' } },
+  responses: { 200: { description: 'Changed; a fresh session cookie is set' }, 400: { description: 'Current password wrong, or the policy is not met' } },
   handle: async ({ ctx, actor, body, c, ip }) => {
     if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'only a signed-in user has a password', null);
-    if (!(await verifyPasswordOf(ctx.database, actor.login, body.current))) {
-      throw new AppError('BAD_CREDENTIALS', 'the current password is wrong', { path: 'current' });
-    }
-    const { revokedSessions } = await setPassword(ctx.database, auditBy(actor, ip), actor.scope, actor.id, body.next);
-    ctx.sessionsRevoked(revokedSessions, 'password_changed');
-    clearCredentialCookie(c, SESSION_COOKIE, requestIsHttps(c, ctx.config.trustProxy));
-    return { status: 200, body: { ok: true, revokedSessions: revokedSessions.length } };
+    const fresh = await changeOwnPassword(ctx.database, actor, { ...body, ip, userAgent: c.req.header('user-agent') ?? null }, { config: ctx.sessionConfig });
+    setCredentialCookie(c, SESSION_COOKIE, fresh.token, (fresh.expiresAt.getTime() - Date.now()) / 1000, requestIsHttps(c, ctx.config.trustProxy));
+    ctx.sessionsRevoked([actor.sessionId], 'password_changed');
+    return { status: 200, body: { ok: true } };
   },
 });
