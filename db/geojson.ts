@@ -185,7 +185,7 @@ function signedArea(ring: readonly Position[]): number {
     const [xj, yj] = ring[j] as Position;
     sum += (xj - xi) * (yj + yi);
   }
-  return -sum / 2;
+  return sum / 2;
 }
 
 /**

@@ -93,7 +93,9 @@ const BAD: BadCase[] = [
   { name: 'Point geometry', input: collection(GOOD_GRID, grid({ type: 'Point', coordinates: [106.6, 26.6] })), featureIndex: 1, reason: /geometry type "Point" is not Polygon or MultiPolygon/ },
   { name: 'no geometry', input: collection(GOOD_GRID, grid(null)), featureIndex: 1, reason: /no geometry/ },
   { name: 'missing code', input: collection(GOOD_GRID, grid(square, { code: undefined })), featureIndex: 1, reason: /missing property "code"/ },
-  { name: 'numeric code', input: collection(GOOD_GRID, grid(square, { code: 520102001001010 })), featureIndex: 1, reason: /"code" must be a string of digits/ },
+  // Whole JSON numbers are codes (DataV's adcode); anything else numeric is not.
+  { name: 'fractional numeric code', input: collection(GOOD_GRID, grid(square, { code: 520102.5 })), featureIndex: 1, reason: /"code" must be a string of digits, got 520102.5/ },
+  { name: 'numeric code too large to be exact', input: collection(GOOD_GRID, grid(square, { code: 2 ** 60 })), featureIndex: 1, reason: /"code" must be a string of digits, got 1152921504606847000/ },
   { name: 'code with letters', input: collection(GOOD_GRID, grid(square, { code: 'A52010' })), featureIndex: 1, reason: /"code" must be a string of 1–24 digits/ },
   { name: 'missing name', input: collection(GOOD_GRID, grid(square, { name: ' ' })), featureIndex: 1, reason: /missing or empty property "name"/ },
   { name: 'unknown level', input: collection(feature({ code: '520102001001010', name: 'x', level: 'block', parent_code: '520102001001' }, square)), mapping: MAPPING, featureIndex: 0, reason: /unknown level "block"/ },
