@@ -24,7 +24,9 @@ export function deepestAreaAt(point: SQL): SQL {
   const probes = DEEPEST_FIRST.map(
     (level) => sql`(SELECT a.id FROM areas a WHERE a.level = ${level} AND ST_Intersects(a.geom, ${point}) ORDER BY a.id LIMIT 1)`,
   );
-  return sql`(SELECT a.id, a.level, a.path FROM areas a WHERE a.id = coalesce(${sql.join(probes, sql`, `)}))`;
+  // OFFSET 0 keeps the planner from pulling the pick up into a join that evaluates it twice per point.
+  return sql`(SELECT a.id, a.level, a.path
+    FROM (SELECT coalesce(${sql.join(probes, sql`, `)}) AS id OFFSET 0) pick JOIN areas a ON a.id = pick.id)`;
 }
 
 /**
