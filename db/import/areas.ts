@@ -70,7 +70,14 @@ export async function importAreas(
   const { areas, warnings, datumShift } = parseAreaFile(input, mapping);
   const root = options.makeRoot ? planRoot(areas, options.makeRoot) : null;
   const counts = await inTransaction(database, (exec) => load(exec, areas, options.replace === true, root));
-  return { features: areas.length, ...counts, datumShift, warnings, ms: Math.round(performance.now() - started) };
+  const { rootless, ...written } = counts;
+  if (rootless.length > 0) {
+    warnings.push(
+      `${rootless.length} ${rootless.length === 1 ? 'area has' : 'areas have'} no parent and became roots (${rootless.slice(0, 3).join(', ')}${rootless.length > 3 ? ', …' : ''}); ` +
+        'the city is then unnamed: import its districts with --make-root CODE --root-name NAME, or import the city first',
+    );
+  }
+  return { features: areas.length, ...written, datumShift, warnings, ms: Math.round(performance.now() - started) };
 }
 
 interface RootPlan {
@@ -106,7 +113,7 @@ function failOn(area: ParsedArea, reason: string): never {
   throw new ImportError(reason, area.index, area.id, area.code);
 }
 
-type LoadCounts = Pick<ImportSummary, 'inserted' | 'updated' | 'byLevel' | 'root'>;
+type LoadCounts = Pick<ImportSummary, 'inserted' | 'updated' | 'byLevel' | 'root'> & { rootless: string[] };
 
 async function load(exec: Exec, areas: ParsedArea[], replace: boolean, root: RootPlan | null): Promise<LoadCounts> {
   // Two importers must not both decide a code is free; readers are not blocked.
@@ -185,7 +192,8 @@ async function load(exec: Exec, areas: ParsedArea[], replace: boolean, root: Roo
     throw new ImportError(`wrote ${inserted + updated} of ${expected} areas; nothing was imported`);
   }
   if (updated > 0) await refreshPaths(exec, areas);
-  return { inserted, updated, byLevel, root: root ? { code: root.code, level: root.level, slivers } : null };
+  const rootless = areas.filter((a) => a.level !== 'city' && !parents.get(a.code)).map((a) => a.code);
+  return { inserted, updated, byLevel, root: root ? { code: root.code, level: root.level, slivers } : null, rootless };
 }
 
 /**

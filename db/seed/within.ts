@@ -106,6 +106,12 @@ export async function seedWithinImported(database: Database, options: WithinOpti
         })),
       )}::json) AS j(id int, population int, households int)
       WHERE a.id = j.id AND (a.population <> j.population OR a.households <> j.households)`);
+    // A root made from districts without figures has population 0: it becomes their sum.
+    await exec.rows(sql`
+      UPDATE areas p SET population = s.population, households = s.households
+      FROM (SELECT parent_id, sum(population)::int AS population, sum(households)::int AS households
+            FROM areas WHERE level = 'district' AND parent_id IS NOT NULL GROUP BY parent_id) s
+      WHERE p.id = s.parent_id AND p.population = 0`);
     const [first] = districts;
     const facts: CityFacts = {
       city: { code: '', name: '', nameEn: '', center: first?.centroid ?? [0, 0], population: districts.reduce((a, d) => a + d.population, 0) },

@@ -10,6 +10,7 @@ import { importAreas } from '../../db/import/areas';
 import { ImportError } from '../../db/import/errors';
 import type { AreaMapping } from '../../db/import/geojson';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db';
+import datav from '../fixtures/datav-city.json';
 
 /**
  * GeoJSON import: a good file lands with its hierarchy; every kind of bad file
@@ -114,6 +115,13 @@ const BAD: BadCase[] = [
   { name: 'code already in the database', input: collection(GOOD_GRID, grid(square, { code: '520102001001001' })), featureIndex: 1, reason: /code 520102001001001 already exists in the database/ },
   { name: 'parent code that does not exist', input: collection(GOOD_GRID, grid(square, { parent_code: '520102999' })), featureIndex: 1, reason: /parent code 520102999 not found in the file or the database/ },
   { name: 'no parent to attach to', input: collection(GOOD_GRID, grid(square, { code: '520199001001001', parent_code: null })), featureIndex: 1, reason: /no parent code given and no area 520199001001/ },
+  {
+    name: 'a DataV district file whose city is neither in the file nor made',
+    input: datav,
+    mapping: { codeProp: 'adcode', nameProp: 'name', levelProp: 'level', parentCodeProp: 'parent.adcode', datum: 'gcj02' },
+    featureIndex: 0,
+    reason: /parent code 520900 not found in the file or the database \(to create it from this file's areas: --make-root 520900 --root-name <name>\)/,
+  },
   { name: 'parent at the same level', input: collection(GOOD_GRID, grid(square, { parent_code: '520102001001001' })), featureIndex: 1, reason: /parent 520102001001001 is a grid; a grid must sit under a higher level/ },
   { name: 'too many vertices in one feature', input: collection(GOOD_GRID, grid(polygon(circle(100_001)))), featureIndex: 1, reason: /more than 100000 vertices in one feature/ },
   {
