@@ -77,6 +77,10 @@ for (const kind of DB_KINDS) {
       opened = await importWithCli(kind);
       database = opened.database;
       ({ app, base } = await startTestServer(database));
+      // PGlite runs in this process and blocks the event loop during the long spatial steps here
+      // (seeding, tiling checks): fetch's pooled keep-alive socket could then be reused just as the
+      // server's 5 s idle timer closes it (ECONNRESET). Idle sockets outlive this file instead.
+      app.httpServer.keepAliveTimeout = 10 * 60_000;
     });
     afterAll(async () => {
       await app?.close();
