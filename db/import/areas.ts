@@ -3,6 +3,7 @@ import type { Database } from '../client';
 import { AREA_LEVELS, type AreaLevel } from '../vocab';
 import { inTransaction, type Exec } from '../seed/sql';
 import { ImportError } from './errors';
+import type { DatumShift } from './datum';
 import { parseAreaFile, type AreaMapping, type ParsedArea } from './geojson';
 
 /**
@@ -23,9 +24,15 @@ import { parseAreaFile, type AreaMapping, type ParsedArea } from './geojson';
  * in place (same id, so cases and responders keep pointing at them) and then
  * recomputes every path; a row may not change level, and a parent chain that
  * would loop is refused.
+ *
+ * A made root (`makeRoot`): a file with one level and no parent above it (a
+ * city's districts from DataV) can create that parent. Its polygon is the
+ * PostGIS dissolve of the top-level features (see dissolveRoot), and every
+ * top-level feature with no parent code, or with the root's code, hangs under it.
  */
 export interface ImportOptions {
   replace?: boolean;
+  makeRoot?: { code: string; name: string; nameEn?: string | null };
 }
 
 export interface ImportSummary {
@@ -33,8 +40,21 @@ export interface ImportSummary {
   inserted: number;
   updated: number;
   byLevel: Partial<Record<AreaLevel, number>>;
+  /** The made root, with the sliver holes its dissolve closed. */
+  root: { code: string; level: AreaLevel; slivers: number } | null;
+  datumShift: DatumShift | null;
+  warnings: string[];
   ms: number;
 }
+
+/**
+ * Holes in the dissolved root narrower than this (area / perimeter, metres;
+ * about half the width of a long sliver) are gaps between neighbouring
+ * boundaries drawn independently, not enclaves: they are closed.
+ */
+export const SLIVER_HALF_WIDTH_M = 5;
+/** Snap-rounding grid of the dissolve (degrees, ≈ 0.1 mm): robust overlay, see db/seed/sql.ts GRID_SIZE. */
+const DISSOLVE_GRID = 1e-9;
 
 const PEOPLE_PER_HOUSEHOLD = 2.8;
 /** Vertices per staging statement: keeps each bound JSON parameter to a few MB. */
@@ -47,9 +67,39 @@ export async function importAreas(
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const started = performance.now();
-  const areas = parseAreaFile(input, mapping);
-  const counts = await inTransaction(database, (exec) => load(exec, areas, options.replace === true));
-  return { features: areas.length, ...counts, ms: Math.round(performance.now() - started) };
+  const { areas, warnings, datumShift } = parseAreaFile(input, mapping);
+  const root = options.makeRoot ? planRoot(areas, options.makeRoot) : null;
+  const counts = await inTransaction(database, (exec) => load(exec, areas, options.replace === true, root));
+  const { rootless, ...written } = counts;
+  if (rootless.length > 0) {
+    warnings.push(
+      `${rootless.length} ${rootless.length === 1 ? 'area has' : 'areas have'} no parent and became roots (${rootless.slice(0, 3).join(', ')}${rootless.length > 3 ? ', …' : ''}); ` +
+        'the city is then unnamed: import its districts with --make-root CODE --root-name NAME, or import the city first',
+    );
+  }
+  return { features: areas.length, ...written, datumShift, warnings, ms: Math.round(performance.now() - started) };
+}
+
+interface RootPlan {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  level: AreaLevel;
+  /** The level of the features that hang under it. */
+  childLevel: AreaLevel;
+}
+
+function planRoot(areas: ParsedArea[], root: NonNullable<ImportOptions['makeRoot']>): RootPlan {
+  const code = root.code.trim();
+  if (!/^\d{1,24}$/.test(code)) throw new ImportError(`the root code must be 1–24 digits, got ${JSON.stringify(root.code)}`);
+  const name = root.name.trim();
+  if (name === '' || name.length > 200) throw new ImportError('the root needs a name of 1–200 characters (--root-name)');
+  const top = Math.min(...areas.map((a) => depth(a.level)));
+  const childLevel = AREA_LEVELS[top] as AreaLevel;
+  if (top === 0) throw new ImportError(`the file has its own ${childLevel} features; a root above them cannot be made`);
+  const clash = areas.find((a) => a.code === code);
+  if (clash) failOn(clash, `code ${code} is both a feature and the root to make`);
+  return { code, name, nameEn: root.nameEn?.trim() || null, level: AREA_LEVELS[top - 1] as AreaLevel, childLevel };
 }
 
 interface Existing {
@@ -63,11 +113,14 @@ function failOn(area: ParsedArea, reason: string): never {
   throw new ImportError(reason, area.index, area.id, area.code);
 }
 
-async function load(exec: Exec, areas: ParsedArea[], replace: boolean): Promise<Omit<ImportSummary, 'features' | 'ms'>> {
+type LoadCounts = Pick<ImportSummary, 'inserted' | 'updated' | 'byLevel' | 'root'> & { rootless: string[] };
+
+async function load(exec: Exec, areas: ParsedArea[], replace: boolean, root: RootPlan | null): Promise<LoadCounts> {
   // Two importers must not both decide a code is free; readers are not blocked.
   await exec.rows(sql`LOCK TABLE areas IN SHARE ROW EXCLUSIVE MODE`);
   const inFile = new Map(areas.map((a) => [a.code, a]));
   const wanted = new Set<string>();
+  if (root) wanted.add(root.code);
   for (const a of areas) {
     wanted.add(a.code);
     if (a.parentCode) wanted.add(a.parentCode);
@@ -82,6 +135,13 @@ async function load(exec: Exec, areas: ParsedArea[], replace: boolean): Promise<
     ...areas.filter((a) => a.level === 'city' && !a.parentCode).map((a) => a.code),
   ]);
 
+  const madeRoot = root ? inDb.get(root.code) : undefined;
+  if (root && madeRoot && !replace) {
+    throw new ImportError(`the root ${root.code} already exists in the database (import with replace to rebuild its outline, or drop --make-root)`);
+  }
+  if (root && madeRoot && madeRoot.level !== root.level) {
+    throw new ImportError(`code ${root.code} exists as a ${madeRoot.level}; the made root would be a ${root.level}`);
+  }
   const parents = new Map<string, string | null>();
   for (const area of areas) {
     const existing = inDb.get(area.code);
@@ -89,19 +149,22 @@ async function load(exec: Exec, areas: ParsedArea[], replace: boolean): Promise<
     if (existing && existing.level !== area.level) {
       failOn(area, `code ${area.code} exists as a ${existing.level}; an import cannot change it to a ${area.level}`);
     }
-    parents.set(area.code, resolveParent(area, inFile, inDb, cityRoots));
+    const underRoot = root && area.level === root.childLevel && (!area.parentCode || area.parentCode === root.code);
+    parents.set(area.code, underRoot ? root.code : resolveParent(area, inFile, inDb, cityRoots, root?.code));
   }
 
   await stage(exec, areas, parents);
   await checkGeometries(exec, areas);
+  const slivers = root ? await dissolveRoot(exec, root, areas.length) : 0;
+  const expected = areas.length + (root ? 1 : 0);
 
   let inserted = 0;
   let updated = 0;
   const byLevel: Partial<Record<AreaLevel, number>> = {};
   for (const level of AREA_LEVELS) {
-    const ofLevel = areas.filter((a) => a.level === level);
-    if (ofLevel.length === 0) continue;
-    byLevel[level] = ofLevel.length;
+    const ofLevel = areas.filter((a) => a.level === level).length + (root?.level === level ? 1 : 0);
+    if (ofLevel === 0) continue;
+    byLevel[level] = ofLevel;
     const [done] = await exec.rows<{ inserted: number; updated: number }>(sql`
       WITH updated AS (
         UPDATE areas a
@@ -125,11 +188,57 @@ async function load(exec: Exec, areas: ParsedArea[], replace: boolean): Promise<
     inserted += Number(done?.inserted ?? 0);
     updated += Number(done?.updated ?? 0);
   }
-  if (inserted + updated !== areas.length) {
-    throw new ImportError(`wrote ${inserted + updated} of ${areas.length} areas; nothing was imported`);
+  if (inserted + updated !== expected) {
+    throw new ImportError(`wrote ${inserted + updated} of ${expected} areas; nothing was imported`);
   }
   if (updated > 0) await refreshPaths(exec, areas);
-  return { inserted, updated, byLevel };
+  const rootless = areas.filter((a) => a.level !== 'city' && !parents.get(a.code)).map((a) => a.code);
+  return { inserted, updated, byLevel, root: root ? { code: root.code, level: root.level, slivers } : null, rootless };
+}
+
+/**
+ * The made root's outline, dissolved in PostGIS from its children: a
+ * snap-rounded union (robust on both engines, and it merges borders that
+ * differ by float noise), then every hole narrower than SLIVER_HALF_WIDTH_M is
+ * closed: independently drawn neighbours leave thin gaps that would otherwise
+ * become holes in the city. Returns how many were closed.
+ */
+async function dissolveRoot(exec: Exec, root: RootPlan, idx: number): Promise<number> {
+  const [row] = await exec.rows<{ slivers: number; valid: boolean; reason: string | null; empty: boolean }>(sql`
+    WITH u AS (
+      SELECT ST_Union(geom, ${DISSOLVE_GRID}::float8) AS g, sum(population)::int AS population
+      FROM import_areas WHERE parent_code = ${root.code}
+    ),
+    parts AS (SELECT (ST_Dump(g)).geom AS p FROM u),
+    holes AS (
+      SELECT parts.p, h.n, ST_InteriorRingN(parts.p, h.n) AS ring,
+             ST_Area(ST_MakePolygon(ST_InteriorRingN(parts.p, h.n))::geography)
+               / nullif(ST_Perimeter(ST_MakePolygon(ST_InteriorRingN(parts.p, h.n))::geography), 0) AS half_width
+      FROM parts CROSS JOIN LATERAL generate_series(1, ST_NumInteriorRings(parts.p)) AS h(n)
+    ),
+    rebuilt AS (
+      SELECT ST_MakePolygon(ST_ExteriorRing(parts.p),
+               ARRAY(SELECT ring FROM holes WHERE holes.p = parts.p AND half_width >= ${SLIVER_HALF_WIDTH_M}::float8 ORDER BY n)) AS p
+      FROM parts
+    ),
+    dissolved AS (SELECT ST_Multi(ST_Collect(p)) AS g FROM rebuilt),
+    staged AS (
+      INSERT INTO import_areas (idx, code, name, name_en, level, parent_code, population, households, geom)
+      SELECT ${idx}::int, ${root.code}, ${root.name}, ${root.nameEn}, ${root.level}, NULL, u.population,
+             round(u.population / ${PEOPLE_PER_HOUSEHOLD}::float8)::int, d.g
+      FROM dissolved d, u
+      RETURNING geom
+    )
+    SELECT (SELECT count(*)::int FROM holes WHERE half_width < ${SLIVER_HALF_WIDTH_M}::float8) AS slivers,
+           ST_IsValid(geom) AS valid, CASE WHEN ST_IsValid(geom) THEN NULL ELSE ST_IsValidReason(geom) END AS reason,
+           ST_IsEmpty(geom) AS empty
+    FROM staged`);
+  // No row at all is PGlite's silent GEOS failure (see checkGeometries): never read it as success.
+  if (!row) throw new ImportError(`the database could not dissolve the outline of root ${root.code}; nothing was imported`);
+  if (row.empty || row.valid !== true) {
+    throw new ImportError(`the dissolved outline of root ${root.code} is ${row.empty ? 'empty' : `invalid: ${row.reason}`}; nothing was imported`);
+  }
+  return Number(row.slivers);
 }
 
 function resolveParent(
@@ -137,6 +246,7 @@ function resolveParent(
   inFile: Map<string, ParsedArea>,
   inDb: Map<string, Existing>,
   cityRoots: Set<string>,
+  madeRoot?: string,
 ): string | null {
   let code = area.parentCode;
   if (!code) {
@@ -150,7 +260,10 @@ function resolveParent(
   }
   if (code === area.code) failOn(area, 'an area cannot be its own parent');
   const parentLevel = inFile.get(code)?.level ?? inDb.get(code)?.level;
-  if (!parentLevel) failOn(area, `parent code ${code} not found in the file or the database`);
+  if (!parentLevel) {
+    const hint = madeRoot ? '' : ` (to create it from this file's areas: --make-root ${code} --root-name <name>)`;
+    failOn(area, `parent code ${code} not found in the file or the database${hint}`);
+  }
   if (depth(parentLevel) >= depth(area.level)) {
     failOn(area, `parent ${code} is a ${parentLevel}; a ${area.level} must sit under a higher level`);
   }

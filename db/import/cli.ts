@@ -1,21 +1,26 @@
 /**
  * npm run db:import -- <file.geojson> [--level grid | --level-prop level] [--code-prop code]
- *   [--name-prop name] [--name-en-prop name_en] [--parent-prop parent_code] [--population-prop population] [--replace]
+ *   [--name-prop name] [--name-en-prop name_en] [--parent-prop parent_code] [--population-prop population]
+ *   [--datum wgs84|gcj02|bd09] [--make-root CODE --root-name NAME [--root-name-en NAME]] [--replace]
  * Loads a GeoJSON FeatureCollection of area polygons into the database named by
  * the environment (see db/seed/env.ts). Prints the summary, or the reason the
  * file was refused on stderr with exit code 1; a refused file writes nothing.
+ * Property names may be dotted paths (--parent-prop parent.adcode for DataV files).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AREA_LEVELS, type AreaLevel } from '../vocab';
 import { describeTarget, openDatabaseFromEnv } from '../seed/env';
 import { importAreas } from './areas';
+import { DATUMS, type Datum } from './datum';
 import { ImportError } from './errors';
 import { LIMITS, parseAreaFile, type AreaMapping } from './geojson';
 
 const USAGE =
   'usage: tsx db/import/cli.ts <file.geojson> [--level grid | --level-prop level] [--code-prop code] [--name-prop name]\n' +
-  '       [--name-en-prop name_en] [--parent-prop parent_code] [--population-prop population] [--replace]';
+  '       [--name-en-prop name_en] [--parent-prop parent_code] [--population-prop population]\n' +
+  '       [--datum wgs84|gcj02|bd09] [--make-root CODE --root-name NAME [--root-name-en NAME]] [--replace]\n' +
+  'DataV GeoAtlas district file: --code-prop adcode --parent-prop parent.adcode --datum gcj02 --make-root 520100 --root-name 贵阳市';
 
 function isLevel(value: string): value is AreaLevel {
   return (AREA_LEVELS as readonly string[]).includes(value);
@@ -32,6 +37,10 @@ async function main(): Promise<number> {
       'name-en-prop': { type: 'string' },
       'parent-prop': { type: 'string' },
       'population-prop': { type: 'string' },
+      datum: { type: 'string' },
+      'make-root': { type: 'string' },
+      'root-name': { type: 'string' },
+      'root-name-en': { type: 'string' },
       replace: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -45,7 +54,14 @@ async function main(): Promise<number> {
   if (values.level !== undefined && !isLevel(values.level)) {
     throw new Error(`--level must be one of ${AREA_LEVELS.join(', ')}, got "${values.level}"`);
   }
+  const datum = values.datum;
+  if (datum !== undefined && !(DATUMS as readonly string[]).includes(datum)) {
+    throw new Error(`--datum must be one of ${DATUMS.join(', ')}, got "${datum}"`);
+  }
+  if (values['make-root'] !== undefined && !values['root-name']) throw new Error(`--make-root needs --root-name\n${USAGE}`);
+  if (values['make-root'] === undefined && values['root-name'] !== undefined) throw new Error(`--root-name needs --make-root\n${USAGE}`);
   const mapping: AreaMapping = {
+    ...(datum ? { datum: datum as Datum } : {}),
     codeProp: values['code-prop'],
     nameProp: values['name-prop'],
     ...(values.level ? { level: values.level } : { levelProp: values['level-prop'] ?? 'level' }),
@@ -61,7 +77,11 @@ async function main(): Promise<number> {
   console.error(`importing ${file} into ${describeTarget()}…`);
   const database = await openDatabaseFromEnv();
   try {
-    const summary = await importAreas(database, text, mapping, { replace: values.replace });
+    const makeRoot = values['make-root']
+      ? { code: values['make-root'], name: values['root-name'] ?? '', nameEn: values['root-name-en'] ?? null }
+      : undefined;
+    const summary = await importAreas(database, text, mapping, { replace: values.replace, ...(makeRoot ? { makeRoot } : {}) });
+    for (const warning of summary.warnings) console.error(`warning: ${warning}`);
     console.log(JSON.stringify(summary, null, 2));
   } finally {
     await database.close();

@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import { AREA_LEVELS, type AreaLevel } from '../vocab';
-import type { AreaGeometry, Position } from '../spatial';
+import { checkBbox, normaliseAreaGeometry } from '../geojson';
+import type { AreaGeometry } from '../spatial';
+import { geometriesToWgs84, type Datum, type DatumShift } from './datum';
 import { ImportError } from './errors';
 
 /**
  * Structural validation of an area file, all in JS and before any database
  * work: a GeoJSON (RFC 7946) FeatureCollection of Polygon/MultiPolygon
- * features whose properties carry code, name, level and parent code. Geometric
- * validity (self-intersections…) is PostGIS's job, afterwards (see areas.ts).
+ * features whose properties carry code, name, level and parent code. Geometry
+ * structure follows the one rule in db/geojson.ts (shared with the alert API);
+ * geometric validity (self-intersections…) is PostGIS's job, afterwards (see areas.ts).
+ *
+ * Property names may be dotted paths into nested objects (`parent.adcode`, as
+ * DataV GeoAtlas files nest the parent); codes may be JSON numbers or strings
+ * of digits. Coordinates in GCJ-02 or BD-09 are converted to WGS84 (`datum`).
  */
 export interface AreaMapping {
   /** One level for the whole file… */
@@ -19,6 +26,16 @@ export interface AreaMapping {
   nameEnProp?: string;
   parentCodeProp?: string;
   populationProp?: string;
+  /** Datum of the file's coordinates; absent means WGS84 (with a warning if the file looks like DataV). */
+  datum?: Datum;
+}
+
+export interface ParsedFile {
+  areas: ParsedArea[];
+  /** Things the sender should know that do not refuse the file. */
+  warnings: string[];
+  /** How far the datum conversion moved vertices (null for WGS84). */
+  datumShift: DatumShift | null;
 }
 
 export interface ParsedArea {
@@ -84,7 +101,7 @@ const featureSchema = z.object({
 
 const digits = z.string({ error: 'must be a string of digits' }).regex(/^\d{1,24}$/, { error: 'must be a string of 1–24 digits' });
 
-export function parseAreaFile(input: unknown, mapping: AreaMapping): ParsedArea[] {
+export function parseAreaFile(input: unknown, mapping: AreaMapping): ParsedFile {
   if (!mapping.level && !mapping.levelProp) throw new ImportError('the mapping needs a fixed level or a level property');
   if (mapping.level && !AREA_LEVELS.includes(mapping.level)) throw new ImportError(`unknown level "${mapping.level}"`);
   const document = typeof input === 'string' ? parseJson(input) : input;
@@ -101,7 +118,7 @@ export function parseAreaFile(input: unknown, mapping: AreaMapping): ParsedArea[
   }
   const seen = new Map<string, number>();
   let total = 0;
-  return features.map((raw, index) => {
+  const areas = features.map((raw, index) => {
     const area = parseFeature(raw, index, mapping);
     const first = seen.get(area.code);
     if (first !== undefined) fail(index, area, `duplicate code ${area.code} (also feature #${first})`);
@@ -110,6 +127,50 @@ export function parseAreaFile(input: unknown, mapping: AreaMapping): ParsedArea[
     if (total > LIMITS.vertices) fail(index, area, `the file exceeds ${LIMITS.vertices} vertices in total`);
     return area;
   });
+  const box = (document as { bbox?: unknown }).bbox;
+  if (box !== undefined) {
+    const issue = checkBbox(box, areas.map((a) => a.geometry));
+    if (issue) throw new ImportError(`the FeatureCollection's ${issue.message}`);
+  }
+  const warnings: string[] = [];
+  if (!mapping.datum && features.some(looksLikeDataV)) {
+    warnings.push(
+      'this file looks like DataV GeoAtlas (adcode, acroutes, parent.adcode), whose coordinates are GCJ-02; ' +
+        'it was read as WGS84. Re-import with --datum gcj02 (or give --datum wgs84 if it really is WGS84)',
+    );
+  }
+  const { geometries, shift } = geometriesToWgs84(areas.map((a) => a.geometry), mapping.datum ?? 'wgs84');
+  return {
+    areas: areas.map((a, i) => ({ ...a, geometry: geometries[i] ?? a.geometry })),
+    warnings,
+    datumShift: shift,
+  };
+}
+
+/** DataV GeoAtlas features carry a numeric adcode and its own bookkeeping (acroutes, childrenNum, parent object). */
+function looksLikeDataV(raw: unknown): boolean {
+  const properties = (raw as { properties?: unknown } | null)?.properties;
+  if (typeof properties !== 'object' || properties === null) return false;
+  const p = properties as Record<string, unknown>;
+  return 'adcode' in p && ('acroutes' in p || 'childrenNum' in p || (typeof p.parent === 'object' && p.parent !== null));
+}
+
+/** A property by name, or by dotted path into nested objects when no property has the literal name. */
+export function propertyAt(properties: Record<string, unknown>, name: string): unknown {
+  if (name in properties) return properties[name];
+  let value: unknown = properties;
+  for (const key of name.split('.')) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** Codes as strings of digits: JSON numbers (DataV's adcode) are accepted when they are exact whole numbers. */
+function codeText(value: unknown): unknown {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return value;
 }
 
 function parseJson(text: string): unknown {
@@ -155,29 +216,38 @@ function parseFeature(raw: unknown, index: number, mapping: AreaMapping): Parsed
   }
   const { id, geometry } = feature.data;
   const properties = feature.data.properties ?? {};
-  const codeValue = properties[mapping.codeProp];
-  const code = typeof codeValue === 'string' ? codeValue.trim() : undefined;
+  const codeValue = propertyAt(properties, mapping.codeProp);
+  const normalised = codeText(codeValue);
+  const code = typeof normalised === 'string' ? normalised : undefined;
   const where = { id, code };
-  if (codeValue === undefined || codeValue === null) fail(index, where, `missing property "${mapping.codeProp}" (the area code)`);
-  const codeCheck = digits.safeParse(code ?? codeValue);
+  if (codeValue === undefined || codeValue === null) {
+    const hint = mapping.codeProp !== 'adcode' && 'adcode' in properties ? ' (DataV files keep it in "adcode": --code-prop adcode)' : '';
+    fail(index, where, `missing property "${mapping.codeProp}" (the area code)${hint}`);
+  }
+  const codeCheck = digits.safeParse(normalised);
   if (!codeCheck.success) {
     fail(index, { id }, `property "${mapping.codeProp}" ${codeCheck.error.issues[0]?.message}, got ${JSON.stringify(codeValue)}`);
   }
   checkCrs(raw, index, where);
   if (typeof geometry === 'object' && geometry !== null) checkCrs(geometry, index, where);
 
-  const name = properties[mapping.nameProp];
+  const name = propertyAt(properties, mapping.nameProp);
   if (typeof name !== 'string' || name.trim() === '') fail(index, where, `missing or empty property "${mapping.nameProp}" (the area name)`);
   if (name.length > 200) fail(index, where, `property "${mapping.nameProp}" is longer than 200 characters`);
-  const nameEnValue = mapping.nameEnProp ? properties[mapping.nameEnProp] : undefined;
+  const nameEnValue = mapping.nameEnProp ? propertyAt(properties, mapping.nameEnProp) : undefined;
   if (nameEnValue !== undefined && nameEnValue !== null && typeof nameEnValue !== 'string') {
     fail(index, where, `property "${mapping.nameEnProp}" must be a string`);
   }
 
-  const level = mapping.level ?? levelOf(properties[mapping.levelProp ?? ''], mapping.levelProp ?? '', index, where);
+  const level = mapping.level ?? levelOf(propertyAt(properties, mapping.levelProp ?? ''), mapping.levelProp ?? '', index, where);
   const parentCode = optionalDigits(mapping.parentCodeProp, properties, index, where);
   const population = optionalCount(mapping.populationProp, properties, index, where);
   const { geometry: area, vertices } = parseGeometry(geometry, index, where);
+  const box = (raw as { bbox?: unknown }).bbox;
+  if (box !== undefined) {
+    const issue = checkBbox(box, [area]);
+    if (issue) fail(index, where, `the feature's ${issue.message}`);
+  }
   return {
     index,
     ...(id !== undefined ? { id } : {}),
@@ -207,9 +277,9 @@ function optionalDigits(
   index: number,
   where: { id?: string | number; code?: string },
 ): string | null {
-  const value = prop ? properties[prop] : undefined;
+  const value = prop ? propertyAt(properties, prop) : undefined;
   if (value === undefined || value === null || value === '') return null;
-  const parsed = digits.safeParse(typeof value === 'string' ? value.trim() : value);
+  const parsed = digits.safeParse(codeText(value));
   if (!parsed.success) fail(index, where, `property "${prop}" ${parsed.error.issues[0]?.message}, got ${JSON.stringify(value)}`);
   return parsed.data;
 }
@@ -220,7 +290,7 @@ function optionalCount(
   index: number,
   where: { id?: string | number; code?: string },
 ): number | null {
-  const value = prop ? properties[prop] : undefined;
+  const value = prop ? propertyAt(properties, prop) : undefined;
   if (value === undefined || value === null || value === '') return null;
   const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > 100_000_000) {
@@ -229,62 +299,14 @@ function optionalCount(
   return n;
 }
 
-/** Polygon or MultiPolygon with closed rings of ≥ 4 positions, each [lng, lat] or [lng, lat, alt] in range. */
+/** The shared rule (db/geojson.ts): altitudes dropped, winding normalised, nesting mistakes named. */
 function parseGeometry(
   geometry: unknown,
   index: number,
   where: { id?: string | number; code?: string },
 ): { geometry: AreaGeometry; vertices: number } {
   if (typeof geometry !== 'object' || geometry === null) fail(index, where, 'the feature has no geometry');
-  const type = 'type' in geometry ? geometry.type : undefined;
-  const coordinates = 'coordinates' in geometry ? geometry.coordinates : undefined;
-  if (type !== 'Polygon' && type !== 'MultiPolygon') {
-    fail(index, where, `geometry type ${JSON.stringify(type ?? null)} is not Polygon or MultiPolygon`);
-  }
-  const polygons = type === 'Polygon' ? [coordinates] : coordinates;
-  if (!Array.isArray(polygons) || polygons.length === 0) fail(index, where, `${type} coordinates must be a non-empty array`);
-  let vertices = 0;
-  const parsed = polygons.map((polygon: unknown, p) => {
-    if (!Array.isArray(polygon) || polygon.length === 0) fail(index, where, `polygon ${p} must be a non-empty array of rings`);
-    return polygon.map((ring: unknown, r) => {
-      const at = `ring ${r} of polygon ${p}`;
-      if (!Array.isArray(ring)) fail(index, where, `${at} must be an array of positions`);
-      if (ring.length < 4) fail(index, where, `${at} has ${ring.length} positions; a closed ring needs at least 4`);
-      vertices += ring.length;
-      if (vertices > LIMITS.verticesPerFeature) {
-        fail(index, where, `more than ${LIMITS.verticesPerFeature} vertices in one feature`);
-      }
-      const positions = ring.map((position: unknown, i) => parsePosition(position, `${at}, position ${i}`, index, where));
-      const first = positions[0] as number[];
-      const last = positions[positions.length - 1] as number[];
-      if (first.length !== last.length || first.some((v, k) => v !== last[k])) {
-        fail(index, where, `${at} is not closed (its first and last positions differ)`);
-      }
-      return positions.map((v) => [v[0], v[1]] as Position);
-    });
-  });
-  const area: AreaGeometry =
-    type === 'Polygon' ? { type, coordinates: parsed[0] as Position[][] } : { type, coordinates: parsed };
-  return { geometry: area, vertices };
-}
-
-function parsePosition(position: unknown, at: string, index: number, where: { id?: string | number; code?: string }): number[] {
-  if (!Array.isArray(position)) fail(index, where, `${at} is not an array of numbers`);
-  if (position.length < 2) fail(index, where, `${at} needs a longitude and a latitude`);
-  if (position.length > 3) fail(index, where, `${at} has ${position.length} values; at most 3 (longitude, latitude, altitude)`);
-  const values: number[] = [];
-  for (const v of position as unknown[]) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      const shown = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
-      fail(index, where, `${at} holds ${shown}, not a finite number`);
-    }
-    values.push(v);
-  }
-  const [lng, lat] = values as [number, number];
-  if (Math.abs(lng) > 180) fail(index, where, `${at}: longitude ${lng} is outside [-180, 180]`);
-  if (Math.abs(lat) > 90) {
-    const hint = Math.abs(lng) <= 90 ? ' (are longitude and latitude swapped?)' : '';
-    fail(index, where, `${at}: latitude ${lat} is outside [-90, 90]${hint}`);
-  }
-  return values;
+  const result = normaliseAreaGeometry(geometry, { maxVertices: LIMITS.verticesPerFeature, unit: 'feature' });
+  if (!result.ok) fail(index, where, result.issue.message);
+  return { geometry: result.value.geometry, vertices: result.value.vertices };
 }

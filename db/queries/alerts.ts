@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
+import { areasReachedBy } from './locate';
 import { DISPLAY_TOLERANCE_SQL, isoTime, multiPolygonFrom, type AreaGeometry } from '../spatial';
 
 export interface AlertRow {
@@ -56,23 +57,20 @@ const alertColumns = sql`
 
 /**
  * Inserts an alert scoped to every area (any level) its polygon reaches; an alert
- * that reaches no grid is scoped to the root areas so the city still sees it.
+ * that reaches no area is scoped to the root areas so the city still sees it.
  * Returns null when (source, external id) already exists.
  */
 export async function insertAlert(tx: Runner, alert: AlertRow): Promise<StoredAlert | null> {
   const [row] = await tx.rows<StoredAlert>(sql`
     WITH shape AS (SELECT ${multiPolygonFrom(alert.geometry)} AS g),
-    hit AS (
-      SELECT a.path FROM areas a, shape
-      WHERE a.level = 'grid' AND a.geom && shape.g AND ST_Intersects(a.geom, shape.g)
-        AND NOT ST_Touches(a.geom, shape.g)
-    ),
+    -- Every area (any level) the shape reaches: the routing rule of locate.ts for shapes.
+    hit AS (SELECT r.path, r.level FROM shape CROSS JOIN LATERAL ${areasReachedBy(sql`shape.g`)} r),
     scope AS (
       SELECT coalesce(
         (SELECT array_agg(DISTINCT code ORDER BY code) FROM hit, unnest(hit.path) AS code),
         (SELECT array_agg(code ORDER BY code) FROM areas WHERE parent_id IS NULL),
         '{}') AS codes,
-        (SELECT count(*) FROM hit) AS grids
+        (SELECT count(*) FROM hit WHERE hit.level = 'grid') AS grids
     ),
     inserted AS (
       INSERT INTO alerts (source, external_id, event_type, headline, description, severity, urgency, certainty,

@@ -3,7 +3,7 @@ import type { Runner } from '../client';
 import { inScope, scopeOf, type Scope } from '../scope';
 import { envelope } from '../spatial';
 import type { AreaFeatureProperties, AreaCollection } from '../records';
-import type { AreaLevel } from '../vocab';
+import { AREA_LEVELS, type AreaLevel } from '../vocab';
 
 export async function areaExists(db: Runner, code: string): Promise<boolean> {
   const rows = await db.rows<{ one: number }>(sql`SELECT 1 AS one FROM areas WHERE code = ${code} LIMIT 1`);
@@ -19,13 +19,18 @@ export interface RootArea {
   bbox: [number, number, number, number];
 }
 
-/** Root areas (usually one city) with their centre and extent, for the client's initial view. */
+/**
+ * Root areas (usually one city) with their centre and extent, for the client's
+ * initial view: a city before any other level, then the largest, so districts
+ * imported without a root never make /api/config name a district as the city.
+ */
 export async function findRootAreas(db: Runner): Promise<RootArea[]> {
   const rows = await db.rows<{ code: string; name: string; nameEn: string | null; lng: number; lat: number; w: number; s: number; e: number; n: number }>(sql`
     SELECT code, name, name_en AS "nameEn",
            ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat,
            ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
-    FROM areas WHERE parent_id IS NULL ORDER BY code`);
+    FROM areas WHERE parent_id IS NULL
+    ORDER BY array_position(${`{${AREA_LEVELS.join(',')}}`}::text[], level), area_m2 DESC, code`);
   return rows.map(({ w, s, e, n, ...rest }) => ({ ...rest, bbox: [w, s, e, n] }));
 }
 
@@ -35,9 +40,11 @@ export async function countAreas(db: Runner): Promise<number> {
 }
 
 /**
- * Areas of one level as a GeoJSON FeatureCollection, optionally limited to a
- * bounding box and to the descendants of one area, simplified by `simplify`
- * degrees (ST_SimplifyPreserveTopology keeps each ring valid).
+ * Areas of one level (any: city to grid) as an RFC 7946 GeoJSON
+ * FeatureCollection (WGS84, right-hand winding, 6 decimals ≈ 0.1 m),
+ * optionally limited to a bounding box and to the descendants of one area,
+ * simplified by `simplify` degrees (ST_SimplifyPreserveTopology keeps each
+ * ring valid). Served by /api/areas and written by db:export.
  */
 export async function findAreaFeatures(
   db: Runner,
@@ -46,9 +53,10 @@ export async function findAreaFeatures(
 ): Promise<AreaCollection> {
   const bbox = query.bbox ? sql`AND a.geom && ${envelope(query.bbox)}` : sql``;
   const scope = sql`AND ${inScope(sql`a.path`, within)}`;
+  // RFC 7946 §3.1.6: exterior rings counterclockwise, holes clockwise, whatever the stored order.
   const geom = query.simplify
-    ? sql`ST_Multi(ST_SimplifyPreserveTopology(a.geom, ${query.simplify}::float8))`
-    : sql`a.geom`;
+    ? sql`ST_ForcePolygonCCW(ST_Multi(ST_SimplifyPreserveTopology(a.geom, ${query.simplify}::float8)))`
+    : sql`ST_ForcePolygonCCW(a.geom)`;
   const rows = await db.rows<AreaFeatureProperties & { geometry: string }>(sql`
     SELECT a.code, a.name, a.name_en AS "nameEn", a.level, p.code AS "parentCode", ST_AsGeoJSON(${geom}, 6) AS geometry
     FROM areas a LEFT JOIN areas p ON p.id = a.parent_id

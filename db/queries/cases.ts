@@ -3,6 +3,7 @@ import type { Runner } from '../client';
 import { inScope, type Scope } from '../scope';
 import { isoTime } from '../spatial';
 import type { CaseEventData } from '../records';
+import { deepestAreaAt } from './locate';
 
 /** One case as the ingest service hands it over: validated, catalogue-checked, SLA computed. */
 export interface CaseRow {
@@ -34,9 +35,11 @@ const caseColumns = sql`
   c.external_id AS "externalId", c.area_codes AS "areaCodes"`;
 
 /**
- * Inserts cases, each assigned to its unit grid by point-in-polygon in the same
- * statement. A point on a shared grid edge belongs to the grid with the lowest id;
- * a point outside every grid is kept (never lost) with grid NULL and scoped to the
+ * Inserts cases, each routed by point-in-polygon in the same statement to the
+ * deepest area at its point (its unit grid where grids exist, else its
+ * community, street, district; see locate.ts), whose path becomes its area codes.
+ * A point on a shared edge belongs to the area with the lowest id; a point
+ * outside every area is kept (never lost) with grid NULL and scoped to the
  * root areas, so the city-level queue sees it. Rows whose (channel, external id)
  * already exists are skipped: the caller looks them up as duplicates.
  */
@@ -69,14 +72,11 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
         reported_at timestamptz, sla_due_at timestamptz, attributes jsonb)
     ),
     roots AS (SELECT coalesce(array_agg(code ORDER BY code), '{}') AS codes FROM areas WHERE parent_id IS NULL),
+    -- The deepest area at the point (db/queries/locate.ts); grid_id only when that is a grid.
     located AS (
-      SELECT i.*, g.id AS grid_id, coalesce(g.path, roots.codes) AS area_codes
+      SELECT i.*, CASE WHEN loc.level = 'grid' THEN loc.id END AS grid_id, coalesce(loc.path, roots.codes) AS area_codes
       FROM input i CROSS JOIN roots
-      LEFT JOIN LATERAL (
-        SELECT a.id, a.path FROM areas a
-        WHERE a.level = 'grid' AND ST_Intersects(a.geom, i.geom)
-        ORDER BY a.id LIMIT 1
-      ) g ON true
+      LEFT JOIN LATERAL ${deepestAreaAt(sql`i.geom`)} loc ON true
     ),
     inserted AS (
       INSERT INTO cases (kind, channel, external_id, category, topic, severity, title, description, address,

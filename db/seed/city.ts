@@ -90,7 +90,8 @@ async function clearOrRefuse(exec: Exec, replace: boolean): Promise<void> {
   await exec.rows(sql`DELETE FROM areas WHERE true`);
 }
 
-interface Placed {
+/** An area placed in the database, with what generating its children needs. */
+export interface Placed {
   id: number;
   code: string;
   name: AreaName;
@@ -143,6 +144,20 @@ async function buildCity(exec: Exec, seed: number, scale: number): Promise<Count
     budget: districtBudget(d, scale),
   }));
 
+  return { districts: districts.length, ...(await buildBelowDistricts(exec, districts, density, seed)), population };
+}
+
+/**
+ * Streets, communities, unit grids and their responders inside placed
+ * districts, each level tiling its parent (subdivide.ts). Shared by the demo
+ * city and by seeding inside imported real districts (within.ts).
+ */
+export async function buildBelowDistricts(
+  exec: Exec,
+  districts: Placed[],
+  density: Density,
+  seed: number,
+): Promise<{ streets: number; communities: number; grids: number; responders: number }> {
   const streets = await streetLevel(exec, districts, density, seed);
   const communities = await communityLevel(exec, streets, density, seed);
   const grids = await gridLevel(exec, communities, density, seed);
@@ -154,14 +169,7 @@ async function buildCity(exec: Exec, seed: number, scale: number): Promise<Count
     grids: grids.filter((g) => g.code.startsWith(s.code)),
   }));
   const responders = await seedResponders(exec, streetRefs, seed);
-  return {
-    districts: districts.length,
-    streets: streets.length,
-    communities: communities.length,
-    grids: grids.length,
-    responders,
-    population,
-  };
+  return { streets: streets.length, communities: communities.length, grids: grids.length, responders };
 }
 
 /** Rank of each child by density, densest first: the urban core of a county gets the 街道 and 社区 names. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { areaGeometrySchema as areaGeometry } from '../../db/geojson';
 import { CASE_CHANNELS, CASE_KINDS, CERTAINTIES, SEVERITIES, URGENCIES } from './vocab';
 
 /**
@@ -62,25 +63,12 @@ export const caseBatchSchema = z
   .object({ cases: z.array(caseInputSchema).min(1).max(MAX_BATCH, `at most ${MAX_BATCH} cases per batch`) })
   .strict();
 
-const ringSchema = z
-  .array(positionSchema)
-  .min(4, 'a linear ring needs at least 4 positions')
-  .refine((ring) => ring[0]![0] === ring.at(-1)![0] && ring[0]![1] === ring.at(-1)![1], 'linear ring is not closed');
-const polygonCoordinates = z.array(ringSchema).min(1, 'a polygon needs an exterior ring');
-
-export const areaGeometrySchema = z
-  .discriminatedUnion('type', [
-    z.object({ type: z.literal('Polygon'), coordinates: polygonCoordinates }),
-    z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(polygonCoordinates).min(1) }),
-  ])
-  .refine((g) => countVertices(g) <= MAX_ALERT_VERTICES, {
-    message: `geometry has more than ${MAX_ALERT_VERTICES} vertices`,
-  });
-
-function countVertices(g: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown[] }): number {
-  const polygons = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as unknown[][][];
-  return polygons.reduce((sum, rings) => sum + rings.reduce((n, ring) => n + ring.length, 0), 0);
-}
+/**
+ * Alert areas follow the one GeoJSON rule every entry point shares (db/geojson.ts):
+ * altitudes dropped, winding normalised, bbox checked, nested arrays named. The
+ * output is the normalised geometry the ingest service stores.
+ */
+export const areaGeometrySchema = areaGeometry({ maxVertices: MAX_ALERT_VERTICES, unit: 'geometry' });
 
 export const alertInputSchema = z
   .object({

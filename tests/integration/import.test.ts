@@ -10,6 +10,7 @@ import { importAreas } from '../../db/import/areas';
 import { ImportError } from '../../db/import/errors';
 import type { AreaMapping } from '../../db/import/geojson';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db';
+import datav from '../fixtures/datav-city.json';
 
 /**
  * GeoJSON import: a good file lands with its hierarchy; every kind of bad file
@@ -93,7 +94,9 @@ const BAD: BadCase[] = [
   { name: 'Point geometry', input: collection(GOOD_GRID, grid({ type: 'Point', coordinates: [106.6, 26.6] })), featureIndex: 1, reason: /geometry type "Point" is not Polygon or MultiPolygon/ },
   { name: 'no geometry', input: collection(GOOD_GRID, grid(null)), featureIndex: 1, reason: /no geometry/ },
   { name: 'missing code', input: collection(GOOD_GRID, grid(square, { code: undefined })), featureIndex: 1, reason: /missing property "code"/ },
-  { name: 'numeric code', input: collection(GOOD_GRID, grid(square, { code: 520102001001010 })), featureIndex: 1, reason: /"code" must be a string of digits/ },
+  // Whole JSON numbers are codes (DataV's adcode); anything else numeric is not.
+  { name: 'fractional numeric code', input: collection(GOOD_GRID, grid(square, { code: 520102.5 })), featureIndex: 1, reason: /"code" must be a string of digits, got 520102.5/ },
+  { name: 'numeric code too large to be exact', input: collection(GOOD_GRID, grid(square, { code: 2 ** 60 })), featureIndex: 1, reason: /"code" must be a string of digits, got 1152921504606847000/ },
   { name: 'code with letters', input: collection(GOOD_GRID, grid(square, { code: 'A52010' })), featureIndex: 1, reason: /"code" must be a string of 1–24 digits/ },
   { name: 'missing name', input: collection(GOOD_GRID, grid(square, { name: ' ' })), featureIndex: 1, reason: /missing or empty property "name"/ },
   { name: 'unknown level', input: collection(feature({ code: '520102001001010', name: 'x', level: 'block', parent_code: '520102001001' }, square)), mapping: MAPPING, featureIndex: 0, reason: /unknown level "block"/ },
@@ -112,6 +115,13 @@ const BAD: BadCase[] = [
   { name: 'code already in the database', input: collection(GOOD_GRID, grid(square, { code: '520102001001001' })), featureIndex: 1, reason: /code 520102001001001 already exists in the database/ },
   { name: 'parent code that does not exist', input: collection(GOOD_GRID, grid(square, { parent_code: '520102999' })), featureIndex: 1, reason: /parent code 520102999 not found in the file or the database/ },
   { name: 'no parent to attach to', input: collection(GOOD_GRID, grid(square, { code: '520199001001001', parent_code: null })), featureIndex: 1, reason: /no parent code given and no area 520199001001/ },
+  {
+    name: 'a DataV district file whose city is neither in the file nor made',
+    input: datav,
+    mapping: { codeProp: 'adcode', nameProp: 'name', levelProp: 'level', parentCodeProp: 'parent.adcode', datum: 'gcj02' },
+    featureIndex: 0,
+    reason: /parent code 520900 not found in the file or the database \(to create it from this file's areas: --make-root 520900 --root-name <name>\)/,
+  },
   { name: 'parent at the same level', input: collection(GOOD_GRID, grid(square, { parent_code: '520102001001001' })), featureIndex: 1, reason: /parent 520102001001001 is a grid; a grid must sit under a higher level/ },
   { name: 'too many vertices in one feature', input: collection(GOOD_GRID, grid(polygon(circle(100_001)))), featureIndex: 1, reason: /more than 100000 vertices in one feature/ },
   {
