@@ -109,6 +109,10 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     res.end('UI disabled');
   });
 
+  // Longer than a load balancer's usual 60 s idle timeout, so the proxy (not us) closes idle
+  // connections; and a client never races our idle timer after a long PGlite statement blocked the loop.
+  httpServer.keepAliveTimeout = 65_000;
+
   const io = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_FRAME,

@@ -14,7 +14,7 @@ import type { AppServer } from '../../server/app';
 import { BAD_SHAPES } from '../helpers/bad-geojson';
 import { createTestDatabase, DB_KINDS } from '../helpers/db';
 import { appeal, countRows, incident } from '../helpers/fixtures';
-import { postJson, startTestServer } from '../helpers/server';
+import { authed, postJson, startTestServer } from '../helpers/server';
 import { POINTS, TRUTH } from '../fixtures/datav-city';
 
 /**
@@ -61,7 +61,7 @@ async function importWithCli(kind: DatabaseKind): Promise<Opened> {
 }
 
 const snapshotIds = async (base: string, area: string): Promise<number[]> => {
-  const body = (await (await fetch(`${base}/api/snapshot?area=${area}`)).json()) as { incidents: { id: number }[]; appeals: { id: number }[] };
+  const body = (await (await authed(base, `${base}/api/snapshot?area=${area}`)).json()) as { incidents: { id: number }[]; appeals: { id: number }[] };
   return [...body.incidents, ...body.appeals].map((c) => Number(c.id)).sort((a, b) => a - b);
 };
 
@@ -101,7 +101,7 @@ for (const kind of DB_KINDS) {
         { code: ROOT, name: '示例市', level: 'city', parent: null, path: [ROOT] },
         ...TRUTH.map((d) => ({ code: String(d.adcode), name: d.name, level: 'district', parent: ROOT, path: [ROOT, String(d.adcode)] })),
       ]);
-      const config = (await (await fetch(`${base}/api/config`)).json()) as { cityName: string; cityNameEn: string; rootCode: string };
+      const config = (await (await authed(base, `${base}/api/config`)).json()) as { cityName: string; cityNameEn: string; rootCode: string };
       expect(config).toMatchObject({ cityName: '示例市', cityNameEn: 'Example City', rootCode: ROOT });
     });
 
@@ -228,7 +228,7 @@ for (const kind of DB_KINDS) {
 
     it('serves any level back as RFC 7946 GeoJSON (right-hand rule) from /api/areas', async () => {
       for (const level of ['city', 'district', 'street', 'community', 'grid']) {
-        const res = await fetch(`${base}/api/areas?level=${level}`);
+        const res = await authed(base, `${base}/api/areas?level=${level}`);
         expect(res.status).toBe(200);
         const body = (await res.json()) as { type: string; features: Array<{ geometry: { type: string; coordinates: number[][][][] } }> };
         expect(body.type).toBe('FeatureCollection');
@@ -303,7 +303,7 @@ for (const kind of DB_KINDS) {
           const out = path.join(dir, 'districts.geojson');
           await run('npx', ['tsx', 'db/export/cli.ts', '--level', 'district', '--out', out], { cwd: REPO, env: { ...process.env, DATABASE_URL: opened.url } });
           const exported = JSON.parse(await readFile(out, 'utf8')) as unknown;
-          const served = (await (await fetch(`${base}/api/areas?level=district`)).json()) as unknown;
+          const served = (await (await authed(base, `${base}/api/areas?level=district`)).json()) as unknown;
           expect(exported).toEqual(served);
         } finally {
           await rm(dir, { recursive: true, force: true });
