@@ -3,6 +3,7 @@ import chineseDays from 'chinese-days';
 import {
   addWorkingTime,
   buildCalendar,
+  calendarHorizon,
   chineseDaysYears,
   mergeCalendarYears,
   parseCalendarFile,
@@ -24,6 +25,14 @@ describe('the calendar from chinese-days', () => {
       const worked = workingTimeBetween(t, t + 24 * HOUR, calendar).ms;
       expect(worked, date).toBe(chineseDays.isWorkday(date) ? 7 * HOUR : 0);
     }
+  });
+});
+
+describe('calendarHorizon', () => {
+  it('says when the calendar runs out, to warn before it does', () => {
+    expect(calendarHorizon(calendar, bj('2026-06-30 12:00'))).toEqual({ lastYear: 2026, endsAt: bj('2027-01-01 00:00'), daysLeft: 184, stale: false });
+    expect(calendarHorizon(calendar, bj('2026-11-30 12:00'))).toMatchObject({ daysLeft: 31, stale: true });
+    expect(calendarHorizon(calendar, bj('2027-01-02 12:00'))).toMatchObject({ daysLeft: -2, stale: true });
   });
 });
 

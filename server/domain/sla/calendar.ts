@@ -118,3 +118,14 @@ export function dayKind(calendar: WorkingCalendar, day: number): { working: bool
   }
   return { working: v === 2, covered: true };
 }
+
+/**
+ * How far the calendar reaches from `now`: for /api/health and the admin screen.
+ * `stale` once fewer than `warnDays` remain before the last covered day ends (the
+ * State Council usually announces the next year in November).
+ */
+export function calendarHorizon(calendar: WorkingCalendar, now: Date | number, warnDays = 45): { lastYear: number; endsAt: Date; daysLeft: number; stale: boolean } {
+  const endsAt = new Date(dayIndexOf(`${calendar.lastYear + 1}-01-01`) * DAY_MS - calendar.utcOffsetMs);
+  const daysLeft = Math.floor((endsAt.getTime() - (typeof now === 'number' ? now : now.getTime())) / DAY_MS);
+  return { lastYear: calendar.lastYear, endsAt, daysLeft, stale: daysLeft < warnDays };
+}

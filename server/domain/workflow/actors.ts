@@ -1,4 +1,5 @@
 import type { Role } from '../../../db/vocab';
+import type { ActorRole } from '../../auth/actor';
 import type { CaseState } from './state';
 
 /**
@@ -9,7 +10,8 @@ import type { CaseState } from './state';
  */
 export interface WorkflowActor {
   id: number;
-  role: Role | 'display' | 'api_client';
+  /** Machine principals (display, api_client) are refused every action. */
+  role: ActorRole;
   responderId: number | null;
 }
 
