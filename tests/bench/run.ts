@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { DatabaseKind } from '../../db/client';
 import type { CityKind } from './city';
+import { benchDeadlines, type DeadlineResult } from './deadlines';
 import { benchIngest, type IngestResult } from './ingest';
 import { benchLogin, type LoginResult } from './login';
 import { benchBarePush, benchServerPush, type PushResult } from './push';
@@ -12,7 +13,8 @@ import { round, table } from './stats';
 /**
  * `npm run bench -- [options]`: intake throughput against a bare COPY,
  * ingest→socket latency against a bare Socket.IO broadcast, and login cost
- * (argon2id) against a bare SHA-256, in one run.
+ * (argon2id) against a bare SHA-256, and SLA deadlines on the working calendar
+ * against a bare `new Date(t + ms)`, in one run.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -49,11 +51,14 @@ async function main(): Promise<void> {
       'push-engine': { type: 'string', default: 'pglite' },
       'frame-ms': { type: 'string', default: '100,10' },
       'login-samples': { type: 'string', default: '50' },
+      deadlines: { type: 'string', default: '100000' },
     },
     strict: true,
   });
   const only = values.only;
-  if (only !== undefined && only !== 'ingest' && only !== 'push' && only !== 'login') throw new Error('--only is ingest, push or login');
+  if (only !== undefined && only !== 'ingest' && only !== 'push' && only !== 'login' && only !== 'deadlines') {
+    throw new Error('--only is ingest, push, login or deadlines');
+  }
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
   // The load average says whether other work shared the cores during the run (figures are then pessimistic).
@@ -125,10 +130,23 @@ async function main(): Promise<void> {
     );
   }
 
+  const deadlines: DeadlineResult[] = [];
+  if (only === undefined || only === 'deadlines') {
+    console.log('\ndeadlines …');
+    deadlines.push(...benchDeadlines({ count: positive('deadlines', values.deadlines) }));
+    console.log('\n4. SLA deadline per case on the working calendar (2026 holidays, office hours) vs a bare new Date(t + ms)');
+    console.log(
+      table([
+        ['target', 'cases', 'total ms', 'µs/case'],
+        ...deadlines.map((r) => [r.target, r.count, round(r.totalMs), round(r.perCaseUs, 3)]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 
