@@ -26,7 +26,7 @@ function start(): { child: ChildProcess; output: () => string } {
   return { child, output: () => output };
 }
 
-async function healthy(child: ChildProcess, deadlineMs = 90_000): Promise<Record<string, unknown>> {
+async function healthy(child: ChildProcess, deadlineMs = 180_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
@@ -76,5 +76,5 @@ describe('server process lifecycle (PGlite)', () => {
     } finally {
       if (first.child.exitCode === null) first.child.kill('SIGKILL');
     }
-  });
+  }, 420_000);
 });

@@ -252,6 +252,6 @@ for (const kind of DB_KINDS) {
       } finally {
         await fresh.drop();
       }
-    });
+    }, 300_000);
   });
 }
