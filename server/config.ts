@@ -27,6 +27,8 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   /** 0 → serve only /api and Socket.IO (an intake-only node, or API tests). */
   UI: z.enum(['0', '1', 'true', 'false']).default('1'),
+  /** Longest a single request statement may run in the database (ms); it is cancelled after that. */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -46,6 +48,7 @@ export interface AppConfig {
   allowedOrigins: string[];
   seedScale: number;
   feedRetentionHours: number;
+  statementTimeoutMs: number;
   logLevel: string;
 }
 
@@ -80,6 +83,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     seedScale: e.SEED_SCALE,
     feedRetentionHours: e.FEED_RETENTION_HOURS,
+    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { AppError, toHttp } from '../errors';
+import { AppError, classifyDatabaseError, toHttp } from '../errors';
 import type { Logger } from '../logger';
 
 const gzip = promisify(gzipCallback);
@@ -72,12 +72,13 @@ export class Router {
       });
       await send(req, res, response);
     } catch (error) {
-      if (!(error instanceof AppError)) {
+      if (!(error instanceof AppError) && !classifyDatabaseError(error)) {
         this.log.error({ err: error, method: req.method, path: url.pathname }, 'request failed');
       }
-      const { status, body } = toHttp(error);
+      // issue-5: toHttp also maps database outages (503 UNAVAILABLE + Retry-After) and timeouts.
+      const { status, body, headers: errorHeaders } = toHttp(error);
       // After an oversize body we stop reading; closing the connection avoids draining it.
-      const headers = status === 413 ? { connection: 'close' } : undefined;
+      const headers = status === 413 ? { connection: 'close', ...errorHeaders } : errorHeaders;
       await send(req, res, { status, body, headers });
     }
     return true;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { areaExists, findAreaFeatures } from '../../../db/queries/areas';
-import { readSnapshot } from '../../../db/queries/snapshot';
 import { AppError } from '../../errors';
 import { AREA_LEVELS, LAYERS } from '../../protocol/vocab';
 import { areaCodeSchema } from '../../protocol/wire';
 import type { AppContext } from '../../services/context';
+import { SNAPSHOT_MAX_LIMIT } from '../../services/snapshot';
 import type { Router } from '../router';
 import { bboxParam, parseQuery } from './query';
 
@@ -25,7 +25,9 @@ const snapshotQuery = z.object({
   area: areaCodeSchema.optional(),
   layers: layersParam.default([...LAYERS]),
   appealHours: z.coerce.number().min(1).max(24 * 30).default(24),
-  limit: z.coerce.number().int().min(1).max(50_000).default(20_000),
+  // issue-5: at most SNAPSHOT_MAX_LIMIT per page; `cursor` (from `next`) fetches the following page.
+  limit: z.coerce.number().int().min(1).max(SNAPSHOT_MAX_LIMIT).default(SNAPSHOT_MAX_LIMIT),
+  cursor: z.string().max(512).optional(),
 });
 
 export function registerMapRoutes(router: Router, ctx: AppContext): void {
@@ -39,7 +41,8 @@ export function registerMapRoutes(router: Router, ctx: AppContext): void {
     if (query.area && !(await areaExists(ctx.database, query.area))) {
       throw new AppError('UNKNOWN_AREA', `unknown area code ${query.area}`);
     }
-    const snapshot = await readSnapshot(ctx.database, { ...query, area: query.area ?? null });
+    // issue-5: SnapshotService bounds concurrency, time and size (server/services/snapshot.ts).
+    const snapshot = await ctx.snapshots.read({ ...query, area: query.area ?? null });
     return { status: 200, body: snapshot };
   });
 }

@@ -1,27 +1,15 @@
-import { sql } from 'drizzle-orm';
 import { findRootAreas } from '../../../db/queries/areas';
 import { basemapFromConfig } from '../../domain/basemap';
 import type { ClientConfig } from '../../protocol/rest';
-import { PROTOCOL_VERSION } from '../../protocol/wire';
 import type { AppContext } from '../../services/context';
 import { openApiDocument } from '../openapi';
 import type { Router } from '../router';
 
 export function registerSystemRoutes(router: Router, ctx: AppContext): void {
+  // issue-5: health logic lives in server/services/health.ts (200 ok / 503 degraded + Retry-After).
   router.add('GET', '/api/health', async () => {
-    const [postgis] = await ctx.database.rows<{ version: string }>(sql`SELECT postgis_lib_version() AS version`);
-    return {
-      status: 200,
-      body: {
-        status: 'ok',
-        database: ctx.database.kind,
-        postgis: postgis?.version ?? null,
-        feedHead: ctx.publisher.feedHead,
-        sockets: ctx.io.engine.clientsCount,
-        protocol: PROTOCOL_VERSION,
-        uptimeS: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
-      },
-    };
+    const { status, report, retryAfter } = await ctx.health.check();
+    return { status, body: report, headers: retryAfter ? { 'retry-after': String(retryAfter) } : undefined };
   });
 
   router.add('GET', '/api/config', async () => {
