@@ -67,6 +67,8 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
   return database;
 }
 
+const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ' } as const;
+
 /** How long a request waits for a pool connection before it is answered 503 (ms). */
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -94,7 +96,37 @@ async function openPostgres(
   pool.on('connect', (client) => client.on('error', onConnectionError));
   pool.on('error', onConnectionError);
   const db = drizzle(pool, { schema }) as unknown as Db;
-  return wrap('postgres', db, () => pool.end());
+  const database = wrap('postgres', db, () => pool.end());
+  // Our own transaction on a pool client instead of drizzle's: drizzle sends BEGIN
+  // outside its try/finally, so a BEGIN that fails on a dead connection (a restart, a
+  // terminated backend) never releases the client, and pool.end() then waits forever.
+  // Here the client is always released, and destroyed rather than reused after any
+  // failure that may have left it broken.
+  database.transaction = async (work, options) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(options?.isolation ? `BEGIN ISOLATION LEVEL ${ISOLATION[options.isolation]}` : 'BEGIN');
+      try {
+        const result = await work(runnerOf(drizzle(client, { schema }) as never));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError as Error;
+        });
+        throw error;
+      }
+    } catch (error) {
+      // No SQLSTATE (a socket error), or a connection/shutdown one: do not reuse this client.
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || code.startsWith('08') || code.startsWith('57P')) broken ??= error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+  return database;
 }
 
 async function openPglite(dataDir = DEFAULT_DATA_DIR): Promise<Database> {
