@@ -45,13 +45,17 @@ export interface DatabaseConfig {
   /** Run pending migrations after opening (default true). */
   migrate?: boolean;
   poolSize?: number;
+  /** Where connection errors of idle or checked-out pool clients are reported (default: stderr). */
+  onConnectionError?: (error: Error) => void;
 }
 
 export const MIGRATIONS_FOLDER = path.resolve(import.meta.dirname, 'migrations');
 export const DEFAULT_DATA_DIR = path.resolve(process.cwd(), '.data', 'pglite');
 
 export async function openDatabase(config: DatabaseConfig = {}): Promise<Database> {
-  const database = config.url ? await openPostgres(config.url, config.poolSize) : await openPglite(config.dataDir);
+  const database = config.url
+    ? await openPostgres(config.url, config.poolSize, config.onConnectionError)
+    : await openPglite(config.dataDir);
   if (config.migrate !== false) {
     try {
       await migrateDatabase(database);
@@ -63,15 +67,66 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
   return database;
 }
 
-async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ' } as const;
+
+/** How long a request waits for a pool connection before it is answered 503 (ms). */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+async function openPostgres(
+  url: string,
+  poolSize = 10,
+  onConnectionError: (error: Error) => void = (error) => console.error('postgres connection error', error),
+): Promise<Database> {
   const pg = await import('pg');
   // int8 (seq, ids, counts) fits in a double for any realistic feed; numbers beat strings everywhere else.
   pg.default.types.setTypeParser(20, (value: string) => Number(value));
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const pool = new pg.default.Pool({ connectionString: url, max: poolSize, application_name: 'harmony-command-map' });
-  pool.on('error', (error) => console.error('postgres pool error', error));
+  const pool = new pg.default.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'harmony-command-map',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
+  // pg-pool listens for errors only while a client is idle. A client that is checked
+  // out between two statements of a transaction when PostgreSQL terminates it (restart,
+  // pg_terminate_backend: 57P01) would emit an unhandled 'error' and end the process.
+  // Every client gets its own listener for life; the statement in flight (or the next
+  // one) fails with the error instead, and the pool discards the broken client.
+  pool.on('connect', (client) => client.on('error', onConnectionError));
+  pool.on('error', onConnectionError);
   const db = drizzle(pool, { schema }) as unknown as Db;
-  return wrap('postgres', db, () => pool.end());
+  const database = wrap('postgres', db, () => pool.end());
+  // Our own transaction on a pool client instead of drizzle's: drizzle sends BEGIN
+  // outside its try/finally, so a BEGIN that fails on a dead connection (a restart, a
+  // terminated backend) never releases the client, and pool.end() then waits forever.
+  // Here the client is always released, and destroyed rather than reused after any
+  // failure that may have left it broken.
+  database.transaction = async (work, options) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(options?.isolation ? `BEGIN ISOLATION LEVEL ${ISOLATION[options.isolation]}` : 'BEGIN');
+      try {
+        const result = await work(runnerOf(drizzle(client, { schema }) as never));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError as Error;
+        });
+        throw error;
+      }
+    } catch (error) {
+      // No SQLSTATE (a socket error), or a connection/shutdown one: do not reuse this client.
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || code.startsWith('08') || code.startsWith('57P')) broken ??= error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+  return database;
 }
 
 async function openPglite(dataDir = DEFAULT_DATA_DIR): Promise<Database> {

@@ -81,5 +81,11 @@ export interface Snapshot {
   /** Open case counts keyed by grid code ('' for cases outside every grid). */
   openByGrid: Record<string, OpenCounts>;
   totals: { openIncidents: number; openAppeals: number; activeAlerts: number; todayCases: number };
+  /** More cases than `limit`: fetch the rest with `cursor=next` (null when complete). */
   truncated: boolean;
+  /**
+   * Opaque cursor for the next page of incidents/appeals, or null. Pages after the
+   * first carry cases only; they are read after `seq`, so apply the feed on top as usual.
+   */
+  next?: string | null;
 }

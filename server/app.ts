@@ -22,7 +22,10 @@ import { FeedNotifier } from './realtime/notifier';
 import { FeedPublisher, type PublisherOptions } from './realtime/publisher';
 import { registerSocketHandlers } from './realtime/socket';
 import type { AppContext } from './services/context';
+import { createBudgets } from './services/budget';
+import { HealthService } from './services/health';
 import { IngestService } from './services/ingest';
+import { SnapshotService } from './services/snapshot';
 import { startSimulator } from './simulator';
 import { basemapFromConfig } from './domain/basemap';
 
@@ -67,7 +70,15 @@ const MAX_SOCKET_FRAME = 16 * 1024;
 export async function createServer(config: AppConfig, options: ServerOptions = {}): Promise<AppServer> {
   const log = options.logger ?? createLogger(config.logLevel);
   const ownsDatabase = !options.database;
-  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  const database =
+    options.database ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      // A dropped connection is expected during a database restart: the request on it
+      // gets 503 and the pool reconnects; it must never take the process down.
+      onConnectionError: (error) => log.warn({ err: error }, 'database connection lost'),
+    }));
   let freshCity = false;
   if (config.seedIfEmpty && (await countAreas(database)) === 0) {
     freshCity = true;
@@ -135,25 +146,43 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     ...options.publisher,
   });
   const notifier = new FeedNotifier(database, config.databaseUrl ?? options.databaseUrl, log);
-  const ingest = new IngestService(database, () => {
-    publisher.wake();
-    notifier.notify();
+  const budgets = createBudgets();
+  const ingest = new IngestService(
+    database,
+    () => {
+      publisher.wake();
+      notifier.notify();
+    },
+    { statementTimeoutMs: config.statementTimeoutMs, alertBudget: budgets.alerts },
+  );
+  const startedAt = new Date();
+  const health = new HealthService({
+    database,
+    log,
+    startedAt,
+    feedHead: () => publisher.feedHead,
+    sockets: () => io.engine.clientsCount,
+    listening: () => (database.kind === 'postgres' && (config.databaseUrl ?? options.databaseUrl) ? notifier.listening : null),
   });
   const sessionConfig = options.sessionConfig ?? DEFAULT_SESSION_CONFIG;
   const auth: Authenticator = databaseAuthenticator(database, { config: sessionConfig });
   const watch = new SocketSessionWatch(io, database, log, { config: sessionConfig, everyMs: options.sessionSweepMs });
+  const snapshots = new SnapshotService(database, budgets.snapshots, config.statementTimeoutMs);
   const context: AppContext = {
     config,
     log,
     database,
     io,
     publisher,
+    notifier,
     ingest,
+    health,
+    snapshots,
     auth,
     throttle: options.throttle ?? createLoginThrottle({ store: 'database', database }),
     sessionConfig,
     sessionsRevoked: (ids, reason) => watch.revoked(ids, reason),
-    startedAt: new Date(),
+    startedAt,
   };
   const hono = createApi(context);
   api = getRequestListener(hono.fetch, {

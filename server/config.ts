@@ -29,6 +29,8 @@ const envSchema = z.object({
   UI: z.enum(['0', '1', 'true', 'false']).default('1'),
   /** 1 → trust X-Forwarded-Proto from a reverse proxy (Secure cookies behind https termination). */
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
+  /** Longest a single request statement may run in the database (ms); it is cancelled after that. */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,6 +50,7 @@ export interface AppConfig {
   allowedOrigins: string[];
   seedScale: number;
   feedRetentionHours: number;
+  statementTimeoutMs: number;
   logLevel: string;
   trustProxy: boolean;
 }
@@ -83,6 +86,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     seedScale: e.SEED_SCALE,
     feedRetentionHours: e.FEED_RETENTION_HOURS,
+    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     trustProxy: truthy(e.TRUST_PROXY),
   };

@@ -21,9 +21,14 @@ export const ERROR_STATUS = {
   UNKNOWN_AREA: 422,
   OUTSIDE_JURISDICTION: 422,
   INVALID_GEOMETRY: 422,
+  /** A valid geometry whose intersection work is beyond the limits (parts, vertices, extent, work). */
+  GEOMETRY_TOO_COMPLEX: 422,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  /** The database is unreachable, restarting, or this node's budget for the work is full: retry later. */
   UNAVAILABLE: 503,
+  /** A request query ran past the statement timeout and was cancelled. */
+  TIMEOUT: 503,
   INTERNAL: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -33,8 +38,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    /** Seconds a client should wait before retrying (429, 503): sent as Retry-After. */
-    readonly retryAfterS?: number,
+    /** Seconds a client should wait before retrying (sent as Retry-After). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'AppError';
@@ -50,16 +55,90 @@ export interface ErrorBody {
   error: { code: string; message: string; details: unknown };
 }
 
-export function toHttp(error: unknown): { status: number; body: ErrorBody } {
-  if (error instanceof AppError) {
-    return { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details ?? null } } };
+export function toHttp(error: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  const known = error instanceof AppError ? error : classifyDatabaseError(error);
+  if (known) {
+    return {
+      status: known.status,
+      body: { error: { code: known.code, message: known.message, details: known.details ?? null } },
+      headers: known.retryAfter !== undefined ? { 'retry-after': String(known.retryAfter) } : undefined,
+    };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal server error', details: null } } };
 }
 
 export function toAck(error: unknown): { ok: false; code: string; message: string } {
-  if (error instanceof AppError) return { ok: false, code: error.code, message: error.message };
+  const known = error instanceof AppError ? error : classifyDatabaseError(error);
+  if (known) return { ok: false, code: known.code, message: known.message };
   return { ok: false, code: 'INTERNAL', message: 'internal server error' };
+}
+
+/** Seconds a client is asked to wait while the database is away. */
+export const DATABASE_RETRY_AFTER_S = 2;
+
+/**
+ * SQLSTATEs and socket errors that mean "the database is not there right now"
+ * rather than "this request is wrong": admin/crash shutdown (57P01–57P03),
+ * connection exceptions (class 08), too many connections / out of resources
+ * (class 53), a dropped socket, and pg-pool's connection timeout.
+ */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '57P04', '57P05']);
+const UNAVAILABLE_CLASSES = ['08', '53'];
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'connection terminated',
+  'client has encountered a connection error',
+  'client was closed and is not queryable',
+  'terminating connection',
+];
+/** Serialization failure and deadlock: the transaction was rolled back and may simply be run again. */
+const CONFLICT_STATES = new Set(['40001', '40P01']);
+
+function errorFields(error: unknown): { code?: string; message: string } {
+  if (!error || typeof error !== 'object') return { message: String(error) };
+  const e = error as { code?: unknown; message?: unknown; cause?: unknown };
+  // drizzle wraps driver errors ("Failed query: …") and keeps the original as `cause`.
+  if (e.cause && typeof e.cause === 'object' && !(typeof e.code === 'string')) return errorFields(e.cause);
+  return { code: typeof e.code === 'string' ? e.code : undefined, message: typeof e.message === 'string' ? e.message : '' };
+}
+
+/** True when the database connection is lost or refused: the work never ran, or ran and is unknown. */
+export function isConnectionError(error: unknown): boolean {
+  const { code, message } = errorFields(error);
+  if (code && (UNAVAILABLE_STATES.has(code) || UNAVAILABLE_ERRNOS.has(code) || UNAVAILABLE_CLASSES.includes(code.slice(0, 2)))) {
+    return true;
+  }
+  const lower = message.toLowerCase();
+  return UNAVAILABLE_MESSAGES.some((m) => lower.includes(m));
+}
+
+/** Deadlock or serialization failure: PostgreSQL rolled the transaction back; running it again is safe. */
+export function isTransactionConflict(error: unknown): boolean {
+  const { code } = errorFields(error);
+  return code !== undefined && CONFLICT_STATES.has(code);
+}
+
+export function isStatementTimeout(error: unknown): boolean {
+  return errorFields(error).code === '57014';
+}
+
+/**
+ * A database failure that is not the request's fault, as the AppError the client
+ * should see; null for anything else (a bug: logged and answered 500).
+ */
+export function classifyDatabaseError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (isConnectionError(error)) {
+    return new AppError('UNAVAILABLE', 'the database is unavailable; retry shortly', { reason: 'database' }, DATABASE_RETRY_AFTER_S);
+  }
+  if (isStatementTimeout(error)) {
+    return new AppError('TIMEOUT', 'the request took too long in the database and was cancelled', { reason: 'statement_timeout' });
+  }
+  if (isTransactionConflict(error)) {
+    return new AppError('UNAVAILABLE', 'the write conflicted with concurrent writes; retry', { reason: 'conflict' }, 1);
+  }
+  return null;
 }
 
 /** zod issues → a compact, JSON-safe list naming the path of each problem. */

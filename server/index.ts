@@ -1,10 +1,12 @@
 import { createServer } from './app';
 import { configFromEnv } from './config';
+import { installLastResort } from './last-resort';
 import { createLogger } from './logger';
 
 /** Entry point: read env, build the server, listen, and drain on SIGTERM/SIGINT. */
 const config = configFromEnv();
 const log = createLogger(config.logLevel);
+installLastResort(log);
 
 async function main(): Promise<void> {
   const app = await createServer(config, { logger: log });

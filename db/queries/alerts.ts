@@ -97,10 +97,13 @@ export interface AffectedGrid {
   name: string;
 }
 
-/** Unit grids whose interior meets the alert area (grids that merely touch its edge are left out). */
+/**
+ * Unit grids whose interior meets the alert area (grids that merely touch its edge
+ * are left out). The spatial work was done once, by insertAlert: its scope lists the
+ * code of every grid it hit, so this is a lookup by code, not a second intersection.
+ */
 export async function findAffectedGrids(db: Runner, alertId: number, limit = 10_000): Promise<AffectedGrid[]> {
   return db.rows<AffectedGrid>(sql`
-    SELECT g.code, g.name FROM alerts a JOIN areas g
-      ON g.level = 'grid' AND g.geom && a.geom AND ST_Intersects(g.geom, a.geom) AND NOT ST_Touches(g.geom, a.geom)
+    SELECT g.code, g.name FROM alerts a JOIN areas g ON g.code = ANY(a.area_codes) AND g.level = 'grid'
     WHERE a.id = ${alertId}::bigint ORDER BY g.code LIMIT ${limit}::int`);
 }

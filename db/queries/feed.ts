@@ -30,9 +30,12 @@ export interface FeedRow {
 export async function appendFeed(tx: Runner, rows: NewFeedRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
   await tx.rows(sql`SELECT pg_advisory_xact_lock(${FEED_LOCK_KEY}::bigint)`);
+  // `at` is read from the clock *after* the lock is granted (clock_timestamp, not the
+  // transaction's start time now()): writers pass the lock one by one, so `at` rises
+  // with seq and pruning by `at` removes a prefix of seqs, never a hole inside a range.
   const inserted = await tx.rows<{ seq: number }>(sql`
-    INSERT INTO feed (topic, layer, area_codes, payload)
-    SELECT e.value->>'topic', e.value->>'layer', ARRAY(SELECT jsonb_array_elements_text(e.value->'areaCodes')), e.value->'payload'
+    INSERT INTO feed (at, topic, layer, area_codes, payload)
+    SELECT clock_timestamp(), e.value->>'topic', e.value->>'layer', ARRAY(SELECT jsonb_array_elements_text(e.value->'areaCodes')), e.value->'payload'
     FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(value, n)
     ORDER BY e.n
     RETURNING seq`);
@@ -66,10 +69,19 @@ export async function feedBounds(db: Runner): Promise<{ head: number; tail: numb
   return { head: row?.head ?? 0, tail: row?.tail ?? null };
 }
 
-/** Drops rows older than the retention window; a client whose gap reaches past them resyncs. */
+/**
+ * Drops rows older than the retention window; a client whose gap reaches past them
+ * resyncs. The cut is a seq (the newest old-enough row), so what remains is always a
+ * contiguous suffix of the feed even if clocks were ever out of step.
+ */
 export async function pruneFeed(db: Runner, retentionHours: number): Promise<number> {
-  const deleted = await db.rows<{ seq: number }>(sql`
-    DELETE FROM feed WHERE at < now() - make_interval(secs => ${retentionHours * 3600}::float8)
-      AND seq < (SELECT max(seq) FROM feed) RETURNING seq`);
-  return deleted.length;
+  const deleted = await db.rows<{ n: number }>(sql`
+    WITH cut AS (
+      SELECT max(seq) AS seq FROM feed WHERE at < now() - make_interval(secs => ${retentionHours * 3600}::float8)
+    ), gone AS (
+      DELETE FROM feed WHERE seq <= (SELECT seq FROM cut) AND seq < (SELECT max(seq) FROM feed) RETURNING 1
+    )
+    SELECT count(*)::int AS n FROM gone`);
+  return deleted[0]?.n ?? 0;
 }
+

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { inScope, type Scope } from '../scope';
+import { limitStatementTime } from './session';
 import { isoTime, DISPLAY_TOLERANCE_SQL } from '../spatial';
 import type { AlertEventData, CaseEventData, Snapshot } from '../records';
 import type { Layer } from '../vocab';
@@ -12,6 +13,35 @@ const caseColumns = sql`
   ST_X(c.geom) AS lng, ST_Y(c.geom) AS lat, g.code AS grid, c.title,
   ${isoTime(sql`c.reported_at`)} AS "reportedAt"`;
 
+/** reported_at in whole microseconds since the epoch (exact in a float8): the paging key with id. */
+const REPORTED_US = sql`(extract(epoch FROM c.reported_at) * 1000000)::float8`;
+
+/** Where the next page of one list starts: after (reportedUs, id) in newest-first order. */
+export type PageKey = [reportedUs: number, id: number];
+
+/**
+ * Continuation of a snapshot: the next page of incidents and appeals (null: that list
+ * is complete). Pages after the first carry cases only (alerts, counts and totals come
+ * with the first page) and are read later than `seq`: apply the feed from `seq` on top
+ * as usual, keyed by case id.
+ */
+export interface SnapshotCursor {
+  incidents: PageKey | null;
+  appeals: PageKey | null;
+}
+
+type CaseWithKey = CaseEventData & { _us: number };
+
+function page(rows: CaseWithKey[], limit: number): { rows: CaseEventData[]; next: PageKey | null } {
+  const more = rows.length > limit;
+  const kept = rows.slice(0, limit);
+  const last = kept.at(-1);
+  return {
+    rows: kept.map(({ _us, ...row }) => row),
+    next: more && last ? [last._us, last.id] : null,
+  };
+}
+
 /**
  * Everything a map needs, read in one repeatable-read transaction together with
  * the feed head. Because feed seqs are handed out in commit order, every change
@@ -20,28 +50,57 @@ const caseColumns = sql`
 export async function readSnapshot(
   database: Database,
   area: Scope,
-  query: { layers: readonly Layer[]; appealHours: number; limit: number },
-): Promise<Snapshot> {
+  query: {
+    layers: readonly Layer[];
+    appealHours: number;
+    limit: number;
+    cursor?: SnapshotCursor | null;
+    statementTimeoutMs?: number;
+  },
+): Promise<Omit<Snapshot, 'next'> & { next: SnapshotCursor | null }> {
   return database.transaction(
     async (tx) => {
+      if (query.statementTimeoutMs) await limitStatementTime(tx, query.statementTimeoutMs);
+      const cursor = query.cursor ?? null;
+      // A continuation page reads only the lists that have more; the first page reads all.
+      const wants = (layer: 'incidents' | 'appeals') => query.layers.includes(layer) && (!cursor || cursor[layer] !== null);
+      const after = (key: PageKey | null | undefined) =>
+        key ? sql`AND (${REPORTED_US}, c.id) < (${key[0]}::float8, ${key[1]}::bigint)` : sql``;
       const scope = sql`AND ${inScope(sql`c.area_codes`, area)}`;
       const alertScope = sql`AND ${inScope(sql`a.area_codes`, area)}`;
       const [head] = await tx.rows<{ seq: number; at: string }>(
         sql`SELECT coalesce(max(seq), 0) AS seq, ${isoTime(sql`now()`)} AS at FROM feed`,
       );
-      const incidents = query.layers.includes('incidents')
-        ? await tx.rows<CaseEventData>(sql`
-            SELECT ${caseColumns} FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
-            WHERE c.kind = 'incident' AND ${OPEN} ${scope}
-            ORDER BY c.reported_at DESC LIMIT ${query.limit + 1}::int`)
+      const incidents = wants('incidents')
+        ? await tx.rows<CaseWithKey>(sql`
+            SELECT ${caseColumns}, ${REPORTED_US} AS _us FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
+            WHERE c.kind = 'incident' AND ${OPEN} ${scope} ${after(cursor?.incidents)}
+            ORDER BY c.reported_at DESC, c.id DESC LIMIT ${query.limit + 1}::int`)
         : [];
-      const appeals = query.layers.includes('appeals')
-        ? await tx.rows<CaseEventData>(sql`
-            SELECT ${caseColumns} FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
-            WHERE c.kind = 'appeal' ${scope}
+      const appeals = wants('appeals')
+        ? await tx.rows<CaseWithKey>(sql`
+            SELECT ${caseColumns}, ${REPORTED_US} AS _us FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
+            WHERE c.kind = 'appeal' ${scope} ${after(cursor?.appeals)}
               AND c.reported_at > now() - make_interval(secs => ${query.appealHours * 3600}::float8)
-            ORDER BY c.reported_at DESC LIMIT ${query.limit + 1}::int`)
+            ORDER BY c.reported_at DESC, c.id DESC LIMIT ${query.limit + 1}::int`)
         : [];
+      const incidentPage = page(incidents, query.limit);
+      const appealPage = page(appeals, query.limit);
+      const next = incidentPage.next || appealPage.next ? { incidents: incidentPage.next, appeals: appealPage.next } : null;
+      if (cursor) {
+        return {
+          seq: head!.seq,
+          at: head!.at,
+          area: area.code,
+          incidents: incidentPage.rows,
+          appeals: appealPage.rows,
+          alerts: [],
+          openByGrid: {},
+          totals: { openIncidents: 0, openAppeals: 0, activeAlerts: 0, todayCases: 0 },
+          truncated: next !== null,
+          next,
+        };
+      }
       const alertRows = query.layers.includes('alerts')
         ? await tx.rows<Omit<AlertEventData, 'geometry'> & { geometry: string }>(sql`
             SELECT a.id, a.source, a.event_type AS "eventType", a.headline, a.severity, a.urgency, a.certainty,
@@ -69,17 +128,17 @@ export async function readSnapshot(
         openIncidents += row.incidents;
         openAppeals += row.appeals;
       }
-      const truncated = incidents.length > query.limit || appeals.length > query.limit;
       return {
         seq: head!.seq,
         at: head!.at,
         area: area.code,
-        incidents: incidents.slice(0, query.limit),
-        appeals: appeals.slice(0, query.limit),
+        incidents: incidentPage.rows,
+        appeals: appealPage.rows,
         alerts: alertRows.map((a) => ({ ...a, geometry: JSON.parse(a.geometry) as AlertEventData['geometry'] })),
         openByGrid,
         totals: { openIncidents, openAppeals, activeAlerts: alertRows.length, todayCases: today?.n ?? 0 },
-        truncated,
+        truncated: next !== null,
+        next,
       };
     },
     { isolation: 'repeatable read' },

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { compress } from 'hono/compress';
 import type { z } from 'zod';
 import { may } from '../auth/permissions';
-import { AppError, issuesOf, toHttp } from '../errors';
+import { AppError, classifyDatabaseError, issuesOf, toHttp } from '../errors';
 import type { AppContext } from '../services/context';
 import { readBodyText, readFormBody, readJsonBody } from './body';
 import { honoPath, pathPattern, type AnyRoute, type Reply } from './route';
@@ -53,7 +53,8 @@ export function createApi(ctx: AppContext, routes: readonly AnyRoute[] = ROUTES)
   app.notFound((c) => methodNotAllowed(c, routes) ?? errorResponse(c, new AppError('NOT_FOUND', `no route ${safePath(c.req.path)}`, { path: safePath(c.req.path) })));
 
   app.onError((error, c) => {
-    if (!(error instanceof AppError)) ctx.log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    // Expected failures (our own, and database outages mapped to 503) are answers, not bugs.
+    if (!(error instanceof AppError) && !classifyDatabaseError(error)) ctx.log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return errorResponse(c, error);
   });
   return app;
@@ -117,9 +118,8 @@ function send(c: Context, reply: Reply): Response {
 }
 
 function errorResponse(c: Context, error: unknown, headers: Record<string, string> = {}): Response {
-  const { status, body } = toHttp(error);
-  const extra: Record<string, string> = { ...headers };
-  if (error instanceof AppError && error.retryAfterS !== undefined) extra['retry-after'] = String(error.retryAfterS);
+  const { status, body, headers: errorHeaders } = toHttp(error);
+  const extra: Record<string, string> = { ...errorHeaders, ...headers };
   // After refusing an oversize body we stop reading it; closing the connection avoids draining it.
   if (status === 413) extra.connection = 'close';
   for (const [name, value] of Object.entries(extra)) c.header(name, value);

@@ -16,12 +16,51 @@ export const positionSchema = z.tuple([lngSchema, latSchema], { error: 'a positi
 
 export const pointSchema = z.object({ type: z.literal('Point'), coordinates: positionSchema });
 
+/** An unpaired UTF-16 surrogate: JSON can carry it ("\ud800"), UTF-8 and PostgreSQL text cannot. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Every free-text field of every request goes through this one helper, so text is
+ * judged the same way on every route: NUL (PostgreSQL text cannot hold it) and lone
+ * surrogates (no UTF-8 encoding; some paths would store U+FFFD silently) are refused
+ * with the field's path, never repaired or passed on to fail as a 500.
+ */
+export function textSchema(options: { max: number; min?: number; trim?: boolean }) {
+  const base = options.trim ? z.string().trim() : z.string();
+  const sized = base.min(options.min ?? 0).max(options.max);
+  return sized.superRefine((value, ctx) => {
+    if (value.includes('\u0000')) ctx.addIssue({ code: 'custom', message: 'text contains a NUL character (U+0000)' });
+    else if (LONE_SURROGATE.test(value)) ctx.addIssue({ code: 'custom', message: 'text contains an unpaired UTF-16 surrogate' });
+  });
+}
+
+/** Years a timestamp may carry: PostgreSQL refuses year 0000, and nothing here predates 1900 or reaches 3000. */
+export const TIME_YEARS = { min: 1900, max: 2999 } as const;
+
+/**
+ * An ISO-8601 timestamp with an offset that names a real instant: a real calendar
+ * day (no 30 February) and a year within TIME_YEARS.
+ */
+export const timestampSchema = z.iso.datetime({ offset: true }).superRefine((value, ctx) => {
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(value) ?? [];
+  const year = Number(y);
+  const month = Number(m);
+  const day = Number(d);
+  const calendar = new Date(Date.UTC(2000, month - 1, day));
+  calendar.setUTCFullYear(year);
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+    ctx.addIssue({ code: 'custom', message: `${value.slice(0, 10)} is not a calendar date` });
+  } else if (year < TIME_YEARS.min || year > TIME_YEARS.max) {
+    ctx.addIssue({ code: 'custom', message: `year ${y} is outside ${TIME_YEARS.min}–${TIME_YEARS.max}` });
+  }
+});
+
 const INCIDENT_CHANNELS = new Set(['grid_worker', 'sensor', 'api']);
 const APPEAL_CHANNELS = new Set(['hotline_12345', 'wechat', 'leader_board', 'letters_visits', 'open311', 'api']);
 
 export const reporterSchema = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: textSchema({ trim: true, min: 1, max: 100 }).optional(),
     phone: z.string().trim().regex(/^\+?[\d\s-]{5,20}$/, 'phone is 5–20 digits').optional(),
     idNumber: z.string().trim().regex(/^[\dXx]{15}(?:[\dXx]{3})?$/, 'ID number is 15 or 18 characters').optional(),
   })
@@ -31,16 +70,16 @@ export const caseInputSchema = z
   .object({
     kind: z.enum(CASE_KINDS),
     channel: z.enum(CASE_CHANNELS),
-    externalId: z.string().trim().min(1).max(128),
-    category: z.string().min(1).max(16),
-    topic: z.string().max(32).optional(),
+    externalId: textSchema({ trim: true, min: 1, max: 128 }),
+    category: textSchema({ min: 1, max: 16 }),
+    topic: textSchema({ max: 32 }).optional(),
     severity: z.enum(SEVERITIES).default('Unknown'),
-    title: z.string().max(200).optional(),
-    description: z.string().max(4000).optional(),
-    address: z.string().max(300).optional(),
+    title: textSchema({ max: 200 }).optional(),
+    description: textSchema({ max: 4000 }).optional(),
+    address: textSchema({ max: 300 }).optional(),
     location: pointSchema,
-    reportedAt: z.iso.datetime({ offset: true }).optional(),
-    attributes: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
+    reportedAt: timestampSchema.optional(),
+    attributes: z.record(textSchema({ max: 64 }), z.union([textSchema({ max: 500 }), z.number().finite(), z.boolean()])).optional(),
     /** The reporter's personal data: stored apart (case_contacts), never in the feed or snapshots, masked on read. */
     reporter: reporterSchema.optional(),
   })
@@ -72,16 +111,16 @@ export const areaGeometrySchema = areaGeometry({ maxVertices: MAX_ALERT_VERTICES
 
 export const alertInputSchema = z
   .object({
-    source: z.string().trim().min(1).max(64).default('api'),
-    externalId: z.string().trim().min(1).max(128),
-    eventType: z.string().min(1).max(32),
-    headline: z.string().trim().min(1).max(200),
-    description: z.string().max(4000).optional(),
+    source: textSchema({ trim: true, min: 1, max: 64 }).default('api'),
+    externalId: textSchema({ trim: true, min: 1, max: 128 }),
+    eventType: textSchema({ min: 1, max: 32 }),
+    headline: textSchema({ trim: true, min: 1, max: 200 }),
+    description: textSchema({ max: 4000 }).optional(),
     severity: z.enum(SEVERITIES),
     urgency: z.enum(URGENCIES),
     certainty: z.enum(CERTAINTIES),
-    onset: z.iso.datetime({ offset: true }).optional(),
-    expires: z.iso.datetime({ offset: true }).optional(),
+    onset: timestampSchema.optional(),
+    expires: timestampSchema.optional(),
     geometry: areaGeometrySchema,
   })
   .strict();

@@ -4,6 +4,8 @@ import type { Database } from '../../db/client';
 import type { Logger } from '../logger';
 
 const CHANNEL = 'hcm_feed';
+/** Reconnect delays of the LISTEN connection: doubling from the first to the last, then steady. */
+const BACKOFF = { firstMs: 100, maxMs: 5_000 };
 
 /**
  * Cross-process wake-ups on PostgreSQL. Writers call `notify()` after commit; at
@@ -11,11 +13,20 @@ const CHANNEL = 'hcm_feed';
  * a row trigger would serialise every commit on the notification queue). Every
  * process LISTENs on one dedicated connection and wakes its own publisher, which
  * then reads the feed itself. PGlite is single-process, so there it is a no-op.
+ *
+ * The LISTEN connection is re-opened with backoff whenever it drops (a restart, a
+ * terminated backend, a network cut); meanwhile the publisher's 1 s poll delivers,
+ * and a wake-up after every reconnect catches up whatever was missed.
  */
 export class FeedNotifier {
   private client: pg.Client | null = null;
   private pending: NodeJS.Timeout | null = null;
+  private retry: NodeJS.Timeout | null = null;
   private closed = false;
+  private failures = 0;
+  private onWake: () => void = () => undefined;
+  /** LISTEN connections opened since start (1 + reconnects); for health and tests. */
+  connects = 0;
 
   constructor(
     private readonly database: Database,
@@ -24,18 +35,58 @@ export class FeedNotifier {
     private readonly windowMs = 50,
   ) {}
 
+  get listening(): boolean {
+    return this.client !== null;
+  }
+
+  /** Opens the LISTEN connection; if that fails, keeps retrying in the background. */
   async listen(onWake: () => void): Promise<void> {
     if (this.database.kind !== 'postgres' || !this.url) return;
-    const client = new pg.Client({ connectionString: this.url, application_name: 'harmony-feed-listener' });
-    client.on('notification', () => onWake());
-    client.on('error', (error) => {
-      // The 1 s publisher poll still delivers; a lost listener only costs latency.
-      this.log.warn({ err: error }, 'feed listener connection failed; falling back to polling');
-      this.client = null;
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    this.onWake = onWake;
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client({ connectionString: this.url, application_name: 'harmony-feed-listener', keepAlive: true });
+    client.on('notification', () => this.onWake());
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client, new Error('listener connection ended')));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      this.lost(client, error);
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
+    this.failures = 0;
+    this.connects++;
+    if (this.connects > 1) this.log.info({ connects: this.connects }, 'feed listener reconnected');
+    // Commits made while nobody listened are in the feed: read them now.
+    this.onWake();
+  }
+
+  /** The connection failed or ended: forget it and schedule the next attempt (once per loss). */
+  private lost(client: pg.Client, error: unknown): void {
+    if (this.client === client) this.client = null;
+    else if (this.client !== null) return; // a stale client of an earlier attempt
+    if (this.closed || this.retry) return;
+    const delay = Math.min(BACKOFF.maxMs, BACKOFF.firstMs * 2 ** this.failures);
+    this.failures++;
+    // The 1 s publisher poll still delivers; a lost listener only costs latency.
+    this.log.warn({ err: error, retryInMs: delay }, 'feed listener connection lost; polling until it is back');
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.connect();
+    }, delay);
+    this.retry.unref();
   }
 
   notify(): void {
@@ -51,7 +102,9 @@ export class FeedNotifier {
   async close(): Promise<void> {
     this.closed = true;
     if (this.pending) clearTimeout(this.pending);
-    await this.client?.end().catch((error: unknown) => this.log.warn({ err: error }, 'closing feed listener failed'));
+    if (this.retry) clearTimeout(this.retry);
+    const client = this.client;
     this.client = null;
+    await client?.end().catch((error: unknown) => this.log.warn({ err: error }, 'closing feed listener failed'));
   }
 }

@@ -1,7 +1,8 @@
 import type { Server, Socket } from 'socket.io';
 import type { Database } from '../../db/client';
 import { feedBounds, pruneFeed, readFeedAfter, readFeedRange, type FeedRow } from '../../db/queries/feed';
-import { AppError } from '../errors';
+import { AppError, isConnectionError } from '../errors';
+import { Budget } from '../services/budget';
 import type { Logger } from '../logger';
 import { LAYERS, type Layer } from '../protocol/vocab';
 import { PROTOCOL_VERSION, type FeedEvent, type FeedFrame, type SubscribeRequest, type SubscribeResult } from '../protocol/wire';
@@ -15,10 +16,31 @@ export interface PublisherOptions {
   batch: number;
   /** A replay longer than this becomes a resync. */
   maxReplay: number;
+  /** Events per replay frame: a replay is read and sent in chunks of this size. */
+  replayChunk: number;
+  /** Replay reads in flight at once on this node (each holds a pool connection). */
+  replayReads: number;
+  /**
+   * Bytes a socket may have queued and unsent (engine.io write buffer + WebSocket
+   * send buffer). A client that stops reading is cut off past this; it replays or
+   * resyncs when it comes back.
+   */
+  maxSocketBuffer: number;
   retentionHours: number;
 }
 
-const DEFAULTS: PublisherOptions = { frameMs: 100, pollMs: 1000, batch: 5000, maxReplay: 10_000, retentionHours: 72 };
+const DEFAULTS: PublisherOptions = {
+  frameMs: 100,
+  pollMs: 1000,
+  batch: 5000,
+  maxReplay: 10_000,
+  replayChunk: 1000,
+  replayReads: 2,
+  maxSocketBuffer: 4 * 1024 * 1024,
+  retentionHours: 72,
+};
+/** How long a replay waits for a socket to drain before it cuts the socket off (ms). */
+const DRAIN_WAIT_MS = 5_000;
 const ROOM_PREFIX = 'sub:';
 const WHOLE_CITY = '*';
 
@@ -47,9 +69,15 @@ export function toFeedEvent(row: FeedRow): FeedEvent {
 /**
  * Reads committed feed rows past `head` and emits them, one frame per room per
  * pass, to this process's sockets only (every process runs its own publisher over
- * the shared feed). Publishing and subscribing run under one lock: a subscriber's
- * replay covers exactly (since, head] and live frames start at head + 1, so no
- * client ever sees a gap, a duplicate or an event out of order.
+ * the shared feed).
+ *
+ * Replays run *outside* the publishing lock, in chunks of `replayChunk` events read
+ * against a snapshot of the head (rows at or below the head are committed and never
+ * change). Only the last step — the replay has caught up with the current head,
+ * join the room — takes the lock, so it is atomic with publishing: the replay covers
+ * exactly (since, head] and live frames start at head + 1. Live delivery to everyone
+ * else never waits for a replay, and no client sees a gap, a duplicate or an event
+ * out of order.
  */
 export class FeedPublisher {
   private readonly options: PublisherOptions;
@@ -60,8 +88,15 @@ export class FeedPublisher {
   private pruneTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private lastPassAt = 0;
+  /** The latest subscribe of each socket; an older one still replaying stops at its next chunk. */
+  private readonly epochs = new WeakMap<Socket, number>();
+  private readonly replayReads: Budget;
   /** Frames emitted since start (for health and benchmarks). */
   framesSent = 0;
+  /** Sockets cut off because they stopped reading (for health, tests and benchmarks). */
+  slowConsumersCut = 0;
+  /** Largest unsent buffer seen on any socket when checked (bytes). */
+  maxBufferSeen = 0;
 
   constructor(
     private readonly database: Database,
@@ -70,6 +105,7 @@ export class FeedPublisher {
     options: Partial<PublisherOptions> = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.replayReads = new Budget('replay', this.options.replayReads, 100_000);
   }
 
   get feedHead(): number {
@@ -98,7 +134,11 @@ export class FeedPublisher {
     this.frameTimer = setTimeout(() => {
       this.frameTimer = null;
       this.lastPassAt = Date.now();
-      void this.exclusive(() => this.publish()).catch((error: unknown) => this.log.error({ err: error }, 'publish failed'));
+      void this.exclusive(() => this.publish()).catch((error: unknown) => {
+        // While the database is away the poll keeps trying; the head only moves on success.
+        if (isConnectionError(error)) this.log.warn({ err: error }, 'publish failed: database unavailable');
+        else this.log.error({ err: error }, 'publish failed');
+      });
     }, wait);
   }
 
@@ -114,39 +154,126 @@ export class FeedPublisher {
   }
 
   async subscribe(socket: Socket, request: SubscribeRequest): Promise<SubscribeResult> {
-    return this.exclusive(async () => {
-      const sub: Subscription = { area: request.area ?? null, layers: request.layers };
-      for (const room of socket.rooms) if (room.startsWith(ROOM_PREFIX)) await socket.leave(room);
-      const result = (mode: SubscribeResult['mode'], replayed = 0): SubscribeResult => ({
-        mode,
-        head: this.head,
-        replayed,
-        area: sub.area,
-      });
-      if (request.since !== null) {
-        const { tail } = await feedBounds(this.database);
-        const tooOld = request.since > this.head || (tail !== null && request.since < tail - 1);
-        if (tooOld) return result('resync');
-        if (request.since < this.head) {
-          const rows = await readFeedRange(this.database, {
-            after: request.since,
-            upTo: this.head,
-            layers: sub.layers,
-            area: sub.area,
-            limit: this.options.maxReplay + 1,
-          });
-          if (rows.length > this.options.maxReplay) return result('resync');
-          if (rows.length > 0) {
-            const frame: FeedFrame = { v: PROTOCOL_VERSION, from: request.since, to: this.head, replay: true, events: rows.map(toFeedEvent) };
-            socket.emit('feed', frame);
-          }
-          await socket.join(roomOf(sub));
-          return result('replay', rows.length);
-        }
-      }
-      await socket.join(roomOf(sub));
-      return result('live');
+    const epoch = (this.epochs.get(socket) ?? 0) + 1;
+    this.epochs.set(socket, epoch);
+    const sub: Subscription = { area: request.area ?? null, layers: request.layers };
+    const result = (mode: SubscribeResult['mode'], head: number, replayed = 0): SubscribeResult => ({
+      mode,
+      head,
+      replayed,
+      area: sub.area,
     });
+    // Step 1 (locked, short): leave the old rooms and decide between live, replay and resync.
+    const start = await this.exclusive(async () => {
+      for (const room of socket.rooms) if (room.startsWith(ROOM_PREFIX)) await socket.leave(room);
+      if (request.since === null || request.since === this.head) {
+        await socket.join(roomOf(sub));
+        return result('live', this.head);
+      }
+      const { tail } = await feedBounds(this.database);
+      const tooOld = request.since > this.head || (tail !== null && request.since < tail - 1);
+      return tooOld ? result('resync', this.head) : null;
+    });
+    if (start) return start;
+
+    // Step 2 (unlocked): replay in chunks up to a snapshot of the head, until caught up.
+    let cursor = request.since!;
+    let frameFrom = cursor;
+    let replayed = 0;
+    for (;;) {
+      this.assertCurrent(socket, epoch);
+      const target = this.head;
+      if (cursor >= target) {
+        // Step 3 (locked, short): nothing new since the last chunk → join; otherwise read on.
+        const joined = await this.exclusive(async () => {
+          this.assertCurrent(socket, epoch);
+          if (cursor < this.head) return false;
+          await socket.join(roomOf(sub));
+          return true;
+        });
+        if (joined) return result('replay', cursor, replayed);
+        continue;
+      }
+      const rows = await this.replayReads.run(() =>
+        readFeedRange(this.database, {
+          after: cursor,
+          upTo: target,
+          layers: sub.layers,
+          area: sub.area,
+          limit: this.options.replayChunk,
+        }),
+      );
+      this.assertCurrent(socket, epoch);
+      const to = rows.length < this.options.replayChunk ? target : rows.at(-1)!.seq;
+      replayed += rows.length;
+      if (replayed > this.options.maxReplay) return result('resync', this.head);
+      if (rows.length > 0) {
+        const frame: FeedFrame = { v: PROTOCOL_VERSION, from: frameFrom, to, replay: true, events: rows.map(toFeedEvent) };
+        socket.emit('feed', frame);
+        frameFrom = to;
+        await this.waitForDrain(socket);
+      }
+      cursor = to;
+    }
+  }
+
+  /** Stops a replay whose socket has gone or has sent a newer subscribe. */
+  private assertCurrent(socket: Socket, epoch: number): void {
+    if (socket.disconnected) throw new AppError('CONFLICT', 'socket disconnected during replay');
+    if (this.epochs.get(socket) !== epoch) throw new AppError('CONFLICT', 'superseded by a newer subscribe');
+  }
+
+  /**
+   * Back-pressure for replays: past half the buffer cap, wait for the socket to
+   * drain before the next chunk; a socket that does not drain in time, or is over
+   * the cap, is cut off.
+   */
+  private async waitForDrain(socket: Socket): Promise<void> {
+    if (this.cutIfOverflowing(socket)) throw new AppError('CONFLICT', 'socket cut off: not reading');
+    if (bufferedBytes(socket) <= this.options.maxSocketBuffer / 2) return;
+    const drained = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(false), DRAIN_WAIT_MS);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        socket.conn.off('drain', onDrain);
+        socket.off('disconnect', onGone);
+        resolve(ok);
+      };
+      const onDrain = () => {
+        if (bufferedBytes(socket) <= this.options.maxSocketBuffer / 2) done(true);
+      };
+      const onGone = () => done(false);
+      socket.conn.on('drain', onDrain);
+      socket.once('disconnect', onGone);
+    });
+    if (!drained) {
+      this.cut(socket, bufferedBytes(socket));
+      throw new AppError('CONFLICT', 'socket cut off: not reading');
+    }
+  }
+
+  /** Cuts a socket whose unsent data is over the cap; true when it did. */
+  private cutIfOverflowing(socket: Socket): boolean {
+    const buffered = bufferedBytes(socket);
+    if (buffered > this.maxBufferSeen) this.maxBufferSeen = buffered;
+    if (buffered <= this.options.maxSocketBuffer) return false;
+    this.cut(socket, buffered);
+    return true;
+  }
+
+  /**
+   * Drops the connection and its buffers at once (a polite close would wait for the
+   * buffer to drain, which a non-reading client never does). The client's socket.io
+   * sees a transport close, reconnects, and subscribes from its last seq: it replays
+   * what it missed, or resyncs from the snapshot when the gap is too long.
+   */
+  private cut(socket: Socket, buffered: number): void {
+    if (socket.disconnected) return;
+    this.slowConsumersCut++;
+    this.log.warn({ socket: socket.id, buffered, cap: this.options.maxSocketBuffer }, 'slow consumer: socket cut off (reason: outgoing buffer over cap)');
+    const conn = socket.conn as unknown as { close(discard?: boolean): void; transport?: { socket?: { terminate?: () => void } } };
+    conn.transport?.socket?.terminate?.();
+    conn.close(true);
   }
 
   /**
@@ -195,6 +322,8 @@ export class FeedPublisher {
       this.io.local.to(room).emit('feed', frame);
       this.framesSent++;
     }
+    // Memory stays bounded: any socket that has stopped reading is cut off here.
+    for (const socket of this.io.of('/').sockets.values()) this.cutIfOverflowing(socket);
   }
 
   private async prune(): Promise<void> {
@@ -211,6 +340,22 @@ export class FeedPublisher {
     this.lock = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Bytes queued for a socket and not yet handed to the kernel: engine.io's buffer plus the WebSocket's. */
+export function bufferedBytes(socket: Socket): number {
+  const conn = socket.conn as unknown as {
+    writeBuffer?: Array<{ data?: unknown }>;
+    transport?: { socket?: { bufferedAmount?: number } };
+  };
+  let bytes = 0;
+  for (const packet of conn.writeBuffer ?? []) {
+    const data = packet.data;
+    if (typeof data === 'string') bytes += data.length;
+    else if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) bytes += data.byteLength;
+  }
+  const ws = conn.transport?.socket?.bufferedAmount;
+  return bytes + (typeof ws === 'number' ? ws : 0);
 }
 
 export function assertKnownArea(known: boolean, code: string): void {

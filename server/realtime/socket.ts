@@ -1,13 +1,37 @@
 import type { Server, Socket } from 'socket.io';
 import type { Database } from '../../db/client';
 import { narrowScope } from '../../db/queries/areas';
-import { AppError, issuesOf, toAck } from '../errors';
+import { AppError, classifyDatabaseError, issuesOf, toAck } from '../errors';
 import type { Logger } from '../logger';
 import { subscribeSchema, type Ack, type SubscribeResult } from '../protocol/wire';
 import type { SocketData } from './auth';
 import type { FeedPublisher } from './publisher';
 
 type AckFn<T> = (result: Ack<T>) => void;
+
+/**
+ * Subscribe rate per socket: a bucket of SUBSCRIBE_BURST tokens refilled at
+ * SUBSCRIBE_PER_S. A browser subscribes once per connection and again on a layer or
+ * area change; a socket that floods subscribe frames gets RATE_LIMITED acks and costs
+ * nothing. (Replays in flight per socket are limited to one by the publisher: a new
+ * subscribe supersedes the old one.)
+ */
+const SUBSCRIBE_BURST = 10;
+const SUBSCRIBE_PER_S = 2;
+
+class TokenBucket {
+  private tokens = SUBSCRIBE_BURST;
+  private at = Date.now();
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(SUBSCRIBE_BURST, this.tokens + ((now - this.at) / 1000) * SUBSCRIBE_PER_S);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
 type SocketHandler = (socket: Socket, payload: unknown) => Promise<unknown>;
 
 /**
@@ -32,6 +56,7 @@ export function registerSocketHandlers(io: Server, deps: { database: Database; p
   };
 
   io.on('connection', (socket) => {
+    const bucket = new TokenBucket();
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
       const handler = handlers[event];
@@ -44,10 +69,14 @@ export function registerSocketHandlers(io: Server, deps: { database: Database; p
         reply({ ok: false, code: 'BAD_FRAME', message: `unknown event ${event}` });
         return;
       }
+      if (!bucket.take()) {
+        reply({ ok: false, code: 'RATE_LIMITED', message: `more than ${SUBSCRIBE_BURST} frames in a burst; at most ${SUBSCRIBE_PER_S} per second` });
+        return;
+      }
       handler(socket, args[0]).then(
         (data) => reply({ ok: true, data }),
         (error: unknown) => {
-          if (!(error instanceof AppError)) deps.log.error({ err: error, event }, 'socket handler failed');
+          if (!(error instanceof AppError) && !classifyDatabaseError(error)) deps.log.error({ err: error, event }, 'socket handler failed');
           reply(toAck(error));
         },
       );

@@ -5,8 +5,11 @@ import type { SessionConfig } from '../auth/sessions';
 import type { LoginThrottle } from '../auth/throttle';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
+import type { FeedNotifier } from '../realtime/notifier';
 import type { FeedPublisher } from '../realtime/publisher';
+import type { HealthService } from './health';
 import type { IngestService } from './ingest';
+import type { SnapshotService } from './snapshot';
 
 /** What route and socket handlers may use; built once by the server factory. */
 export interface AppContext {
@@ -15,11 +18,14 @@ export interface AppContext {
   database: Database;
   io: Server;
   publisher: FeedPublisher;
+  notifier: FeedNotifier;
   ingest: IngestService;
   auth: Authenticator;
   throttle: LoginThrottle;
   sessionConfig: SessionConfig;
   /** Tells the socket layer these sessions are gone: their sockets are disconnected at once (other nodes notice within seconds). */
   sessionsRevoked(ids: readonly string[], reason: string): void;
+  health: HealthService;
+  snapshots: SnapshotService;
   startedAt: Date;
 }

@@ -10,10 +10,14 @@ import {
   type StoredAlert,
 } from '../../db/queries/alerts';
 import { upsertCaseContacts } from '../../db/queries/contacts';
+import { limitStatementTime } from '../../db/queries/session';
 import type { Actor } from '../auth/actor';
 import { audit, auditBy, type AuditBy } from '../auth/audit';
 import { AppError } from '../errors';
+import { geometryCost, geometryCostProblems } from '../domain/geometry-cost';
+import { Budget } from './budget';
 import { assertChannels, outsideJurisdiction } from './intake-policy';
+import { withRetry } from './retry';
 import { ALERT_TYPES, APPEAL_TOPICS, APPEAL_TYPES, INCIDENT_CATEGORIES, slaDueAt } from '../domain/categories';
 import type { AlertInput, CaseInput } from '../protocol/api';
 import { layerOfKind } from '../protocol/vocab';
@@ -53,11 +57,25 @@ export interface IngestedAlert {
  * transaction, and wakes the publisher after commit. Anything invalid throws an
  * AppError before the transaction starts, so nothing is written.
  */
+export interface IngestOptions {
+  /** Longest a single statement of an intake transaction may run (ms). */
+  statementTimeoutMs: number;
+  /** Alerts are the expensive intake: they share this budget of connections. */
+  alertBudget: Budget;
+}
+
+const DEFAULT_OPTIONS: IngestOptions = { statementTimeoutMs: 10_000, alertBudget: new Budget('alert', 2, 16) };
+
 export class IngestService {
+  private readonly options: IngestOptions;
+
   constructor(
     private readonly database: Database,
     private readonly onCommit: () => void,
-  ) {}
+    options: Partial<IngestOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+  }
 
   async ingestCases(inputs: CaseInput[], by: IntakeBy = SYSTEM_INTAKE): Promise<IngestedCase[]> {
     const rows = inputs.map(toCaseRow);
@@ -68,40 +86,51 @@ export class IngestService {
     }
     const actor = by.actor;
     if (actor) assertChannels(actor, inputs.map((input, index) => ({ channel: input.channel, index: single ? null : index })));
-    const created = await this.database.transaction(async (tx) => {
-      const inserted = await insertCases(tx, rows);
-      if (actor) {
-        // Located by PostGIS inside this transaction; a case outside the reporter's jurisdiction rolls it all back.
-        const outside = inserted.flatMap((c) => (c.areaCodes.includes(actor.scope.code) ? [] : [rows.findIndex((r) => r.channel === c.channel && r.externalId === c.externalId)]));
-        if (outside.length > 0) throw outsideJurisdiction(actor, outside, single);
-      }
-      await upsertCaseContacts(
-        tx,
-        inserted.flatMap((c) => {
-          const reporter = inputs[rows.findIndex((r) => r.channel === c.channel && r.externalId === c.externalId)]?.reporter;
-          return reporter ? [{ caseId: c.id, name: reporter.name ?? null, phone: reporter.phone ?? null, idNumber: reporter.idNumber ?? null }] : [];
-        }),
-      );
-      await appendFeed(tx, inserted.map(caseFeedRow));
-      if (inserted.length > 0) {
-        await audit(tx, by.audit, {
-          action: 'cases.create',
-          targetType: 'case',
-          targetId: inserted[0]!.id,
-          areaCodes: [...new Set(inserted.flatMap((c) => c.areaCodes))],
-          outcome: 'ok',
-          details: { count: inserted.length, ids: inserted.slice(0, 100).map((c) => c.id) },
-        });
-      }
-      return inserted;
-    });
+    const indexOf = new Map(rows.map((r, i) => [keyOf(r.channel, r.externalId), i]));
+    // Canonical lock order: every transaction claims (channel, external id) keys in the
+    // same sorted order, so two batches sharing keys queue behind each other instead of
+    // deadlocking. Deadlocks and dropped connections that still happen are retried:
+    // the insert is idempotent on that key, and the retry repeats the whole transaction.
+    const ordered = [...rows].sort((a, b) => compareKeys(a, b));
+    const created = await withRetry(() =>
+      this.database.transaction(async (tx) => {
+        await limitStatementTime(tx, this.options.statementTimeoutMs);
+        const inserted = await insertCases(tx, ordered);
+        if (actor) {
+          // Located by PostGIS inside this transaction; a case outside the reporter's jurisdiction rolls it all back.
+          const outside = inserted.filter((c) => !c.areaCodes.includes(actor.scope.code)).map((c) => indexOf.get(keyOf(c.channel, c.externalId))!);
+          if (outside.length > 0) throw outsideJurisdiction(actor, outside, single);
+        }
+        await upsertCaseContacts(
+          tx,
+          inserted.flatMap((c) => {
+            const reporter = inputs[indexOf.get(keyOf(c.channel, c.externalId))!]?.reporter;
+            return reporter ? [{ caseId: c.id, name: reporter.name ?? null, phone: reporter.phone ?? null, idNumber: reporter.idNumber ?? null }] : [];
+          }),
+        );
+        await appendFeed(tx, inserted.map(caseFeedRow));
+        if (inserted.length > 0) {
+          await audit(tx, by.audit, {
+            action: 'cases.create',
+            targetType: 'case',
+            targetId: inserted[0]!.id,
+            areaCodes: [...new Set(inserted.flatMap((c) => c.areaCodes))],
+            outcome: 'ok',
+            details: { count: inserted.length, ids: inserted.slice(0, 100).map((c) => c.id) },
+          });
+        }
+        return inserted;
+      }),
+    );
     if (created.length > 0) this.onCommit();
 
     const byKey = new Map(created.map((c) => [keyOf(c.channel, c.externalId), c]));
     const missing = rows.filter((r) => !byKey.has(keyOf(r.channel, r.externalId)));
-    const existing = await findCasesByExternalIds(
-      this.database,
-      missing.map((r) => ({ channel: r.channel, externalId: r.externalId })),
+    const existing = await withRetry(() =>
+      findCasesByExternalIds(
+        this.database,
+        missing.map((r) => ({ channel: r.channel, externalId: r.externalId })),
+      ),
     );
     const existingByKey = new Map(existing.map((c) => [keyOf(c.channel, c.externalId), c]));
     const seen = new Set<string>();
@@ -129,13 +158,17 @@ export class IngestService {
     if (input.onset && input.expires && Date.parse(input.expires) <= Date.parse(input.onset)) {
       throw new AppError('VALIDATION_FAILED', 'expires must be after onset', [{ path: 'expires', message: 'before onset' }]);
     }
-    const check = await checkAreaGeometry(this.database, input.geometry);
-    if (!check.valid || check.empty) {
-      throw new AppError('INVALID_GEOMETRY', `geometry is not valid: ${check.empty ? 'empty' : check.reason}`, {
-        path: 'geometry',
-        reason: check.reason,
-      });
+    // Cost first, in memory: a geometry too costly to intersect never reaches SQL.
+    const cost = geometryCost(input.geometry);
+    const tooCostly = geometryCostProblems(cost);
+    if (tooCostly.length > 0) {
+      throw new AppError('GEOMETRY_TOO_COMPLEX', `geometry is too complex: ${tooCostly[0]!.message}`, tooCostly);
     }
+    return this.options.alertBudget.run(() => this.writeAlert(input, by));
+  }
+
+  /** Validity check, insert (the one spatial intersection), feed and audit rows, all under the statement timeout. */
+  private async writeAlert(input: AlertInput, by: IntakeBy): Promise<IngestedAlert> {
     const row = {
       source: input.source,
       externalId: input.externalId,
@@ -149,33 +182,51 @@ export class IngestService {
       expires: input.expires ?? null,
       geometry: input.geometry,
     };
-    const inserted = await this.database.transaction(async (tx) => {
-      const alert = await insertAlert(tx, row);
-      if (alert && by.actor && !alert.areaCodes.includes(by.actor.scope.code)) {
-        throw new AppError('OUTSIDE_JURISDICTION', `the alert area does not reach the jurisdiction ${by.actor.scope.code}`, { path: 'geometry', scope: by.actor.scope.code });
-      }
-      if (alert) {
-        await appendFeed(tx, [alertFeedRow(alert)]);
-        await audit(tx, by.audit, {
-          action: 'alerts.create',
-          targetType: 'alert',
-          targetId: alert.id,
-          areaCodes: alert.areaCodes,
-          outcome: 'ok',
-          details: { eventType: alert.eventType, severity: alert.severity, affectedGrids: alert.affectedGrids },
-        });
-      }
-      return alert;
-    });
+    const inserted = await withRetry(() =>
+      this.database.transaction(async (tx) => {
+        await limitStatementTime(tx, this.options.statementTimeoutMs);
+        const check = await checkAreaGeometry(tx, input.geometry);
+        if (!check.valid || check.empty) {
+          throw new AppError('INVALID_GEOMETRY', `geometry is not valid: ${check.empty ? 'empty' : check.reason}`, {
+            path: 'geometry',
+            reason: check.reason,
+          });
+        }
+        const alert = await insertAlert(tx, row);
+        if (alert && by.actor && !alert.areaCodes.includes(by.actor.scope.code)) {
+          throw new AppError('OUTSIDE_JURISDICTION', `the alert area does not reach the jurisdiction ${by.actor.scope.code}`, {
+            path: 'geometry',
+            scope: by.actor.scope.code,
+          });
+        }
+        if (alert) {
+          await appendFeed(tx, [alertFeedRow(alert)]);
+          await audit(tx, by.audit, {
+            action: 'alerts.create',
+            targetType: 'alert',
+            targetId: alert.id,
+            areaCodes: alert.areaCodes,
+            outcome: 'ok',
+            details: { eventType: alert.eventType, severity: alert.severity, affectedGrids: alert.affectedGrids },
+          });
+        }
+        return alert;
+      }),
+    );
     if (inserted) this.onCommit();
-    const stored = inserted ?? (await findAlertByExternalId(this.database, input.source, input.externalId));
+    const stored = inserted ?? (await withRetry(() => findAlertByExternalId(this.database, input.source, input.externalId)));
     if (!stored) throw new Error(`alert ${input.source}/${input.externalId} neither inserted nor found`);
     return {
       alert: toAlertData(stored),
       created: inserted !== null,
-      affectedGrids: await findAffectedGrids(this.database, stored.id),
+      affectedGrids: await withRetry(() => findAffectedGrids(this.database, stored.id)),
     };
   }
+}
+
+function compareKeys(a: CaseRow, b: CaseRow): number {
+  if (a.channel !== b.channel) return a.channel < b.channel ? -1 : 1;
+  return a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0;
 }
 
 function keyOf(channel: string, externalId: string): string {

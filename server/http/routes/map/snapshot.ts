@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readSnapshot } from '../../../../db/queries/snapshot';
+import { SNAPSHOT_MAX_LIMIT } from '../../../services/snapshot';
 import { LAYERS } from '../../../protocol/vocab';
 import { areaCodeSchema } from '../../../protocol/wire';
 import { defineRoute } from '../../route';
@@ -14,7 +14,9 @@ const snapshotQuery = z.object({
   area: areaCodeSchema.optional(),
   layers: layersParam.default([...LAYERS]),
   appealHours: z.coerce.number().min(1).max(24 * 30).default(24),
-  limit: z.coerce.number().int().min(1).max(50_000).default(20_000),
+  // At most SNAPSHOT_MAX_LIMIT cases per list and page; `cursor` (from `next`) fetches the following page.
+  limit: z.coerce.number().int().min(1).max(SNAPSHOT_MAX_LIMIT).default(SNAPSHOT_MAX_LIMIT),
+  cursor: z.string().max(512).optional(),
 });
 
 export const snapshot = defineRoute({
@@ -29,6 +31,7 @@ export const snapshot = defineRoute({
   handle: async ({ ctx, query, actor }) => {
     const { area, ...rest } = query;
     const scope = await requestScope(ctx.database, actor, area);
-    return { status: 200, body: await readSnapshot(ctx.database, scope, rest) };
+    // SnapshotService bounds concurrency, time and size (server/services/snapshot.ts).
+    return { status: 200, body: await ctx.snapshots.read(scope, rest) };
   },
 });
