@@ -231,7 +231,8 @@ export class SocketController {
   };
 
   private readonly onDisconnect = (reason: Socket.DisconnectReason): void => {
-    if (this.stopped) return;
+    // Signing out: the server ends this socket on purpose; reconnecting would only be refused.
+    if (this.stopped || this.signingOut) return;
     this.gate = null;
     this.subscribeEpoch++;
     this.store.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
@@ -240,7 +241,7 @@ export class SocketController {
   };
 
   private readonly onConnectError = (error: Error & { data?: { code?: string } }): void => {
-    if (this.stopped) return;
+    if (this.stopped || this.signingOut) return;
     // The handshake was refused for want of a credential: no reconnect will fix that.
     if (error.message === 'UNAUTHENTICATED' || error.data?.code === 'UNAUTHENTICATED') {
       this.stop();
