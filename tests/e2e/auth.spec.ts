@@ -164,7 +164,7 @@ test('signing out returns to the login page and closes the socket', async ({ pag
   await page.getByRole('button', { name: '退出登录' }).click();
   await expect(page).toHaveURL(/\/login\?next=%2Fwall&reason=signed_out$/);
   await expect(page.getByRole('status').filter({ hasText: '您已退出登录' })).toBeVisible();
-  await expect.poll(() => sockets.every((ws) => ws.isClosed())).toBe(true);
+  await expect.poll(() => sockets.filter((ws) => !ws.isClosed()).map((ws) => ws.url()), { message: `open of ${sockets.length}` }).toEqual([]);
   // The session is gone on the server too: the wall is behind the gate again.
   await page.goto('/wall');
   await expect(page).toHaveURL(/\/login\?next=%2Fwall$/);
@@ -178,4 +178,23 @@ test('a session ended elsewhere shows the reason, then the login page', async ({
   expect((await page.request.post('/api/auth/logout')).status()).toBe(200);
   await expect(page.getByRole('alert').filter({ hasText: '您已在其他页面退出登录' })).toBeVisible();
   await expect(page).toHaveURL(/\/login\?next=%2Fwall&reason=signed_out$/);
+});
+
+test('a revoked display token ends its wall with the reason, then the login page says so', async ({ page, baseURL }) => {
+  const problems = watchConsole(page);
+  const admin = await adminApi(baseURL!);
+  const name = `e2e 南明区大屏 ${unique()}`;
+  const created = await admin.post('/api/admin/display-tokens', { data: { name, areaCode: NANMING } });
+  expect(created.status()).toBe(201);
+  const { url, display } = (await created.json()) as { url: string; display: { id: number } };
+  await openWall(page, url);
+  await expect(page.getByRole('group', { name })).toContainText('南明区');
+  expect(await page.evaluate(() => window.__hcm?.area)).toBe(NANMING);
+
+  expect((await admin.post(`/api/admin/display-tokens/${display.id}/revoke`)).status()).toBe(200);
+  await expect(page.getByRole('alert').filter({ hasText: '此大屏的显示令牌已被吊销' })).toBeVisible();
+  await expect(page).toHaveURL(/\/login\?next=%2Fwall&reason=display_revoked$/);
+  await expect(page.getByRole('status').filter({ hasText: '此大屏的显示令牌已被吊销' })).toBeVisible();
+  await admin.dispose();
+  expect(problems).toEqual([]);
 });
