@@ -35,6 +35,8 @@ const serverEnv = {
   NODE_ENV: 'production',
   HOST: '127.0.0.1',
   SEED_IF_EMPTY: '1',
+  // Demo accounts, display token and API key (server/auth/demo-secrets.ts): production refuses them without DEMO=1.
+  DEMO: '1',
   SEED_SCALE: '0.1',
   SIMULATE: '0',
   LOG_LEVEL: 'warn',

@@ -1,4 +1,5 @@
 import { createServer } from './app';
+import { DEMO_DISPLAY_TOKEN, demoAllowed } from './auth/demo-secrets';
 import { configFromEnv } from './config';
 import { installLastResort } from './last-resort';
 import { createLogger } from './logger';
@@ -12,6 +13,11 @@ async function main(): Promise<void> {
   const app = await createServer(config, { logger: log });
   const port = await app.listen();
   log.info({ port, database: app.context.database.kind }, `和云指挥一张图 listening on http://localhost:${port}`);
+  if (config.seedIfEmpty && config.next && demoAllowed()) {
+    // The demo opens with no typing: the wall display link, and the login page lists the demo accounts.
+    const wall = `http://localhost:${port}/wall?display=${DEMO_DISPLAY_TOKEN}`;
+    process.stdout.write(`\n  Demo wall (no sign-in):  ${wall}\n  Sign in:                 http://localhost:${port}/login  (demo accounts are listed there)\n\n`);
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,10 +1,12 @@
 import type { AreaCollection, ClientConfig, Snapshot } from '../../server/protocol/rest';
 import type { AreaLevel } from '../../server/protocol/vocab';
 import type { BBox } from './coords';
+import { goToLogin, isLeaving } from './session';
 
 /**
  * The browser's REST calls, same origin. Responses are our own server's, typed by
- * server/protocol/rest.ts; a non-2xx answer becomes an ApiRequestError.
+ * server/protocol/rest.ts; a non-2xx answer becomes an ApiRequestError, and a 401
+ * also sends the page to /login?next=<this page>.
  */
 export class ApiRequestError extends Error {
   constructor(
@@ -29,6 +31,8 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
     } catch {
       // Not JSON (a proxy's error page): keep the status line.
     }
+    // The credential is gone (signed out elsewhere, expired, revoked): every surface goes to the login page.
+    if (response.status === 401) goToLogin('unauthenticated');
     throw new ApiRequestError(response.status, code, message);
   }
   return (await response.json()) as T;
@@ -59,6 +63,11 @@ export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
+/** An error no retry can fix: the caller is not signed in (the page is leaving for /login). */
+export function isUnauthenticated(error: unknown): boolean {
+  return (error instanceof ApiRequestError && error.status === 401) || isLeaving();
+}
+
 /**
  * Calls `load` until it succeeds, again every `retryMs` after a failure (the
  * server may be restarting), and hands the result to `onLoaded`. Returns the
@@ -69,7 +78,7 @@ export function loadWithRetry<T>(load: (signal: AbortSignal) => Promise<T>, onLo
   let timer: ReturnType<typeof setTimeout> | undefined;
   const attempt = () => {
     load(abort.signal).then(onLoaded, (error: unknown) => {
-      if (!abort.signal.aborted && !isAbort(error)) timer = setTimeout(attempt, retryMs);
+      if (!abort.signal.aborted && !isAbort(error) && !isUnauthenticated(error)) timer = setTimeout(attempt, retryMs);
     });
   };
   attempt();

@@ -73,6 +73,36 @@ const zh = {
   loginServerError: '服务器暂时无法登录，请稍后重试',
   loginFooter: '仅限授权人员使用 · 所有登录均记入审计日志',
   waitSeconds: '{n} 秒',
+  signedInAs: '当前登录',
+  signOut: '退出登录',
+  signingOut: '正在退出…',
+  signOutFailed: '退出失败，请重试',
+  displayLabel: '大屏',
+  role_admin: '系统管理员',
+  role_leader: '领导',
+  role_duty_officer: '值班员',
+  role_dispatcher: '派遣员',
+  role_grid_worker: '网格员',
+  role_display: '大屏',
+  role_api_client: '接入系统',
+  signedOutTitle: '已退出登录',
+  signedOutHint: '正在前往登录页…',
+  reason_logout: '您已在其他页面退出登录。',
+  reason_expired: '登录已过期，请重新登录。',
+  reason_idle: '长时间未操作，登录已失效。',
+  reason_password_changed: '密码已修改，请使用新密码重新登录。',
+  reason_password_reset: '管理员已重置您的密码，请重新登录。',
+  reason_disabled: '账号已被停用。',
+  reason_display_revoked: '此大屏的显示令牌已被吊销。',
+  reason_other: '登录已被管理员终止。',
+  loginNotice_signed_out: '您已退出登录。',
+  loginNotice_session_ended: '登录已失效，请重新登录。',
+  loginNotice_display_revoked: '此大屏的显示令牌已被吊销，请联系管理员获取新的大屏链接，或使用账号登录。',
+  loginNotice_display_invalid: '大屏链接无效或已被吊销，请联系管理员获取新的大屏链接，或使用账号登录。',
+  loginNotice_unauthenticated: '请先登录。',
+  demoHeading: '演示环境',
+  demoWall: '打开演示大屏（免登录）',
+  demoAccounts: '演示账号（点击填入）',
   waitMinutes: '{n} 分钟',
 } as const;
 
@@ -139,6 +169,36 @@ const en: Record<Key, string> = {
   loginServerError: 'The server cannot sign you in right now. Try again later',
   loginFooter: 'Authorised personnel only · every sign-in is audited',
   waitSeconds: '{n} s',
+  signedInAs: 'Signed in',
+  signOut: 'Sign out',
+  signingOut: 'Signing out…',
+  signOutFailed: 'Sign-out failed, try again',
+  displayLabel: 'Display',
+  role_admin: 'Administrator',
+  role_leader: 'Leader',
+  role_duty_officer: 'Duty officer',
+  role_dispatcher: 'Dispatcher',
+  role_grid_worker: 'Grid worker',
+  role_display: 'Wall display',
+  role_api_client: 'API client',
+  signedOutTitle: 'Signed out',
+  signedOutHint: 'Going to the sign-in page…',
+  reason_logout: 'You signed out on another page.',
+  reason_expired: 'Your session has expired. Please sign in again.',
+  reason_idle: 'Your session ended after a long idle period.',
+  reason_password_changed: 'Your password was changed. Sign in with the new one.',
+  reason_password_reset: 'An administrator reset your password. Please sign in again.',
+  reason_disabled: 'This account has been disabled.',
+  reason_display_revoked: 'This wall display\'s token has been revoked.',
+  reason_other: 'An administrator ended your session.',
+  loginNotice_signed_out: 'You have signed out.',
+  loginNotice_session_ended: 'Your session has ended. Please sign in again.',
+  loginNotice_display_revoked: 'This wall display\'s token has been revoked. Ask an administrator for a new display link, or sign in.',
+  loginNotice_display_invalid: 'This display link is invalid or revoked. Ask an administrator for a new display link, or sign in.',
+  loginNotice_unauthenticated: 'Please sign in first.',
+  demoHeading: 'Demo',
+  demoWall: 'Open the demo wall (no sign-in)',
+  demoAccounts: 'Demo accounts (click to fill in)',
   waitMinutes: '{n} min',
 };
 
@@ -201,6 +261,10 @@ export interface Translator {
   /** Month, day and time (for values that may not be today). */
   dateTime: (iso: string | number) => string;
   number: (n: number) => string;
+  /** A role, or a display / API client. */
+  role: (role: string) => string;
+  /** Why the server ended a session (the signedOut notice's reason). */
+  signedOutReason: (reason: string) => string;
 }
 
 export function translator(lang: Lang): Translator {
@@ -246,6 +310,12 @@ export function translator(lang: Lang): Translator {
     date: (value) => dateFormat.format(new Date(value)),
     dateTime: (value) => dateTimeFormat.format(new Date(value)),
     number: (n) => numberFormat.format(n),
+    role: (role) => (`role_${role}` in dict ? dict[`role_${role}` as Key] : role),
+    signedOutReason: (reason) => {
+      const bare = reason.replace(/^revoked:/, '');
+      const key = `reason_${bare === 'user_disabled' ? 'disabled' : bare}`;
+      return key in dict ? dict[key as Key] : dict.reason_other;
+    },
   };
 }
 

@@ -6,11 +6,13 @@ import {
   feedFrameSchema,
   PROTOCOL_VERSION,
   resyncSchema,
+  signedOutSchema,
   type ClientToServerEvents,
   type ServerToClientEvents,
   type SubscribeRequest,
 } from '../../server/protocol/wire';
-import { fetchConfig, fetchSnapshot, isAbort } from './api';
+import { fetchConfig, fetchSnapshot, isAbort, isUnauthenticated } from './api';
+import { fetchMe, goToLogin, loginReasonOf, postLogout } from './session';
 import { LIMITS, shanghaiDay, type WallStore } from './store';
 
 /**
@@ -23,6 +25,12 @@ import { LIMITS, shanghaiDay, type WallStore } from './store';
  * - ack mode 'resync' or a 'resync' event: reload the snapshot, subscribe from it;
  * - the day changes in Shanghai, or REFRESH_MS passes: reload quietly, because the
  *   feed carries creations only and closures reach the wall through snapshots.
+ *
+ * Authentication: the wall opens on the actor's jurisdiction (config, snapshot and
+ * subscription default to it on the server). No credential — a REST 401 or the
+ * handshake refused with UNAUTHENTICATED — sends the page to the login page; a
+ * `signedOut` notice (logout elsewhere, expiry, revocation) is shown for
+ * SIGNED_OUT_NOTICE_MS, then the page goes there too.
  *
  * Between sending `subscribe` (since = S) and its answer, only the replay frame
  * (replay, from = S) is accepted: live frames of the previous subscription may
@@ -38,6 +46,8 @@ const TICK_MS = 60_000;
 const OFFLINE_AFTER_ATTEMPTS = 4;
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 15_000;
+/** How long the wall shows why it was signed out before leaving for the login page. */
+const SIGNED_OUT_NOTICE_MS = 3_000;
 
 export interface ControllerOptions {
   area?: string | null;
@@ -54,6 +64,7 @@ export class SocketController {
   private lastRefreshAt = Date.now();
   private readonly abort = new AbortController();
   private timers = new Set<ReturnType<typeof setTimeout>>();
+  private signingOut = false;
   private readonly layers: Layer[];
   private readonly area: string | null;
 
@@ -74,6 +85,7 @@ export class SocketController {
     socket.io.on('reconnect_attempt', this.onReconnectAttempt);
     socket.on('feed', this.onFeed);
     socket.on('resync', this.onResync);
+    socket.on('signedOut', this.onSignedOut);
     window.addEventListener('online', this.onBrowserOnline);
     window.addEventListener('offline', this.onBrowserOffline);
     const tick = setInterval(this.onTick, TICK_MS);
@@ -98,11 +110,36 @@ export class SocketController {
     }
   }
 
+  /**
+   * Signs out: the server revokes the session (and would tell this socket so; the
+   * notice is ignored, since we asked), then the socket closes and the page goes
+   * to the login page. If the server cannot be reached, the wall stays as it was
+   * and says so.
+   */
+  async signOut(): Promise<void> {
+    if (this.stopped || this.store.getState().signOut === 'pending') return;
+    this.store.setSignOut('pending');
+    this.signingOut = true;
+    const ok = await postLogout();
+    if (this.stopped) return;
+    if (!ok) {
+      this.signingOut = false;
+      this.store.setSignOut('failed');
+      return;
+    }
+    this.stop();
+    goToLogin('signed_out');
+  }
+
   // --- loading ---------------------------------------------------------------------------
 
   private async initialLoad(): Promise<void> {
-    const config = await this.retrying(() => fetchConfig(this.abort.signal));
-    if (!config) return;
+    const [me, config] = await Promise.all([
+      this.retrying(() => fetchMe(this.abort.signal)),
+      this.retrying(() => fetchConfig(this.abort.signal)),
+    ]);
+    if (!me || !config) return;
+    this.store.setMe(me);
     this.store.setConfig(config);
     if (!(await this.loadSnapshot())) return;
     this.socket?.connect();
@@ -127,7 +164,7 @@ export class SocketController {
         this.store.setLoadFailed(false);
         return result;
       } catch (error) {
-        if (this.stopped || isAbort(error)) return null;
+        if (this.stopped || isAbort(error) || isUnauthenticated(error)) return null;
         this.store.setLoadFailed(true);
         this.store.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
         await this.sleep(delay);
@@ -194,7 +231,8 @@ export class SocketController {
   };
 
   private readonly onDisconnect = (reason: Socket.DisconnectReason): void => {
-    if (this.stopped) return;
+    // Signing out: the server ends this socket on purpose; reconnecting would only be refused.
+    if (this.stopped || this.signingOut) return;
     this.gate = null;
     this.subscribeEpoch++;
     this.store.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
@@ -202,9 +240,26 @@ export class SocketController {
     if (reason === 'io server disconnect') this.later(() => this.socket?.connect(), RETRY_MIN_MS);
   };
 
-  private readonly onConnectError = (): void => {
-    if (this.stopped) return;
+  private readonly onConnectError = (error: Error & { data?: { code?: string } }): void => {
+    if (this.stopped || this.signingOut) return;
+    // The handshake was refused for want of a credential: no reconnect will fix that.
+    if (error.message === 'UNAUTHENTICATED' || error.data?.code === 'UNAUTHENTICATED') {
+      this.stop();
+      goToLogin('unauthenticated');
+      return;
+    }
     if (navigator.onLine === false) this.store.setStatus('offline');
+  };
+
+  private readonly onSignedOut = (raw: unknown): void => {
+    if (this.stopped || this.signingOut) return;
+    const parsed = signedOutSchema.safeParse(raw);
+    const reason = parsed.success ? parsed.data.reason : 'revoked';
+    if (!parsed.success) this.store.countRejectedFrame();
+    // The server disconnects next; nothing here may reconnect with a dead credential.
+    this.stop();
+    this.store.setSignedOut(reason);
+    setTimeout(() => goToLogin(loginReasonOf(reason)), SIGNED_OUT_NOTICE_MS);
   };
 
   private readonly onReconnectAttempt = (attempt: number): void => {

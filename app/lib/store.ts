@@ -3,7 +3,8 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { ClientConfig, Snapshot } from '../../server/protocol/rest';
 import type { FeedFrame } from '../../server/protocol/wire';
-import { applyFrames, emptyState, pruneState, stateFromSnapshot, type ConnectionStatus, type WallState } from './wall-state';
+import type { Me } from './session';
+import { applyFrames, emptyState, pruneState, stateFromSnapshot, type ConnectionStatus, type SignOutState, type WallState } from './wall-state';
 
 export * from './wall-state';
 
@@ -15,6 +16,9 @@ export interface HcmProbe {
   alerts: number;
   rejectedFrames: number;
   status: ConnectionStatus;
+  /** The signed-in actor's area code, once known. */
+  area: string | null;
+  signedOut: string | null;
 }
 
 declare global {
@@ -51,6 +55,18 @@ export class WallStore {
 
   setStatus(status: ConnectionStatus): void {
     if (this.state.status !== status) this.commit({ ...this.state, status });
+  }
+
+  setMe(me: Me): void {
+    this.commit({ ...this.state, me });
+  }
+
+  setSignedOut(reason: string): void {
+    this.commit({ ...this.state, signedOut: reason });
+  }
+
+  setSignOut(signOut: SignOutState): void {
+    if (this.state.signOut !== signOut) this.commit({ ...this.state, signOut });
   }
 
   setConfig(config: ClientConfig): void {
@@ -126,6 +142,8 @@ export class WallStore {
         alerts: next.alerts.size,
         rejectedFrames: next.rejectedFrames,
         status: next.status,
+        area: next.me?.area?.code ?? null,
+        signedOut: next.signedOut,
       };
     }
     for (const listener of this.listeners) listener();

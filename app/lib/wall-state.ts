@@ -1,6 +1,7 @@
 import type { ClientConfig, OpenCounts, Snapshot } from '../../server/protocol/rest';
 import { CLOSED_STATUSES, type Severity } from '../../server/protocol/vocab';
 import type { AlertEventData, CaseEventData, FeedEvent, FeedFrame } from '../../server/protocol/wire';
+import type { Me } from './session';
 
 /**
  * The wall's state and the pure functions that move it: snapshot → state, frames →
@@ -33,8 +34,16 @@ export interface RecentItem {
   lat: number | null;
 }
 
+/** The sign-out button's progress: idle, waiting for the server, or the server could not be reached. */
+export type SignOutState = 'idle' | 'pending' | 'failed';
+
 export interface WallState {
   config: ClientConfig | null;
+  /** Who is signed in (GET /api/auth/me); null until known. */
+  me: Me | null;
+  /** The server's reason when it ended this page's credential (the page leaves for /login shortly). */
+  signedOut: string | null;
+  signOut: SignOutState;
   /** A snapshot has been applied at least once. */
   loaded: boolean;
   loadFailed: boolean;
@@ -105,6 +114,9 @@ function alertItem(a: AlertEventData, at: string | null): RecentItem {
 export function emptyState(): WallState {
   return {
     config: null,
+    me: null,
+    signedOut: null,
+    signOut: 'idle',
     loaded: false,
     loadFailed: false,
     status: 'connecting',

@@ -1,7 +1,9 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { DemoInfo } from '../../server/protocol/rest';
+import { fetchConfig, isAbort } from '../lib/api';
 import { useDocumentLang, useLangToggle, useT, type Translator } from '../lib/i18n';
 import { homeOf, safeNext, submitLogin, type LoginOutcome } from './login-flow';
 
@@ -25,6 +27,15 @@ function messageOf(tr: Translator, problem: Problem): string {
   }
 }
 
+/** Why the browser came here (`?reason=` from the wall, `?display=invalid` from the page gate). */
+type Notice = 'signed_out' | 'session_ended' | 'display_revoked' | 'display_invalid' | 'unauthenticated';
+
+function noticeOf(params: URLSearchParams): Notice | null {
+  if (params.get('display') === 'invalid') return 'display_invalid';
+  const reason = params.get('reason');
+  return reason === 'signed_out' || reason === 'session_ended' || reason === 'display_revoked' || reason === 'unauthenticated' ? reason : null;
+}
+
 export default function LoginForm() {
   const tr = useT();
   const toggleLang = useLangToggle();
@@ -36,6 +47,29 @@ export default function LoginForm() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const [reveal, setReveal] = useState(false);
+  const [demo, setDemo] = useState<DemoInfo | null>(null);
+  const notice = noticeOf(params);
+
+  // A demo server offers its wall and accounts here (GET /api/config says so to anonymous callers only).
+  useEffect(() => {
+    const abort = new AbortController();
+    fetchConfig(abort.signal).then(
+      (config) => setDemo(config.demo ?? null),
+      (error: unknown) => {
+        if (!isAbort(error)) setDemo(null); // no demo panel; the form works regardless
+      },
+    );
+    return () => abort.abort();
+  }, []);
+
+  function fillIn(login: string, password: string) {
+    if (loginRef.current) loginRef.current.value = login;
+    if (passwordRef.current) {
+      passwordRef.current.value = password;
+      passwordRef.current.focus();
+    }
+    setProblem(null);
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -88,6 +122,11 @@ export default function LoginForm() {
       <form className="login-form" onSubmit={onSubmit} noValidate aria-describedby={problem ? errorId : undefined}>
         <h2 className="login-heading">{tr.t('loginHeading')}</h2>
         <p className="login-intro">{tr.t('loginIntro')}</p>
+        {notice ? (
+          <p className="login-notice" role="status" data-notice={notice}>
+            {tr.t(`loginNotice_${notice}`)}
+          </p>
+        ) : null}
 
         <label htmlFor={`${id}-login`}>{tr.t('loginUser')}</label>
         <input
@@ -138,7 +177,34 @@ export default function LoginForm() {
           {busy ? tr.t('loginSubmitting') : tr.t('loginSubmit')}
         </button>
       </form>
+      {demo ? <DemoPanel demo={demo} tr={tr} onPick={fillIn} disabled={busy} /> : null}
       <p className="login-footer">{tr.t('loginFooter')}</p>
     </div>
+  );
+}
+
+/** Only on a demo server: the wall with no sign-in, and the demo accounts (a click fills the form). */
+function DemoPanel({ demo, tr, onPick, disabled }: { demo: DemoInfo; tr: Translator; onPick: (login: string, password: string) => void; disabled: boolean }) {
+  return (
+    <section className="login-demo" aria-labelledby="login-demo-heading">
+      <h2 id="login-demo-heading" className="login-demo-heading">
+        {tr.t('demoHeading')}
+      </h2>
+      <a className="login-demo-wall" href={demo.wallUrl}>
+        {tr.t('demoWall')}
+      </a>
+      <p className="login-demo-hint">{tr.t('demoAccounts')}</p>
+      <ul className="login-demo-accounts">
+        {demo.logins.map((account) => (
+          <li key={account.login}>
+            <button type="button" onClick={() => onPick(account.login, account.password)} disabled={disabled}>
+              <span className="login-demo-login">{account.login}</span>
+              <span className="login-demo-role">{tr.role(account.role)}</span>
+              <span className="login-demo-name">{account.displayName}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

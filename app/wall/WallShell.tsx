@@ -1,12 +1,13 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { FocusBus, FocusContext } from '../lib/focus';
 import { useDocumentLang, useT } from '../lib/i18n';
 import { SocketController } from '../lib/socket-controller';
 import { useWall, WallStore, WallStoreContext } from '../lib/store';
 import { layerPrefs } from './layer-prefs';
+import { SignOutContext } from './sign-out';
 import Counters from './ui/Counters';
 import EventList from './ui/EventList';
 import Header from './ui/Header';
@@ -22,21 +23,31 @@ const WallMap = dynamic(() => import('./map/WallMap'), { ssr: false });
 export default function WallShell() {
   const [store] = useState(() => new WallStore());
   const [bus] = useState(() => new FocusBus());
+  const controllerRef = useRef<SocketController | null>(null);
 
   useEffect(() => {
     const controller = new SocketController(store);
+    controllerRef.current = controller;
     controller.start();
-    return () => controller.stop();
+    return () => {
+      controller.stop();
+      if (controllerRef.current === controller) controllerRef.current = null;
+    };
   }, [store]);
+
+  const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
 
   return (
     <WallStoreContext value={store}>
       <FocusContext value={bus}>
-        <Wall />
+        <SignOutContext value={signOut}>
+          <Wall />
+        </SignOutContext>
       </FocusContext>
     </WallStoreContext>
   );
 }
+
 
 function Wall() {
   useDocumentLang();
@@ -54,6 +65,7 @@ function Wall() {
       </div>
       <LayerPanel />
       <LoadingOverlay />
+      <SignedOutNotice />
     </div>
   );
 }
@@ -67,6 +79,20 @@ function LoadingOverlay() {
     <div className="loading-overlay" role="status" aria-live="polite" data-testid="loading">
       <span className="spinner" aria-hidden="true" />
       <span>{failed ? tr.t('loadFailed') : tr.t('loading')}</span>
+    </div>
+  );
+}
+
+/** The server ended this page's credential: say why, briefly, before the login page. */
+function SignedOutNotice() {
+  const tr = useT();
+  const reason = useWall((s) => s.signedOut);
+  if (reason === null) return null;
+  return (
+    <div className="signed-out-overlay" role="alert" data-testid="signed-out">
+      <p className="signed-out-title">{tr.t('signedOutTitle')}</p>
+      <p>{tr.signedOutReason(reason)}</p>
+      <p className="signed-out-hint">{tr.t('signedOutHint')}</p>
     </div>
   );
 }

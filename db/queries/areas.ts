@@ -34,6 +34,22 @@ export async function findRootAreas(db: Runner): Promise<RootArea[]> {
   return rows.map(({ w, s, e, n, ...rest }) => ({ ...rest, bbox: [w, s, e, n] }));
 }
 
+/**
+ * The area a scope names, with a point inside it and its extent: the initial view
+ * of a wall opened by someone whose jurisdiction this is. Null for an unknown code.
+ */
+export async function findScopeView(db: Runner, scope: Scope): Promise<RootArea | null> {
+  const rows = await db.rows<{ code: string; name: string; nameEn: string | null; lng: number; lat: number; w: number; s: number; e: number; n: number }>(sql`
+    SELECT code, name, name_en AS "nameEn",
+           ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat,
+           ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
+    FROM areas WHERE code = ${scope.code}`);
+  const row = rows[0];
+  if (!row) return null;
+  const { w, s, e, n, ...rest } = row;
+  return { ...rest, bbox: [w, s, e, n] };
+}
+
 export async function countAreas(db: Runner): Promise<number> {
   const [row] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM areas`);
   return row?.n ?? 0;

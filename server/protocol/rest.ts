@@ -19,12 +19,26 @@ export interface BasemapConfig {
 
 /** GET /api/config */
 export interface ClientConfig {
+  /** The area the wall opens on: the caller's jurisdiction when signed in, else the city. */
   cityName: string;
   cityNameEn: string;
   rootCode: string;
   center: [lng: number, lat: number];
+  /** Extent of that area [west, south, east, north] (WGS84); null when no area is loaded. */
+  bounds: [number, number, number, number] | null;
   zoom: number;
   basemap: BasemapConfig;
+  /**
+   * Only on a demo server (demo accounts seeded) and only for a caller who is not
+   * signed in: what the login page offers so the demo needs no typing.
+   */
+  demo?: DemoInfo;
+}
+
+export interface DemoInfo {
+  /** Opens the city-wide wall display (its display token in the query). */
+  wallUrl: string;
+  logins: { login: string; password: string; role: string; displayName: string }[];
 }
 
 // Shapes that the database layer produces are defined there (db/records.ts).

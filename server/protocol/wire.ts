@@ -18,6 +18,8 @@ export const EVENTS = {
   feed: 'feed',
   /** server → client: the gap cannot be replayed; reload the snapshot over REST. */
   resync: 'resync',
+  /** server → client: this socket's credential ended (logout, expiry, revocation); it is disconnected next. */
+  signedOut: 'signedOut',
 } as const;
 
 export const layerSchema = z.enum(LAYERS);
@@ -78,9 +80,17 @@ export type FeedFrame = z.infer<typeof feedFrameSchema>;
 
 export const resyncSchema = z.object({ v: z.literal(PROTOCOL_VERSION), reason: z.string(), head: z.number() });
 
+/**
+ * Why a socket's credential ended. Known reasons: logout, idle, expired, revoked,
+ * password_changed, disabled, display_revoked; clients show anything else generically.
+ */
+export const signedOutSchema = z.object({ v: z.literal(PROTOCOL_VERSION), reason: z.string().min(1).max(64) });
+export type SignedOutNotice = z.infer<typeof signedOutSchema>;
+
 export interface ServerToClientEvents {
   feed: (frame: FeedFrame) => void;
   resync: (notice: z.infer<typeof resyncSchema>) => void;
+  signedOut: (notice: SignedOutNotice) => void;
 }
 export interface ClientToServerEvents {
   subscribe: (request: unknown, ack: (result: Ack<SubscribeResult>) => void) => void;

@@ -1,36 +1,16 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { count, openWall, shot, signInContext, unique, watchConsole } from './helpers';
 
 /**
- * The wall as a duty officer sees it: it loads on a seeded city, goes live, and a
+ * The wall as the city-wide admin sees it: it loads on a seeded city, goes live, and a
  * case or alert posted by an intake client appears without a reload. Each test
  * posts its own data with unique external ids; screenshots land in
  * tests/artifacts/screenshots for people to look at.
  */
-const SHOTS = 'tests/artifacts/screenshots';
-const shot = (name: string) => `${SHOTS}/${test.info().project.name}-${name}.png`;
-
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  return problems;
-}
-
-async function count(page: Page, testId: string): Promise<number> {
-  const text = (await page.getByTestId(testId).textContent()) ?? '';
-  return Number(text.replace(/[^\d]/g, ''));
-}
-
-async function openWall(page: Page) {
-  await page.goto('/wall');
-  await expect(page.getByTestId('map')).toBeVisible();
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'live');
-  await expect(page.locator('[data-testid="map"] .leaflet-container')).toHaveAttribute('data-outlines', 'drawn');
-}
-
-const unique = () => `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+test.beforeEach(async ({ page }) => {
+  // The city-wide demo admin: sees the whole city and may post cases through any channel.
+  await signInContext(page, 'admin');
+});
 
 test('a posted case appears live on the wall without a reload', async ({ page }) => {
   const problems = watchConsole(page);

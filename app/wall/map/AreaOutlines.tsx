@@ -6,13 +6,16 @@ import { useMap } from 'react-leaflet';
 import type { AreaCollection } from '../../../server/protocol/rest';
 import { fetchAreas, loadWithRetry } from '../../lib/api';
 import { useT } from '../../lib/i18n';
+import { useWall } from '../../lib/store';
 import { ensurePane, overlayInsets, sizeScale, useProjection } from './support';
 import { labelPoint } from './geometry';
 
 /**
  * District and street outlines, always on (they are the map when there are no
  * tiles), with district names and, from STREET_LABEL_ZOOM, street names. The
- * first load frames the whole city.
+ * server sends only the outlines inside the viewer's jurisdiction, and the first
+ * load frames that jurisdiction (config.bounds: a district dispatcher sees its
+ * district, the city's leader the whole city).
  */
 const STREET_LABEL_ZOOM = 13;
 const RETRY_MS = 10_000;
@@ -21,6 +24,7 @@ export default function AreaOutlines() {
   const map = useMap();
   const { project } = useProjection();
   const tr = useT();
+  const jurisdiction = useWall((s) => s.config?.bounds ?? null);
   const [districts, setDistricts] = useState<AreaCollection | null>(null);
   const [streets, setStreets] = useState<AreaCollection | null>(null);
   const fitted = useRef(false);
@@ -62,8 +66,10 @@ export default function AreaOutlines() {
     districtLayer.addTo(map);
     // Lets tests (and screenshots) wait for the map people actually see.
     map.getContainer().setAttribute('data-outlines', 'drawn');
-    // Frame the whole city once, in the part of the screen the panels leave free.
-    const bounds = districtLayer.getBounds();
+    // Frame the jurisdiction once, in the part of the screen the panels leave free.
+    const bounds = jurisdiction
+      ? L.latLngBounds(project(jurisdiction[0], jurisdiction[1]), project(jurisdiction[2], jurisdiction[3]))
+      : districtLayer.getBounds();
     if (!fitted.current && bounds.isValid()) {
       fitted.current = true;
       const { topLeft, bottomRight } = overlayInsets(map);
@@ -74,7 +80,7 @@ export default function AreaOutlines() {
       streetLayer.remove();
       districtLayer.remove();
     };
-  }, [map, districts, streets, project]);
+  }, [map, districts, streets, project, jurisdiction]);
 
   useEffect(() => {
     if (!districts || !streets) return;

@@ -31,9 +31,14 @@ interface Request {
   simplify: number;
 }
 
-function levelForZoom(zoom: number): AreaLevel {
+/**
+ * The level shaded at this zoom. A wall whose jurisdiction is a district or below
+ * never shades whole districts: one district alone would always be "the busiest"
+ * and fill solid, so it starts at communities.
+ */
+function levelForZoom(zoom: number, districtWide: boolean): AreaLevel {
   if (zoom >= GRID_ZOOM) return 'grid';
-  if (zoom >= COMMUNITY_ZOOM) return 'community';
+  if (zoom >= COMMUNITY_ZOOM || !districtWide) return 'community';
   return 'district';
 }
 
@@ -86,6 +91,8 @@ export default function GridFill({ visible }: { visible: boolean }) {
   const map = useMap();
   const projection = useProjection();
   const openByGrid = useWall((s) => s.openByGrid);
+  const scopeLevel = useWall((s) => s.me?.area?.level ?? null);
+  const districtWide = scopeLevel === null || scopeLevel === 'city';
   const tr = useT();
   const [request, setRequest] = useState<Request>(() => ({ level: 'district', simplify: degreesPerPixel(10) }));
   const [areas, setAreas] = useState<{ request: Request; data: AreaCollection } | null>(null);
@@ -100,7 +107,7 @@ export default function GridFill({ visible }: { visible: boolean }) {
   useEffect(() => {
     const update = () => {
       const zoom = Math.round(map.getZoom());
-      const level = levelForZoom(zoom);
+      const level = levelForZoom(zoom, districtWide);
       const simplify = Number(degreesPerPixel(Math.min(zoom, 16)).toPrecision(2));
       const view = map.getBounds().pad(0.25);
       const bbox = boundsToBBox(view.getSouthWest(), view.getNorthEast(), projection.unproject);
@@ -115,7 +122,7 @@ export default function GridFill({ visible }: { visible: boolean }) {
     return () => {
       map.off('moveend', update);
     };
-  }, [map, projection]);
+  }, [map, projection, districtWide]);
 
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {

@@ -3,8 +3,9 @@
 import { useEffect, useState } from 'react';
 import { useLangToggle, useT } from '../../lib/i18n';
 import { useWall } from '../../lib/store';
+import { useSignOut } from '../sign-out';
 
-/** Title, city, connection pill with last-update time, clock and the 中/EN switch. */
+/** Title, the area on the wall, connection pill with last-update time, clock, who is signed in and the 中/EN switch. */
 export default function Header() {
   const tr = useT();
   const config = useWall((s) => s.config);
@@ -21,6 +22,7 @@ export default function Header() {
       <div className="wall-header-right">
         <ConnectionStatus />
         <Clock />
+        <WhoIsSignedIn />
         <button
           type="button"
           className="lang-toggle"
@@ -68,5 +70,39 @@ function Clock() {
     <time className="wall-clock" suppressHydrationWarning>
       {now ? `${tr.date(now)} ${tr.time(now)}` : ''}
     </time>
+  );
+}
+
+/** The signed-in user (name, role, area) with a sign-out button; a wall display shows its name only. */
+function WhoIsSignedIn() {
+  const tr = useT();
+  const me = useWall((s) => s.me);
+  const signOutState = useWall((s) => s.signOut);
+  const signOut = useSignOut();
+  if (!me) return null;
+  const area = me.area ? tr.areaName(me.area.name, me.area.nameEn) : '';
+  const label = `${tr.t('signedInAs')}: ${me.name} · ${tr.role(me.role)}${area ? ` · ${area}` : ''}`;
+  return (
+    <div className="who" data-testid="who" data-kind={me.kind} aria-label={label} title={label} role="group">
+      <span className="who-text">
+        <span className="who-name">{me.name}</span>
+        <span className="who-meta">
+          {tr.role(me.role)}
+          {area ? ` · ${area}` : ''}
+        </span>
+      </span>
+      {me.kind === 'user' ? (
+        <button
+          type="button"
+          className="sign-out"
+          onClick={signOut}
+          disabled={signOutState === 'pending'}
+          aria-busy={signOutState === 'pending'}
+          title={signOutState === 'failed' ? tr.t('signOutFailed') : tr.t('signOut')}
+        >
+          {signOutState === 'pending' ? tr.t('signingOut') : signOutState === 'failed' ? tr.t('signOutFailed') : tr.t('signOut')}
+        </button>
+      ) : null}
+    </div>
   );
 }

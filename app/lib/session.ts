@@ -1,0 +1,77 @@
+'use client';
+
+import type { AreaLevel, Role } from '../../server/protocol/vocab';
+
+/**
+ * Who is signed in, from the browser's side: GET /api/auth/me, sign-out, and the
+ * one way every surface leaves for the login page (a REST 401, a refused socket
+ * handshake, a `signedOut` notice). Going to the login page is idempotent: the
+ * first call wins, later ones (other requests failing at the same moment) do nothing.
+ */
+export interface Me {
+  kind: 'user' | 'display';
+  name: string;
+  role: Role | 'display';
+  login: string | null;
+  area: { code: string; name: string; nameEn: string | null; level: AreaLevel; path: string[] } | null;
+}
+
+/** Why the browser was sent to the login page (shown there). */
+export type LoginReason = 'signed_out' | 'session_ended' | 'display_revoked' | 'unauthenticated';
+
+/** A server's signedOut reason → what the login page says. */
+export function loginReasonOf(serverReason: string): LoginReason {
+  if (serverReason === 'display_revoked') return 'display_revoked';
+  if (serverReason === 'logout' || serverReason === 'revoked:logout') return 'signed_out';
+  return 'session_ended';
+}
+
+/** `/login?next=<this page>&reason=…`; the page path only (never a display token: the server strips it). */
+export function loginUrl(reason: LoginReason | null, here: { pathname: string; search: string } = window.location): string {
+  const params = new URLSearchParams();
+  const search = new URLSearchParams(here.search);
+  search.delete('display');
+  const rest = search.toString();
+  if (here.pathname !== '/login') params.set('next', here.pathname + (rest ? `?${rest}` : ''));
+  if (reason) params.set('reason', reason);
+  const query = params.toString();
+  return `/login${query ? `?${query}` : ''}`;
+}
+
+let leaving = false;
+
+/** Leaves for the login page once (replacing this history entry). */
+export function goToLogin(reason: LoginReason | null): void {
+  if (leaving || typeof window === 'undefined') return;
+  leaving = true;
+  window.location.replace(loginUrl(reason));
+}
+
+/** True once the page is on its way to the login page: callers stop retrying. */
+export function isLeaving(): boolean {
+  return leaving;
+}
+
+export async function fetchMe(signal?: AbortSignal): Promise<Me> {
+  const response = await fetch('/api/auth/me', { signal, headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  if (response.status === 401) {
+    goToLogin('unauthenticated');
+    throw new Error('UNAUTHENTICATED');
+  }
+  if (!response.ok) throw new Error(`GET /api/auth/me: ${response.status}`);
+  return (await response.json()) as Me;
+}
+
+/** POST /api/auth/logout; true when the server ended the session (or it had already ended). */
+export async function postLogout(): Promise<boolean> {
+  try {
+    const response = await fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+    return response.ok || response.status === 401;
+  } catch {
+    return false;
+  }
+}

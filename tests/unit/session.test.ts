@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { translator } from '../../app/lib/i18n';
+import { loginReasonOf, loginUrl } from '../../app/lib/session';
+import { safeNext } from '../../app/login/login-flow';
+
+describe('loginUrl', () => {
+  it('sends the page back to where it was, with the reason', () => {
+    expect(loginUrl('signed_out', { pathname: '/wall', search: '' })).toBe('/login?next=%2Fwall&reason=signed_out');
+    expect(loginUrl(null, { pathname: '/wall', search: '?area=520102' })).toBe('/login?next=%2Fwall%3Farea%3D520102');
+  });
+  it('never carries a display token along, and the login page accepts the next it builds', () => {
+    const url = new URL(loginUrl('display_revoked', { pathname: '/wall', search: '?display=SECRET&area=520102' }), 'https://x.example');
+    expect(url.search).not.toContain('SECRET');
+    expect(safeNext(url.searchParams.get('next'), 'https://x.example')).toBe('/wall?area=520102');
+    expect(url.searchParams.get('reason')).toBe('display_revoked');
+  });
+  it('does not point the login page at itself', () => {
+    expect(loginUrl('unauthenticated', { pathname: '/login', search: '?next=%2Fwall' })).toBe('/login?reason=unauthenticated');
+  });
+});
+
+describe('signed-out reasons', () => {
+  it('maps the server\'s reasons to what the login page says', () => {
+    expect(loginReasonOf('logout')).toBe('signed_out');
+    expect(loginReasonOf('revoked:logout')).toBe('signed_out');
+    expect(loginReasonOf('display_revoked')).toBe('display_revoked');
+    for (const r of ['expired', 'idle', 'disabled', 'password_changed', 'user_disabled', 'revoked:password_reset', 'whatever']) {
+      expect(loginReasonOf(r)).toBe('session_ended');
+    }
+  });
+  it('has a sentence for every known reason in both languages, and a generic one for the rest', () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const tr = translator(lang);
+      const generic = tr.signedOutReason('something-new');
+      const known = ['logout', 'expired', 'idle', 'password_changed', 'password_reset', 'disabled', 'user_disabled', 'display_revoked', 'revoked:password_changed'];
+      for (const reason of known) expect(tr.signedOutReason(reason), `${lang} ${reason}`).not.toBe(generic);
+      expect(tr.signedOutReason('revoked:password_changed')).toBe(tr.signedOutReason('password_changed'));
+    }
+    expect(translator('zh').role('dispatcher')).toBe('派遣员');
+    expect(translator('en').role('display')).toBe('Wall display');
+  });
+});
