@@ -62,6 +62,21 @@ export async function readFeedRange(
     ORDER BY seq LIMIT ${range.limit}::int`);
 }
 
+/** How many rows in (after, upTo] one subscription selects, counting no further than `cap`. */
+export async function countFeedRange(
+  db: Runner,
+  range: { after: number; upTo: number; layers: readonly Layer[]; area: string | null; cap: number },
+): Promise<number> {
+  const areaFilter = range.area ? sql`AND area_codes @> ARRAY[${range.area}::text]` : sql``;
+  const [row] = await db.rows<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM feed
+      WHERE seq > ${range.after}::bigint AND seq <= ${range.upTo}::bigint
+        AND layer = ANY(${`{${range.layers.join(',')}}`}::text[]) ${areaFilter}
+      LIMIT ${range.cap}::int) x`);
+  return row?.n ?? 0;
+}
+
 export async function feedBounds(db: Runner): Promise<{ head: number; tail: number | null }> {
   const [row] = await db.rows<{ head: number | null; tail: number | null }>(
     sql`SELECT max(seq) AS head, min(seq) AS tail FROM feed`,

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server, Socket } from 'socket.io';
 import type { Database } from '../../db/client';
-import { feedBounds, pruneFeed, readFeedAfter, readFeedRange, type FeedRow } from '../../db/queries/feed';
+import { countFeedRange, feedBounds, pruneFeed, readFeedAfter, readFeedRange, type FeedRow } from '../../db/queries/feed';
 import { AppError, isConnectionError } from '../errors';
 import { Budget } from '../services/budget';
 import type { Logger } from '../logger';
@@ -39,8 +40,14 @@ const DEFAULTS: PublisherOptions = {
   maxSocketBuffer: 4 * 1024 * 1024,
   retentionHours: 72,
 };
+/** Replay chunks kept for sharing between replays of the same range. */
+const CHUNK_CACHE_ENTRIES = 16;
+/** A socket may stay over the buffer cap this long before it is cut (ms)… */
+const OVER_CAP_GRACE_MS = 2_000;
+/** …and never go over this many times the cap. */
+const HARD_CAP_FACTOR = 4;
 /** How long a replay waits for a socket to drain before it cuts the socket off (ms). */
-const DRAIN_WAIT_MS = 5_000;
+const DRAIN_WAIT_MS = 2_000;
 const ROOM_PREFIX = 'sub:';
 const WHOLE_CITY = '*';
 
@@ -91,6 +98,10 @@ export class FeedPublisher {
   /** The latest subscribe of each socket; an older one still replaying stops at its next chunk. */
   private readonly epochs = new WeakMap<Socket, number>();
   private readonly replayReads: Budget;
+  private readonly replayDutyCycle: boolean;
+  private readonly chunks = new Map<string, Promise<{ events: FeedEvent[]; upTo: number }>>();
+  /** When each socket was first seen over the buffer cap (and has not come back under since). */
+  private readonly overSince = new WeakMap<Socket, number>();
   /** Frames emitted since start (for health and benchmarks). */
   framesSent = 0;
   /** Sockets cut off because they stopped reading (for health, tests and benchmarks). */
@@ -104,7 +115,14 @@ export class FeedPublisher {
     private readonly log: Logger,
     options: Partial<PublisherOptions> = {},
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    // PGlite runs in this thread: a 1,000-row read blocks the event loop for 100+ ms,
+    // so replays there go in smaller chunks, interleaving more often with live work.
+    // There is one connection, too: one replay read at a time, and each read is followed
+    // by an equal pause (below), so replays take at most half of the database's time
+    // and intake and live publishing always get their turn.
+    const pglite = database.kind === 'pglite';
+    this.options = { ...DEFAULTS, replayChunk: pglite ? 250 : DEFAULTS.replayChunk, replayReads: pglite ? 1 : DEFAULTS.replayReads, ...options };
+    this.replayDutyCycle = pglite;
     this.replayReads = new Budget('replay', this.options.replayReads, 100_000);
   }
 
@@ -116,6 +134,7 @@ export class FeedPublisher {
     this.head = (await feedBounds(this.database)).head;
     this.pollTimer = setInterval(() => {
       this.wake();
+      this.sweep();
       void this.exclusive(() => this.checkRewind()).catch((error: unknown) => this.log.warn({ err: error }, 'feed rewind check failed'));
     }, this.options.pollMs);
     this.pruneTimer = setInterval(() => void this.prune(), 15 * 60_000);
@@ -163,28 +182,36 @@ export class FeedPublisher {
       replayed,
       area: sub.area,
     });
-    // Step 1 (locked, short): leave the old rooms and decide between live, replay and resync.
+    // Step 1 (locked, no I/O): leave the old rooms; live when there is no gap.
     const start = await this.exclusive(async () => {
       for (const room of socket.rooms) if (room.startsWith(ROOM_PREFIX)) await socket.leave(room);
       if (request.since === null || request.since === this.head) {
         await socket.join(roomOf(sub));
         return result('live', this.head);
       }
-      const { tail } = await feedBounds(this.database);
-      const tooOld = request.since > this.head || (tail !== null && request.since < tail - 1);
-      return tooOld ? result('resync', this.head) : null;
+      return request.since > this.head ? result('resync', this.head) : null;
     });
     if (start) return start;
+    // Outside the lock: nothing here may hold up live publishing, not even a short query.
+    const { tail } = await feedBounds(this.database);
+    if (tail !== null && request.since! < tail - 1) return result('resync', this.head);
+    // A gap longer than a replay may be is a resync, decided before any frame is sent.
+    // Counting (no payloads) is cheap, and only needed when the seq span is long.
+    if (this.head - request.since! > this.options.maxReplay) {
+      const selected = await this.replayReads.run(() =>
+        countFeedRange(this.database, { after: request.since!, upTo: this.head, layers: sub.layers, area: sub.area, cap: this.options.maxReplay + 1 }),
+      );
+      if (selected > this.options.maxReplay) return result('resync', this.head);
+    }
 
-    // Step 2 (unlocked): replay in chunks up to a snapshot of the head, until caught up.
+    // Step 2 (unlocked): replay in chunks, each up to the head of its moment, until caught up.
     let cursor = request.since!;
     let frameFrom = cursor;
     let replayed = 0;
     for (;;) {
       this.assertCurrent(socket, epoch);
-      const target = this.head;
-      if (cursor >= target) {
-        // Step 3 (locked, short): nothing new since the last chunk → join; otherwise read on.
+      if (cursor >= this.head) {
+        // Step 3 (locked, no I/O): nothing new since the last chunk → join; otherwise read on.
         const joined = await this.exclusive(async () => {
           this.assertCurrent(socket, epoch);
           if (cursor < this.head) return false;
@@ -194,27 +221,49 @@ export class FeedPublisher {
         if (joined) return result('replay', cursor, replayed);
         continue;
       }
-      const rows = await this.replayReads.run(() =>
-        readFeedRange(this.database, {
-          after: cursor,
-          upTo: target,
-          layers: sub.layers,
-          area: sub.area,
-          limit: this.options.replayChunk,
-        }),
-      );
+      const chunk = await this.readChunk(cursor, sub);
       this.assertCurrent(socket, epoch);
-      const to = rows.length < this.options.replayChunk ? target : rows.at(-1)!.seq;
-      replayed += rows.length;
+      const events = chunk.events;
+      const to = events.length < this.options.replayChunk ? chunk.upTo : events.at(-1)!.seq;
+      replayed += events.length;
       if (replayed > this.options.maxReplay) return result('resync', this.head);
-      if (rows.length > 0) {
-        const frame: FeedFrame = { v: PROTOCOL_VERSION, from: frameFrom, to, replay: true, events: rows.map(toFeedEvent) };
+      if (events.length > 0) {
+        const frame: FeedFrame = { v: PROTOCOL_VERSION, from: frameFrom, to, replay: true, events };
         socket.emit('feed', frame);
         frameFrom = to;
         await this.waitForDrain(socket);
       }
       cursor = to;
     }
+  }
+
+  /**
+   * The next chunk of a replay after `after`, read up to the head of the moment and
+   * shared by every replay that reaches the same seq: rows at or below a head never
+   * change, so a chunk read once serves every later reader (a full chunk is the same
+   * whatever the head; a partial one covers (after, upTo] and the reader reads on
+   * from upTo). A reconnect storm — every wall back after a restart from about the
+   * same seq — then costs one read per chunk, not one per client. Few entries, oldest
+   * dropped first: memory stays bounded.
+   */
+  private readChunk(after: number, sub: Subscription): Promise<{ events: FeedEvent[]; upTo: number }> {
+    const layers = LAYERS.filter((l) => sub.layers.includes(l));
+    const key = `${after}:${sub.area ?? WHOLE_CITY}:${layers.join(',')}`;
+    let chunk = this.chunks.get(key);
+    if (!chunk) {
+      const upTo = this.head;
+      chunk = this.replayReads.run(async () => {
+        const started = performance.now();
+        const rows = await readFeedRange(this.database, { after, upTo, layers, area: sub.area, limit: this.options.replayChunk });
+        // Hold the replay slot idle as long as the read took: live work runs meanwhile.
+        if (this.replayDutyCycle) await sleep(performance.now() - started);
+        return { events: rows.map(toFeedEvent), upTo };
+      });
+      chunk.catch(() => this.chunks.delete(key));
+      this.chunks.set(key, chunk);
+      if (this.chunks.size > CHUNK_CACHE_ENTRIES) this.chunks.delete(this.chunks.keys().next().value!);
+    }
+    return chunk;
   }
 
   /** Stops a replay whose socket has gone or has sent a newer subscribe. */
@@ -252,13 +301,27 @@ export class FeedPublisher {
     }
   }
 
-  /** Cuts a socket whose unsent data is over the cap; true when it did. */
+  /**
+   * Cuts a socket that is not keeping up; true when it did. Over the cap for longer
+   * than OVER_CAP_GRACE_MS (a reader on a slow link catches up within that), or over
+   * HARD_CAP_FACTOR × the cap at any moment: per-socket memory never exceeds that
+   * plus one frame.
+   */
   private cutIfOverflowing(socket: Socket): boolean {
     const buffered = bufferedBytes(socket);
     if (buffered > this.maxBufferSeen) this.maxBufferSeen = buffered;
-    if (buffered <= this.options.maxSocketBuffer) return false;
-    this.cut(socket, buffered);
-    return true;
+    if (buffered <= this.options.maxSocketBuffer) {
+      this.overSince.delete(socket);
+      return false;
+    }
+    const now = Date.now();
+    const since = this.overSince.get(socket);
+    if (since === undefined) this.overSince.set(socket, now);
+    if (buffered > this.options.maxSocketBuffer * HARD_CAP_FACTOR || (since !== undefined && now - since > OVER_CAP_GRACE_MS)) {
+      this.cut(socket, buffered);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -286,6 +349,7 @@ export class FeedPublisher {
     if (head >= this.head) return;
     this.log.warn({ was: this.head, now: head }, 'feed went backwards: clients resync');
     this.head = head;
+    this.chunks.clear(); // cached replay chunks belong to the old feed
     this.io.local.emit('resync', { v: PROTOCOL_VERSION, reason: 'feed-reset', head });
   }
 
@@ -323,6 +387,11 @@ export class FeedPublisher {
       this.framesSent++;
     }
     // Memory stays bounded: any socket that has stopped reading is cut off here.
+    for (const socket of this.io.of('/').sockets.values()) this.cutIfOverflowing(socket);
+  }
+
+  /** Between publish passes too: a quiet feed must not keep a stalled socket's buffers alive. */
+  private sweep(): void {
     for (const socket of this.io.of('/').sockets.values()) this.cutIfOverflowing(socket);
   }
 

@@ -130,6 +130,29 @@ for (const kind of DB_KINDS) {
       expect(body.affectedGrids.map((g) => g.code)).toEqual(expected.map((g) => g.code));
     });
 
+    it('bounds the snapshot and pages the rest with a cursor', async () => {
+      const cases = Array.from({ length: 25 }, (_, i) =>
+        incident(`page-${i}`, 106.601 + i * 0.002, 26.505, { reportedAt: `2026-01-01T00:00:${String(i % 3).padStart(2, '0')}Z` }),
+      );
+      expect((await postJson(base, '/api/cases/batch', { cases })).status).toBe(200);
+      const huge = await fetch(`${base}/api/snapshot?limit=50000`);
+      expect(huge.status).toBe(400);
+      expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('BAD_QUERY');
+      const seen: number[] = [];
+      let url = `${base}/api/snapshot?layers=incidents&limit=10`;
+      for (let page = 0; page < 5; page++) {
+        const body = (await (await fetch(url)).json()) as { incidents: Array<{ id: number }>; next: string | null };
+        expect(body.incidents.length).toBeLessThanOrEqual(10);
+        seen.push(...body.incidents.map((c) => c.id));
+        if (!body.next) break;
+        url = `${base}/api/snapshot?layers=incidents&limit=10&cursor=${body.next}`;
+      }
+      expect(seen).toHaveLength(25);
+      expect(new Set(seen).size).toBe(25);
+      const bad = await fetch(`${base}/api/snapshot?cursor=not-a-cursor`);
+      expect(bad.status).toBe(400);
+    });
+
     it('survives concurrent batches over the same external ids in different orders: no 500, no deadlock, each case once', async () => {
       // A database under load: each row insert takes ≥ 1 ms (a test-only trigger in this
       // throwaway database), so the batches' inserts really overlap.
