@@ -89,3 +89,23 @@ export interface Snapshot {
    */
   next?: string | null;
 }
+
+/**
+ * Feed topics and what each carries: one map from the database row to the wire
+ * event. Adding a topic here forces every writer (a typed NewFeedRow), the wire
+ * schema (a type-level check in server/protocol/wire.ts) and every consumer (an
+ * exhaustive switch on `topic`) to handle it.
+ */
+export interface FeedTopics {
+  'case.created': { layer: 'incidents' | 'appeals'; payload: CaseEventData };
+  'alert.created': { layer: 'alerts'; payload: AlertEventData };
+}
+export type FeedTopic = keyof FeedTopics;
+
+/** A feed row as written: the topic decides the layer and the payload's shape. */
+export type NewFeedRow = {
+  [T in FeedTopic]: { topic: T; layer: FeedTopics[T]['layer']; areaCodes: string[]; payload: FeedTopics[T]['payload'] };
+}[FeedTopic];
+
+/** A feed row as read back, which is also exactly the event the wire carries. */
+export type FeedRecord = NewFeedRow & { seq: number; at: string };

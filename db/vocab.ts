@@ -56,7 +56,7 @@ export const CLOSED_STATUSES: readonly CaseStatus[] = ['closed', 'evaluated', 'r
 export const RESPONDER_ROLES = ['grid_worker', 'officer', 'unit'] as const;
 export const RESPONDER_STATUSES = ['on_duty', 'busy', 'off_duty'] as const;
 
-export function layerOfKind(kind: CaseKind): Layer {
+export function layerOfKind(kind: CaseKind): 'incidents' | 'appeals' {
   return kind === 'incident' ? 'incidents' : 'appeals';
 }
 

@@ -215,7 +215,7 @@ export function applyFrames(state: WallState, frames: readonly FeedFrame[], now:
 
   const applyEvent = (event: FeedEvent) => {
     if (event.topic === 'case.created') {
-      const data = event.data;
+      const data = event.payload;
       const open = isOpen(data);
       if (shanghaiDay(Date.parse(data.reportedAt)) === today) totals.todayCases++;
       if (data.kind === 'incident') {
@@ -234,10 +234,10 @@ export function applyFrames(state: WallState, frames: readonly FeedFrame[], now:
           bumpGrid(data.grid, 'appeals');
         }
       }
-    } else if (alertIsLive(event.data, now)) {
+    } else if (alertIsLive(event.payload, now)) {
       alerts ??= new Map(state.alerts);
-      alerts.set(event.data.id, event.data);
-      freshAlerts.push(alertItem(event.data, event.at));
+      alerts.set(event.payload.id, event.payload);
+      freshAlerts.push(alertItem(event.payload, event.at));
     }
   };
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
 import { isoTime } from '../spatial';
+import type { FeedRecord, NewFeedRow } from '../records';
 import type { Layer } from '../vocab';
 
 /**
@@ -11,21 +12,9 @@ import type { Layer } from '../vocab';
  */
 const FEED_LOCK_KEY = 0x48434d46; // 'HCMF'
 
-export interface NewFeedRow {
-  topic: string;
-  layer: Layer;
-  areaCodes: string[];
-  payload: Record<string, unknown>;
-}
-
-export interface FeedRow {
-  seq: number;
-  at: string;
-  topic: string;
-  layer: Layer;
-  area_codes: string[];
-  payload: Record<string, unknown>;
-}
+export type { NewFeedRow } from '../records';
+/** Rows read back carry exactly the wire event's fields (db/records.ts FeedRecord). */
+export type FeedRow = FeedRecord;
 
 export async function appendFeed(tx: Runner, rows: NewFeedRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
@@ -42,7 +31,7 @@ export async function appendFeed(tx: Runner, rows: NewFeedRow[]): Promise<number
   return inserted.map((r) => r.seq);
 }
 
-const feedColumns = sql`seq, ${isoTime(sql`at`)} AS at, topic, layer, area_codes, payload`;
+const feedColumns = sql`seq, ${isoTime(sql`at`)} AS at, topic, layer, area_codes AS "areaCodes", payload`;
 
 export async function readFeedAfter(db: Runner, after: number, limit: number): Promise<FeedRow[]> {
   return db.rows<FeedRow>(sql`

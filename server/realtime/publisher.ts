@@ -69,8 +69,9 @@ function parseRoom(room: string): Subscription | null {
   return { area: area === WHOLE_CITY ? null : area, layers: layers.split(',') as Layer[] };
 }
 
+/** A stored feed row is already the wire event (one shape, one set of names: db/records.ts). */
 export function toFeedEvent(row: FeedRow): FeedEvent {
-  return { seq: row.seq, at: row.at, topic: row.topic, layer: row.layer, areas: row.area_codes, data: row.payload } as FeedEvent;
+  return row;
 }
 
 /**
@@ -370,7 +371,7 @@ export class FeedPublisher {
     // Index once by area code so each room takes its share without scanning every event.
     const byArea = new Map<string, FeedEvent[]>();
     for (const event of events) {
-      for (const code of event.areas) {
+      for (const code of event.areaCodes) {
         let list = byArea.get(code);
         if (!list) byArea.set(code, (list = []));
         list.push(event);

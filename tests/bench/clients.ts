@@ -27,7 +27,7 @@ export class LatencyRecorder {
     const now = performance.now();
     for (const event of frame.events) {
       if (event.topic !== 'case.created') continue;
-      const i = indexOf(event.data.title);
+      const i = indexOf(event.payload.title);
       const at = this.sent[i];
       if (at === undefined || Number.isNaN(at)) continue;
       this.samples.push(now - at);

@@ -133,8 +133,8 @@ export async function benchBarePush(options: PushOptions): Promise<PushResult> {
               at: new Date().toISOString(),
               topic: 'case.created',
               layer: 'incidents',
-              areas: ['520100', grid.code.slice(0, 6), grid.code.slice(0, 9), grid.code.slice(0, 12), grid.code],
-              data: {
+              areaCodes: ['520100', grid.code.slice(0, 6), grid.code.slice(0, 9), grid.code.slice(0, 12), grid.code],
+              payload: {
                 id: i + 1, kind: 'incident', channel: input.channel, category: input.category, topic: null,
                 severity: input.severity, status: 'reported', lng, lat, grid: grid.code, title: titleOf(i),
                 reportedAt: new Date().toISOString(),

@@ -205,7 +205,7 @@ describe.skipIf(!onPostgres)("PostgreSQL terminates the app's backends (shared s
     const posted = await postJson(b.base, '/api/cases', incident(wakeId, 106.615, 26.515));
     expect(posted.status).toBe(201);
     const started = Date.now();
-    await client.until((events) => events.some((e) => e.topic === 'case.created' && e.data.title?.endsWith(wakeId)), 10_000);
+    await client.until((events) => events.some((e) => e.topic === 'case.created' && e.payload.title?.endsWith(wakeId)), 10_000);
     expect(Date.now() - started).toBeLessThan(5_000);
     client.close();
   });

@@ -4,6 +4,7 @@ import { DB_KINDS, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { FIXTURE, appeal, countRows, incident, insertFixtureCity } from '../helpers/fixtures';
 import { postJson, startTestServer } from '../helpers/server';
 import type { AppServer } from '../../server/app';
+import type { NewFeedRow } from '../../db/records';
 
 /**
  * Input a hostile or broken client sends (issue 5): text the database cannot hold,
@@ -195,7 +196,12 @@ describe.skipIf(!DB_KINDS.includes('postgres'))('feed clock on postgres', () => 
     const testDb = await createTestDatabase('postgres');
     try {
       const { appendFeed } = await import('../../db/queries/feed');
-      const row = { topic: 'case.created', layer: 'incidents' as const, areaCodes: [FIXTURE.city], payload: {} };
+      const row: NewFeedRow = {
+        topic: 'case.created',
+        layer: 'incidents',
+        areaCodes: [FIXTURE.city],
+        payload: { id: 1, kind: 'incident', channel: 'api', category: '0101', topic: null, severity: 'Minor', status: 'reported', lng: 106.6, lat: 26.5, grid: null, title: null, reportedAt: new Date().toISOString() },
+      };
       let started!: () => void;
       const startedP = new Promise<void>((resolve) => (started = resolve));
       let proceed!: () => void;

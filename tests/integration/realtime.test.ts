@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DB_KINDS, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { FIXTURE, appeal, incident, insertFixtureCity } from '../helpers/fixtures';
 import { authed, FeedClient, postJson, sessionOf, startTestServer } from '../helpers/server';
+import { PROTOCOL_VERSION } from '../../server/protocol/wire';
 import type { AppServer } from '../../server/app';
 import { LAYERS } from '../../server/protocol/vocab';
 import { caseInputSchema } from '../../server/protocol/api';
@@ -58,7 +59,7 @@ for (const kind of DB_KINDS) {
       await Promise.all([a.until((e) => e.length === 1), b.until((e) => e.length === 1)]);
       for (const c of [a, b]) {
         expect(c.applied[0]).toMatchObject({ topic: 'case.created', layer: 'incidents', data: { grid: `${FIXTURE.west}001001001` } });
-        expect(c.applied[0]!.areas).toContain(FIXTURE.west);
+        expect(c.applied[0]!.areaCodes).toContain(FIXTURE.west);
       }
       const batch = Array.from({ length: 300 }, (_, i) => incident(`burst-${i}`, ...westPoint(i)));
       await postJson(base, '/api/cases/batch', { cases: batch });
@@ -129,10 +130,10 @@ for (const kind of DB_KINDS) {
       await postJson(base, '/api/cases/batch', { cases: [incident('w3', ...westPoint(3)), appeal('e3', ...eastPoint(3))] });
       await west.until((e) => e.length === 3);
       await eastAppeals.until((e) => e.length === 2);
-      expect(west.applied.every((e) => e.areas.includes(FIXTURE.west))).toBe(true);
-      expect(eastAppeals.applied.every((e) => e.layer === 'appeals' && e.areas.includes(FIXTURE.east))).toBe(true);
-      const outside = city.applied.find((e) => e.topic === 'case.created' && e.data.grid === null);
-      expect(outside?.areas).toEqual([FIXTURE.city]);
+      expect(west.applied.every((e) => e.areaCodes.includes(FIXTURE.west))).toBe(true);
+      expect(eastAppeals.applied.every((e) => e.layer === 'appeals' && e.areaCodes.includes(FIXTURE.east))).toBe(true);
+      const outside = city.applied.find((e) => e.topic === 'case.created' && e.payload.grid === null);
+      expect(outside?.areaCodes).toEqual([FIXTURE.city]);
     });
 
     it('asks for a resync when the gap is older than the feed keeps, or from another feed', async () => {
@@ -174,14 +175,14 @@ for (const kind of DB_KINDS) {
         const ask = (event: string, payload: unknown) => socket.timeout(5000).emitWithAck(event, payload);
         expect(await ask('subscribe', 'garbage')).toMatchObject({ ok: false, code: 'BAD_FRAME' });
         expect(await ask('subscribe', { v: 99, layers: ALL, since: null })).toMatchObject({ ok: false, code: 'BAD_FRAME' });
-        expect(await ask('subscribe', { v: 1, layers: ['weather'], since: null })).toMatchObject({ ok: false, code: 'BAD_FRAME' });
-        expect(await ask('subscribe', { v: 1, layers: ALL, since: -3 })).toMatchObject({ ok: false, code: 'BAD_FRAME' });
+        expect(await ask('subscribe', { v: PROTOCOL_VERSION, layers: ['weather'], since: null })).toMatchObject({ ok: false, code: 'BAD_FRAME' });
+        expect(await ask('subscribe', { v: PROTOCOL_VERSION, layers: ALL, since: -3 })).toMatchObject({ ok: false, code: 'BAD_FRAME' });
         // Unknown and outside the jurisdiction answer alike: codes beyond it do not leak.
-        expect(await ask('subscribe', { v: 1, area: '999999', layers: ALL, since: null })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+        expect(await ask('subscribe', { v: PROTOCOL_VERSION, area: '999999', layers: ALL, since: null })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
         expect(await ask('launch', {})).toMatchObject({ ok: false, code: 'BAD_FRAME' });
         // An oversize frame costs the sender its connection, nobody else's.
         const closed = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
-        socket.emit('subscribe', { v: 1, layers: ALL, since: null, pad: 'x'.repeat(100_000) }, () => undefined);
+        socket.emit('subscribe', { v: PROTOCOL_VERSION, layers: ALL, since: null, pad: 'x'.repeat(100_000) }, () => undefined);
         expect(await closed).toBe('transport close');
       } finally {
         socket.close();

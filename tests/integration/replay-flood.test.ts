@@ -50,7 +50,7 @@ async function liveLatencies(base: string, watcher: FeedClient, count: number, t
     const started = performance.now();
     const res = await postJson(base, '/api/cases', incident(id, 106.612, 26.512, { title: id }));
     expect(res.status).toBe(201);
-    await watcher.until((events) => events.some((e) => e.topic === 'case.created' && e.data.title === id), 15_000);
+    await watcher.until((events) => events.some((e) => e.topic === 'case.created' && e.payload.title === id), 15_000);
     latencies.push(performance.now() - started);
   }
   return latencies;

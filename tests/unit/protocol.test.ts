@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertInputSchema, caseInputSchema } from '../../server/protocol/api';
-import { feedFrameSchema, subscribeSchema } from '../../server/protocol/wire';
+import { feedFrameSchema, PROTOCOL_VERSION, subscribeSchema } from '../../server/protocol/wire';
 import { basemapFromConfig } from '../../server/domain/basemap';
 import { slaDueAt } from '../../server/domain/categories';
 import { configFromEnv } from '../../server/config';
@@ -50,19 +50,19 @@ describe('intake schemas', () => {
 
 describe('socket contract', () => {
   it('requires the protocol version and a known layer', () => {
-    expect(subscribeSchema.safeParse({ v: 1, layers: ['alerts'], since: null }).success).toBe(true);
+    expect(subscribeSchema.safeParse({ v: PROTOCOL_VERSION, layers: ['alerts'], since: null }).success).toBe(true);
     expect(subscribeSchema.safeParse({ v: 2, layers: ['alerts'], since: null }).success).toBe(false);
-    expect(subscribeSchema.safeParse({ v: 1, layers: [], since: 0 }).success).toBe(false);
-    expect(subscribeSchema.safeParse({ v: 1, layers: ['alerts'], since: 1.5 }).success).toBe(false);
+    expect(subscribeSchema.safeParse({ v: PROTOCOL_VERSION, layers: [], since: 0 }).success).toBe(false);
+    expect(subscribeSchema.safeParse({ v: PROTOCOL_VERSION, layers: ['alerts'], since: 1.5 }).success).toBe(false);
   });
 
   it('rejects a frame whose event does not match its topic', () => {
     const frame = {
-      v: 1,
+      v: PROTOCOL_VERSION,
       from: 0,
       to: 1,
       replay: false,
-      events: [{ seq: 1, at: 'x', topic: 'alert.created', layer: 'alerts', areas: [], data: { id: 1 } }],
+      events: [{ seq: 1, at: 'x', topic: 'alert.created', layer: 'alerts', areaCodes: [], payload: { id: 1 } }],
     };
     expect(feedFrameSchema.safeParse(frame).success).toBe(false);
   });

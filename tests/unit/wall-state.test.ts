@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS, applyFrames, emptyState, pruneState, shanghaiDay, stateFromSnapshot } from '../../app/lib/wall-state';
 import type { Snapshot } from '../../server/protocol/rest';
-import type { CaseEventData, FeedEvent, FeedFrame } from '../../server/protocol/wire';
+import { PROTOCOL_VERSION, type CaseEventData, type FeedEvent, type FeedFrame } from '../../server/protocol/wire';
 
 const NOW = Date.parse('2026-11-24T04:00:00Z'); // 12:00 in Guiyang
 
@@ -24,11 +24,11 @@ function caseData(id: number, extra: Partial<CaseEventData> = {}): CaseEventData
 }
 
 function event(seq: number, data: CaseEventData): FeedEvent {
-  return { seq, at: new Date(NOW).toISOString(), topic: 'case.created', layer: data.kind === 'incident' ? 'incidents' : 'appeals', areas: ['520100'], data };
+  return { seq, at: new Date(NOW).toISOString(), topic: 'case.created', layer: data.kind === 'incident' ? 'incidents' : 'appeals', areaCodes: ['520100'], payload: data };
 }
 
 function frame(from: number, to: number, events: FeedEvent[]): FeedFrame {
-  return { v: 1, from, to, replay: false, events };
+  return { v: PROTOCOL_VERSION, from, to, replay: false, events };
 }
 
 const snapshot: Snapshot = {
@@ -93,8 +93,8 @@ describe('wall state', () => {
       at: new Date(NOW).toISOString(),
       topic: 'alert.created' as const,
       layer: 'alerts' as const,
-      areas: ['520100'],
-      data: {
+      areaCodes: ['520100'],
+      payload: {
         id: 1, source: 'api', eventType: 'FIRE', headline: 'h', severity: 'Severe' as const, urgency: 'Immediate', certainty: 'Observed',
         status: 'active', onset: null, expires: new Date(NOW + 60_000).toISOString(), affectedGrids: 1,
         geometry: { type: 'MultiPolygon' as const, coordinates: [] },
