@@ -7,12 +7,14 @@ import type { CityKind } from './city';
 import { benchIngest, type IngestResult } from './ingest';
 import { benchLogin, type LoginResult } from './login';
 import { benchBarePush, benchServerPush, type PushResult } from './push';
+import { benchScope, type ScopeResult } from './scope';
 import { round, table } from './stats';
 
 /**
  * `npm run bench -- [options]`: intake throughput against a bare COPY,
  * ingest→socket latency against a bare Socket.IO broadcast, and login cost
- * (argon2id) against a bare SHA-256, in one run.
+ * (argon2id) against a bare SHA-256, and a jurisdiction's snapshot and replay
+ * against the whole city's beside the bare SQL, in one run.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -49,11 +51,14 @@ async function main(): Promise<void> {
       'push-engine': { type: 'string', default: 'pglite' },
       'frame-ms': { type: 'string', default: '100,10' },
       'login-samples': { type: 'string', default: '50' },
+      'scope-engines': { type: 'string', default: 'postgres' },
+      'scope-cases': { type: 'string', default: '100000' },
+      'scope-samples': { type: 'string', default: '10' },
     },
     strict: true,
   });
   const only = values.only;
-  if (only !== undefined && only !== 'ingest' && only !== 'push' && only !== 'login') throw new Error('--only is ingest, push or login');
+  if (only !== undefined && only !== 'ingest' && only !== 'push' && only !== 'login' && only !== 'scope') throw new Error('--only is ingest, push, login or scope');
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
   // The load average says whether other work shared the cores during the run (figures are then pessimistic).
@@ -115,7 +120,7 @@ async function main(): Promise<void> {
   const logins: LoginResult[] = [];
   if (only === undefined || only === 'login') {
     console.log('\nlogin …');
-    logins.push(...(await benchLogin({ samples: positive('login-samples', values['login-samples']), parallel: 4 })));
+    logins.push(...(await benchLogin({ samples: positive('login-samples', values['login-samples']), parallel: 4, engines: engines(values.engines) })));
     console.log('\n3. Login: argon2id verify at the chosen cost vs a bare SHA-256 of the same password, and the whole login use case');
     console.log(
       table([
@@ -125,10 +130,26 @@ async function main(): Promise<void> {
     );
   }
 
+  const scoped: ScopeResult[] = [];
+  if (only === undefined || only === 'scope') {
+    const cases = positive('scope-cases', values['scope-cases']);
+    for (const engine of engines(values['scope-engines'])) {
+      console.log(`\nscope: ${engine}, ${cases} cases …`);
+      scoped.push(...(await benchScope(engine, { cases, samples: positive('scope-samples', values['scope-samples']) })));
+    }
+    console.log('\n4. Reading a jurisdiction: a district (南明区 520102) vs the whole city (520100), same data, beside the bare SQL');
+    console.log(
+      table([
+        ['engine', 'cases', 'target', 'scope', 'rows', 'p50 ms', 'p99 ms', 'max ms'],
+        ...scoped.map((r) => [r.engine, r.cases, r.target, r.scope, r.rows, round(r.ms.p50), round(r.ms.p99), round(r.ms.max)]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, scoped }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 
