@@ -5,6 +5,7 @@ import { readSnapshot } from '../../db/queries/snapshot';
 import { seedDemoCity } from '../../db/seed/city';
 import { scopeOf } from '../../db/scope';
 import { LAYERS } from '../../server/protocol/vocab';
+import { PROTOCOL_VERSION, type Ack, type SubscribeResult } from '../../server/protocol/wire';
 import { ensureUser, signIn } from '../helpers/auth';
 import { createTestDatabase } from '../helpers/db';
 import { FeedClient, startTestServer } from '../helpers/server';
@@ -114,13 +115,14 @@ export async function benchScope(engine: DatabaseKind, options: { cases: number;
           const body = (await res.json()) as { incidents: unknown[]; appeals: unknown[] };
           return body.incidents.length + body.appeals.length;
         }));
-        record('socket replay since 0', scope, await time(Math.max(3, Math.ceil(options.samples / 3)), async () => {
+        record('socket replay since 0', scope, await time(Math.max(2, Math.ceil(options.samples / 3)), async () => {
           const client = new FeedClient(server.base, { layers: [...LAYERS] }, headers);
           try {
             await client.connected();
-            const ack = await client.subscribe(0);
+            // A city-wide replay of 100k events is one large frame: allow it more than the helper's 10 s ack timeout.
+            const ack = (await client.socket.timeout(300_000).emitWithAck('subscribe', { v: PROTOCOL_VERSION, layers: [...LAYERS], since: 0 })) as Ack<SubscribeResult>;
             if (!ack.ok || ack.data.mode !== 'replay') throw new Error(`replay refused: ${JSON.stringify(ack)}`);
-            await client.until(() => client.lastSeq >= ack.data.head, 120_000);
+            await client.until(() => client.lastSeq >= ack.data.head, 300_000);
             return client.applied.length;
           } finally {
             client.close();
