@@ -30,7 +30,7 @@ export interface ScopeResult {
 const CITY = '520100';
 const DISTRICT = '520102';
 
-async function fill(database: Database, cases: number): Promise<void> {
+export async function fillCases(database: Database, cases: number): Promise<void> {
   // Points spread over the city's districts in proportion to their area, reported over the last 20 hours.
   await database.rows(sql`
     WITH pts AS (
@@ -82,7 +82,7 @@ export async function benchScope(engine: DatabaseKind, options: { cases: number;
   const results: ScopeResult[] = [];
   try {
     await seedDemoCity(t.database, { seed: 1, scale: 0.2 });
-    await fill(t.database, options.cases);
+    await fillCases(t.database, options.cases);
     const [{ n }] = (await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM cases`)) as [{ n: number }];
     const record = (target: string, scope: string, r: { ms: Distribution; rows: number }) =>
       results.push({ engine, cases: n, target, scope, rows: r.rows, ms: r.ms });

@@ -54,7 +54,7 @@ async function expectedFor(database: Database, area: string, afterCaseId = 0): P
            OR (a.root AND NOT EXISTS (SELECT 1 FROM areas g WHERE g.level = 'grid' AND ST_Intersects(g.geom, c.geom))))`);
   const alerts = await database.rows<{ id: number }>(sql`
     WITH a AS (SELECT geom, parent_id IS NULL AS root FROM areas WHERE code = ${area})
-    SELECT al.id::int AS id FROM alerts al CROSS JOIN a WHERE a.root OR ST_Intersects(a.geom, al.geom)`);
+    SELECT al.id::int AS id FROM alerts al CROSS JOIN a WHERE a.root OR (ST_Intersects(a.geom, al.geom) AND NOT ST_Touches(a.geom, al.geom))`);
   const open = (c: { status: string }) => !['closed', 'evaluated', 'rejected'].includes(c.status);
   return {
     incidents: sorted(cases.filter((c) => c.kind === 'incident' && open(c)).map((c) => c.id)),
@@ -116,6 +116,23 @@ async function alertInGrid(database: Database, gridCode: string, id: string) {
   };
 }
 
+/** A large alert box around the city centre: it crosses several districts, so several jurisdictions share it. */
+async function alertAcrossDistricts(database: Database, id: string, half: number) {
+  const [c] = await database.rows<{ lng: number; lat: number }>(
+    sql`SELECT ST_X(ST_Centroid(geom)) AS lng, ST_Y(ST_Centroid(geom)) AS lat FROM areas WHERE code = ${CITY}`,
+  );
+  const { lng, lat } = c!;
+  return {
+    externalId: id,
+    eventType: 'MET_RAINSTORM',
+    headline: `暴雨预警 ${id}`,
+    severity: 'Severe',
+    urgency: 'Expected',
+    certainty: 'Likely',
+    geometry: { type: 'Polygon', coordinates: [[[lng - half, lat - half], [lng + half, lat - half], [lng + half, lat + half], [lng - half, lat + half], [lng - half, lat - half]]] },
+  };
+}
+
 async function postBatches(base: string, inputs: unknown[]): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < inputs.length; i += BATCH) {
@@ -157,6 +174,7 @@ for (const kind of DB_KINDS) {
         const res = await postJson(base, '/api/alerts', await alertInGrid(t.database, code, `leak-alert-${i}`));
         expect(res.status).toBe(201);
       }
+      expect((await postJson(base, '/api/alerts', await alertAcrossDistricts(t.database, 'leak-alert-wide', 0.08))).status).toBe(201);
 
       const user = async (login: string, role: Parameters<typeof ensureUser>[2], area: string) => {
         await ensureUser(t.database, login, role, area);
@@ -196,6 +214,10 @@ for (const kind of DB_KINDS) {
       for (const d of perDistrict) expect(d.n, d.code).toBeGreaterThan(PER_DISTRICT / 2);
       const [{ strays }] = (await t.database.rows<{ strays: number }>(sql`SELECT count(*)::int AS strays FROM cases WHERE grid_id IS NULL`)) as [{ strays: number }];
       expect(strays).toBe(STRAYS);
+      const [{ districts }] = (await t.database.rows<{ districts: number }>(sql`
+        SELECT count(*)::int AS districts FROM areas d, alerts al
+        WHERE d.level = 'district' AND al.external_id = 'leak-alert-wide' AND ST_Intersects(d.geom, al.geom)`)) as [{ districts: number }];
+      expect(districts).toBeGreaterThan(1);
       for (const a of actors) {
         const e = await expectedFor(t.database, a.area);
         expect(e.incidents.length, a.name).toBeGreaterThan(0);
@@ -354,6 +376,7 @@ for (const kind of DB_KINDS) {
         for (const [i, code] of [grids.grid, grids.otherGrids[3]!].entries()) {
           expect((await postJson(base, '/api/alerts', await alertInGrid(t.database, code, `live-alert-${i}`))).status).toBe(201);
         }
+        expect((await postJson(base, '/api/alerts', await alertAcrossDistricts(t.database, 'live-alert-wide', 0.05))).status).toBe(201);
         // A sentinel inside each reader's area, posted last: once a socket has its sentinel, every earlier frame for it has arrived.
         const sentinels = await Promise.all(
           readers.map(async (a) => {
