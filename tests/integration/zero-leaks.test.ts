@@ -360,6 +360,45 @@ for (const kind of DB_KINDS) {
       expect(wrong).toEqual([]);
     });
 
+    it('socket subscriptions: outside the jurisdiction (or unknown) → FORBIDDEN; a sub-area replays exactly that sub-area', async () => {
+      const district = actors.find((a) => a.name === 'district dispatcher')!;
+      const gridWorker = actors.find((a) => a.name === 'grid worker')!;
+      const display = actors.find((a) => a.name === 'district display')!;
+      for (const [actor, area] of [
+        [district, '520103'],
+        [district, CITY],
+        [gridWorker, grids.street],
+        [gridWorker, grids.otherGrids[0]!],
+        [display, '520102'],
+        [display, '999999'],
+      ] as const) {
+        const client = new FeedClient(base, { area, layers: ['incidents', 'appeals', 'alerts'] }, actor.headers);
+        try {
+          await client.connected();
+          const ack = await client.subscribe(0);
+          expect(ack, `${actor.name} → ${area}`).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+          expect(client.applied).toEqual([]);
+        } finally {
+          client.close();
+        }
+      }
+      const client = new FeedClient(base, { area: grids.street, layers: ['incidents', 'appeals', 'alerts'] }, district.headers);
+      try {
+        await client.connected();
+        const ack = await client.subscribe(0);
+        if (!ack.ok) throw new Error(JSON.stringify(ack));
+        expect(ack.data.area).toBe(grids.street);
+        await client.until(() => client.lastSeq >= ack.data.head);
+        const e = await expectedFor(t.database, grids.street);
+        const wrong: string[] = [];
+        diff(wrong, 'street replay cases', sorted(client.applied.filter((ev) => ev.topic === 'case.created').map((ev) => (ev.data as { id: number }).id)), e.all);
+        diff(wrong, 'street replay alerts', sorted(client.applied.filter((ev) => ev.topic === 'alert.created').map((ev) => (ev.data as { id: number }).id)), e.alerts);
+        expect(wrong).toEqual([]);
+      } finally {
+        client.close();
+      }
+    });
+
     it('socket live frames: new cases and alerts across the city reach exactly the actors whose area holds them', async () => {
       const readers = actors.filter((x) => x.mapReader);
       const clients = readers.map((a) => new FeedClient(base, { layers: ['incidents', 'appeals', 'alerts'] }, a.headers));
