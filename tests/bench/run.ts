@@ -8,13 +8,15 @@ import { benchDeadlines, type DeadlineResult } from './deadlines';
 import { benchIngest, type IngestResult } from './ingest';
 import { benchLogin, type LoginResult } from './login';
 import { benchBarePush, benchServerPush, type PushResult } from './push';
+import { benchScope, type ScopeResult } from './scope';
 import { round, table } from './stats';
 
 /**
  * `npm run bench -- [options]`: intake throughput against a bare COPY,
  * ingest→socket latency against a bare Socket.IO broadcast, and login cost
- * (argon2id) against a bare SHA-256, and SLA deadlines on the working calendar
- * against a bare `new Date(t + ms)`, in one run.
+ * (argon2id) against a bare SHA-256, SLA deadlines on the working calendar against a
+ * bare `new Date(t + ms)`, and a jurisdiction's snapshot and replay against the whole
+ * city's beside the bare SQL, in one run.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -52,13 +54,15 @@ async function main(): Promise<void> {
       'frame-ms': { type: 'string', default: '100,10' },
       'login-samples': { type: 'string', default: '50' },
       deadlines: { type: 'string', default: '100000' },
+      'scope-engines': { type: 'string', default: 'postgres' },
+      'scope-cases': { type: 'string', default: '100000' },
+      'scope-samples': { type: 'string', default: '10' },
     },
     strict: true,
   });
   const only = values.only;
-  if (only !== undefined && only !== 'ingest' && only !== 'push' && only !== 'login' && only !== 'deadlines') {
-    throw new Error('--only is ingest, push, login or deadlines');
-  }
+  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope'];
+  if (only !== undefined && !ONLY.includes(only)) throw new Error(`--only is one of ${ONLY.join(', ')}`);
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
   // The load average says whether other work shared the cores during the run (figures are then pessimistic).
@@ -120,7 +124,7 @@ async function main(): Promise<void> {
   const logins: LoginResult[] = [];
   if (only === undefined || only === 'login') {
     console.log('\nlogin …');
-    logins.push(...(await benchLogin({ samples: positive('login-samples', values['login-samples']), parallel: 4 })));
+    logins.push(...(await benchLogin({ samples: positive('login-samples', values['login-samples']), parallel: 4, engines: engines(values.engines) })));
     console.log('\n3. Login: argon2id verify at the chosen cost vs a bare SHA-256 of the same password, and the whole login use case');
     console.log(
       table([
@@ -143,10 +147,26 @@ async function main(): Promise<void> {
     );
   }
 
+  const scoped: ScopeResult[] = [];
+  if (only === undefined || only === 'scope') {
+    const cases = positive('scope-cases', values['scope-cases']);
+    for (const engine of engines(values['scope-engines'])) {
+      console.log(`\nscope: ${engine}, ${cases} cases …`);
+      scoped.push(...(await benchScope(engine, { cases, samples: positive('scope-samples', values['scope-samples']) })));
+    }
+    console.log('\n5. Reading a jurisdiction: a district (南明区 520102) vs the whole city (520100), same data, beside the bare SQL');
+    console.log(
+      table([
+        ['engine', 'cases', 'target', 'scope', 'rows', 'p50 ms', 'p99 ms', 'max ms'],
+        ...scoped.map((r) => [r.engine, r.cases, r.target, r.scope, r.rows, round(r.ms.p50), round(r.ms.p99), round(r.ms.max)]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 
