@@ -2,6 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
+import type { AppIo } from './realtime/io';
 import { openDatabase, type Database } from '../db/client';
 import { countAreas } from '../db/queries/areas';
 import { seedDemoCity } from '../db/seed/city';
@@ -31,7 +32,7 @@ import { basemapFromConfig } from './domain/basemap';
 
 export interface AppServer {
   httpServer: http.Server;
-  io: Server;
+  io: AppIo;
   context: AppContext;
   /** Starts listening; resolves with the bound port (0 → an ephemeral one). */
   listen(port?: number, host?: string): Promise<number>;
@@ -124,7 +125,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   // connections; and a client never races our idle timer after a long PGlite statement blocked the loop.
   httpServer.keepAliveTimeout = 65_000;
 
-  const io = new Server(httpServer, {
+  const io: AppIo = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_FRAME,
     // Non-Socket.IO upgrades (Next's dev HMR) are handed on below, not destroyed.

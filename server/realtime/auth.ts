@@ -1,4 +1,4 @@
-import type { Server, Socket } from 'socket.io';
+import type { AppIo, AppSocket } from './io';
 import type { Database } from '../../db/client';
 import { findRevokedDisplayTokens } from '../../db/queries/liveness';
 import type { Actor } from '../auth/actor';
@@ -19,7 +19,7 @@ export interface SocketData {
  * machine clients). No credential → the connection is refused with
  * UNAUTHENTICATED; the browser goes to the login page.
  */
-export function authenticateSockets(io: Server, auth: Authenticator, log: Logger): void {
+export function authenticateSockets(io: AppIo, auth: Authenticator, log: Logger): void {
   io.use((socket, next) => {
     const headers = socket.handshake.headers;
     const apiKey = typeof socket.handshake.auth?.apiKey === 'string' ? (socket.handshake.auth.apiKey as string) : undefined;
@@ -30,7 +30,7 @@ export function authenticateSockets(io: Server, auth: Authenticator, log: Logger
           next(Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED' } }));
           return;
         }
-        (socket.data as SocketData) = { actor: found.actor, via: found.via };
+        socket.data = { actor: found.actor, via: found.via };
         next();
       })
       .catch((error: unknown) => {
@@ -51,7 +51,7 @@ export class SocketSessionWatch {
   private running = false;
 
   constructor(
-    private readonly io: Server,
+    private readonly io: AppIo,
     private readonly database: Database,
     private readonly log: Logger,
     private readonly options: SessionOptions & { everyMs?: number } = {},
@@ -70,7 +70,7 @@ export class SocketSessionWatch {
   revoked(sessionIds: readonly string[], why: string): void {
     const ids = new Set(sessionIds);
     for (const socket of this.sockets()) {
-      const data = socket.data as SocketData;
+      const data = socket.data;
       if (data.actor?.kind === 'user' && ids.has(data.actor.sessionId)) end(socket, `revoked:${why}`);
     }
   }
@@ -80,12 +80,12 @@ export class SocketSessionWatch {
     this.running = true;
     try {
       const sockets = [...this.sockets()];
-      const sessionIds = [...new Set(sockets.flatMap((s) => ((s.data as SocketData).actor?.kind === 'user' ? [(s.data as SocketData & { actor: { sessionId: string } }).actor.sessionId] : [])))];
-      const displayIds = [...new Set(sockets.flatMap((s) => ((s.data as SocketData).actor?.kind === 'display' ? [(s.data as SocketData).actor.id] : [])))];
+      const sessionIds = [...new Set(sockets.flatMap((s) => (s.data.actor?.kind === 'user' ? [s.data.actor.sessionId] : [])))];
+      const displayIds = [...new Set(sockets.flatMap((s) => (s.data.actor?.kind === 'display' ? [s.data.actor.id] : [])))];
       const dead = new Map((await findDeadSessions(this.database, sessionIds, this.options)).map((d) => [d.id, d.reason]));
       const revokedDisplays = new Set(await findRevokedDisplayTokens(this.database, displayIds));
       for (const socket of sockets) {
-        const { actor } = socket.data as SocketData;
+        const { actor } = socket.data;
         if (actor?.kind === 'user' && dead.has(actor.sessionId)) end(socket, dead.get(actor.sessionId)!);
         if (actor?.kind === 'display' && revokedDisplays.has(actor.id)) end(socket, 'display_revoked');
       }
@@ -96,12 +96,12 @@ export class SocketSessionWatch {
     }
   }
 
-  private *sockets(): Iterable<Socket> {
+  private *sockets(): Iterable<AppSocket> {
     yield* this.io.of('/').sockets.values();
   }
 }
 
-function end(socket: Socket, reason: string): void {
+function end(socket: AppSocket, reason: string): void {
   socket.emit('signedOut', { v: PROTOCOL_VERSION, reason });
   socket.disconnect(true);
 }

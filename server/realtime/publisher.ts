@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Server, Socket } from 'socket.io';
+import type { AppIo, AppSocket } from './io';
 import type { Database } from '../../db/client';
 import { countFeedRange, feedBounds, pruneFeed, readFeedAfter, readFeedRange, type FeedRow } from '../../db/queries/feed';
 import { AppError, isConnectionError } from '../errors';
@@ -97,12 +97,12 @@ export class FeedPublisher {
   private stopped = false;
   private lastPassAt = 0;
   /** The latest subscribe of each socket; an older one still replaying stops at its next chunk. */
-  private readonly epochs = new WeakMap<Socket, number>();
+  private readonly epochs = new WeakMap<AppSocket, number>();
   private readonly replayReads: Budget;
   private readonly replayDutyCycle: boolean;
   private readonly chunks = new Map<string, Promise<{ events: FeedEvent[]; upTo: number }>>();
   /** When each socket was first seen over the buffer cap (and has not come back under since). */
-  private readonly overSince = new WeakMap<Socket, number>();
+  private readonly overSince = new WeakMap<AppSocket, number>();
   /** Frames emitted since start (for health and benchmarks). */
   framesSent = 0;
   /** Sockets cut off because they stopped reading (for health, tests and benchmarks). */
@@ -112,7 +112,7 @@ export class FeedPublisher {
 
   constructor(
     private readonly database: Database,
-    private readonly io: Server,
+    private readonly io: AppIo,
     private readonly log: Logger,
     options: Partial<PublisherOptions> = {},
   ) {
@@ -173,7 +173,7 @@ export class FeedPublisher {
     await this.flush().catch((error: unknown) => this.log.warn({ err: error }, 'final flush failed'));
   }
 
-  async subscribe(socket: Socket, request: SubscribeRequest): Promise<SubscribeResult> {
+  async subscribe(socket: AppSocket, request: SubscribeRequest): Promise<SubscribeResult> {
     const epoch = (this.epochs.get(socket) ?? 0) + 1;
     this.epochs.set(socket, epoch);
     const sub: Subscription = { area: request.area ?? null, layers: request.layers };
@@ -268,7 +268,7 @@ export class FeedPublisher {
   }
 
   /** Stops a replay whose socket has gone or has sent a newer subscribe. */
-  private assertCurrent(socket: Socket, epoch: number): void {
+  private assertCurrent(socket: AppSocket, epoch: number): void {
     if (socket.disconnected) throw new AppError('CONFLICT', 'socket disconnected during replay');
     if (this.epochs.get(socket) !== epoch) throw new AppError('CONFLICT', 'superseded by a newer subscribe');
   }
@@ -278,7 +278,7 @@ export class FeedPublisher {
    * drain before the next chunk; a socket that does not drain in time, or is over
    * the cap, is cut off.
    */
-  private async waitForDrain(socket: Socket): Promise<void> {
+  private async waitForDrain(socket: AppSocket): Promise<void> {
     if (this.cutIfOverflowing(socket)) throw new AppError('CONFLICT', 'socket cut off: not reading');
     if (bufferedBytes(socket) <= this.options.maxSocketBuffer / 2) return;
     const drained = await new Promise<boolean>((resolve) => {
@@ -308,7 +308,7 @@ export class FeedPublisher {
    * HARD_CAP_FACTOR × the cap at any moment: per-socket memory never exceeds that
    * plus one frame.
    */
-  private cutIfOverflowing(socket: Socket): boolean {
+  private cutIfOverflowing(socket: AppSocket): boolean {
     const buffered = bufferedBytes(socket);
     if (buffered > this.maxBufferSeen) this.maxBufferSeen = buffered;
     if (buffered <= this.options.maxSocketBuffer) {
@@ -331,7 +331,7 @@ export class FeedPublisher {
    * sees a transport close, reconnects, and subscribes from its last seq: it replays
    * what it missed, or resyncs from the snapshot when the gap is too long.
    */
-  private cut(socket: Socket, buffered: number): void {
+  private cut(socket: AppSocket, buffered: number): void {
     if (socket.disconnected) return;
     this.slowConsumersCut++;
     this.log.warn({ socket: socket.id, buffered, cap: this.options.maxSocketBuffer }, 'slow consumer: socket cut off (reason: outgoing buffer over cap)');
@@ -413,7 +413,7 @@ export class FeedPublisher {
 }
 
 /** Bytes queued for a socket and not yet handed to the kernel: engine.io's buffer plus the WebSocket's. */
-export function bufferedBytes(socket: Socket): number {
+export function bufferedBytes(socket: AppSocket): number {
   const conn = socket.conn as unknown as {
     writeBuffer?: Array<{ data?: unknown }>;
     transport?: { socket?: { bufferedAmount?: number } };

@@ -1,10 +1,9 @@
-import type { Server, Socket } from 'socket.io';
+import type { AppIo, AppSocket } from './io';
 import type { Database } from '../../db/client';
 import { narrowScope } from '../../db/queries/areas';
 import { AppError, classifyDatabaseError, issuesOf, toAck } from '../errors';
 import type { Logger } from '../logger';
 import { subscribeSchema, type Ack, type SubscribeResult } from '../protocol/wire';
-import type { SocketData } from './auth';
 import type { FeedPublisher } from './publisher';
 
 type AckFn<T> = (result: Ack<T>) => void;
@@ -32,14 +31,14 @@ class TokenBucket {
     return true;
   }
 }
-type SocketHandler = (socket: Socket, payload: unknown) => Promise<unknown>;
+type SocketHandler = (socket: AppSocket, payload: unknown) => Promise<unknown>;
 
 /**
  * One entry per client event: validate, act, ack with a tagged result. Frames that
  * fail validation are answered BAD_FRAME and change nothing; events without an
  * ack callback, and unknown events, are ignored (logged at debug).
  */
-export function registerSocketHandlers(io: Server, deps: { database: Database; publisher: FeedPublisher; log: Logger }) {
+export function registerSocketHandlers(io: AppIo, deps: { database: Database; publisher: FeedPublisher; log: Logger }) {
   const handlers: Record<string, SocketHandler> = {
     subscribe: async (socket, payload): Promise<SubscribeResult> => {
       const parsed = subscribeSchema.safeParse(payload);
@@ -48,7 +47,7 @@ export function registerSocketHandlers(io: Server, deps: { database: Database; p
       }
       // The subscription is the actor's jurisdiction or an area inside it; anything else
       // (outside, or unknown: the same answer, so codes beyond it do not leak) is refused.
-      const { actor } = socket.data as SocketData;
+      const { actor } = socket.data;
       const scope = parsed.data.area === undefined ? actor.scope : await narrowScope(deps.database, actor.scope, parsed.data.area);
       if (!scope) throw new AppError('FORBIDDEN', `area ${parsed.data.area} is outside your jurisdiction`);
       return deps.publisher.subscribe(socket, { ...parsed.data, area: scope.code });

@@ -1,4 +1,4 @@
-import type { Server } from 'socket.io';
+import type { AppIo } from '../realtime/io';
 import type { Database } from '../../db/client';
 import type { Authenticator } from '../auth/authenticate';
 import type { SessionConfig } from '../auth/sessions';
@@ -16,7 +16,7 @@ export interface AppContext {
   config: AppConfig;
   log: Logger;
   database: Database;
-  io: Server;
+  io: AppIo;
   publisher: FeedPublisher;
   notifier: FeedNotifier;
   ingest: IngestService;
