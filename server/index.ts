@@ -25,9 +25,11 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
-      log.error('shutdown took longer than 10 s; exiting');
+      log.error('shutdown took longer than 25 s; exiting');
       process.exit(1);
-    }, 10_000);
+      // A loaded machine can take a while to checkpoint the embedded database; well inside
+      // systemd's default 90 s stop timeout.
+    }, 25_000);
     force.unref();
     app.close().then(
       () => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { DatabaseKind } from '../../db/client';
@@ -55,13 +56,14 @@ async function main(): Promise<void> {
       'login-samples': { type: 'string', default: '50' },
       deadlines: { type: 'string', default: '100000' },
       'scope-engines': { type: 'string', default: 'postgres' },
+      storm: { type: 'string', default: '1000' },
       'scope-cases': { type: 'string', default: '100000' },
       'scope-samples': { type: 'string', default: '10' },
     },
     strict: true,
   });
   const only = values.only;
-  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope'];
+  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay'];
   if (only !== undefined && !ONLY.includes(only)) throw new Error(`--only is one of ${ONLY.join(', ')}`);
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
@@ -148,6 +150,13 @@ async function main(): Promise<void> {
   }
 
   const scoped: ScopeResult[] = [];
+  // Live latency idle vs under a replay flood vs during a reconnect storm (PostgreSQL; long, so only on request).
+  if (only === 'replay') {
+    console.log(`\n6. Live latency idle, under a replay flood and during a reconnect storm of ${values.storm} clients × 1,000 events (PostgreSQL)`);
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/replay-flood.ts', '--storm', values.storm!], { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`replay bench exited with ${result.status}`);
+  }
+
   if (only === undefined || only === 'scope') {
     const cases = positive('scope-cases', values['scope-cases']);
     for (const engine of engines(values['scope-engines'])) {

@@ -112,7 +112,7 @@ for (const kind of DB_KINDS) {
       const loggedOut = await socketAs(base, { cookie: logoutCookie });
       let started = Date.now();
       expect((await post('/api/auth/logout', {}, { cookie: logoutCookie })).status).toBe(200);
-      expect((await loggedOut.signedOut(started)).reason).toBe('logout');
+      expect((await loggedOut.signedOut(started)).reason).toBe('revoked:logout');
       expect(await handshake(base, { cookie: logoutCookie })).toBe('UNAUTHENTICATED');
 
       // Two sessions of one user: a password change ends both.
@@ -122,18 +122,18 @@ for (const kind of DB_KINDS) {
       const b = await socketAs(base, { cookie: second });
       started = Date.now();
       expect((await post('/api/auth/password', { current: TEST_PASSWORD, next: 'another-Passw0rd-harmony' }, { cookie: first })).status).toBe(200);
-      expect((await a.signedOut(started)).reason).toBe('password_changed');
-      expect((await b.signedOut(started)).reason).toBe('password_changed');
+      expect((await a.signedOut(started)).reason).toBe('revoked:password_changed');
+      expect((await b.signedOut(started)).reason).toBe('revoked:password_changed');
 
       const disabled = await socketAs(base, { cookie: await signIn(base, 'g-disable') });
       started = Date.now();
       expect((await postJson(base, `/api/admin/users/${await userId('g-disable')}/enabled`, { enabled: false })).status).toBe(200);
-      expect((await disabled.signedOut(started)).reason).toBe('user_disabled');
+      expect((await disabled.signedOut(started)).reason).toBe('revoked:user_disabled');
 
       const reset = await socketAs(base, { cookie: await signIn(base, 'g-reset') });
       started = Date.now();
       expect((await postJson(base, `/api/admin/users/${await userId('g-reset')}/password`, { password: 'reset-Passw0rd-harmony' })).status).toBe(200);
-      expect((await reset.signedOut(started)).reason).toBe('password_reset');
+      expect((await reset.signedOut(started)).reason).toBe('revoked:password_reset');
 
       // Revoked by another process (no in-process notice): the periodic check finds it.
       const otherCookie = await signIn(base, 'g-other-node');

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { FIXTURE, appeal, countRows, incident, insertFixtureCity } from '../helpers/fixtures';
-import { postJson, startTestServer } from '../helpers/server';
+import { authed, postJson, startTestServer } from '../helpers/server';
 import type { AppServer } from '../../server/app';
 import type { NewFeedRow } from '../../db/records';
 
@@ -136,13 +136,13 @@ for (const kind of DB_KINDS) {
         incident(`page-${i}`, 106.601 + i * 0.002, 26.505, { reportedAt: `2026-01-01T00:00:${String(i % 3).padStart(2, '0')}Z` }),
       );
       expect((await postJson(base, '/api/cases/batch', { cases })).status).toBe(200);
-      const huge = await fetch(`${base}/api/snapshot?limit=50000`);
+      const huge = await authed(base, `${base}/api/snapshot?limit=50000`);
       expect(huge.status).toBe(400);
       expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('BAD_QUERY');
       const seen: number[] = [];
       let url = `${base}/api/snapshot?layers=incidents&limit=10`;
       for (let page = 0; page < 5; page++) {
-        const body = (await (await fetch(url)).json()) as { incidents: Array<{ id: number }>; next: string | null };
+        const body = (await (await authed(base, url)).json()) as { incidents: Array<{ id: number }>; next: string | null };
         expect(body.incidents.length).toBeLessThanOrEqual(10);
         seen.push(...body.incidents.map((c) => c.id));
         if (!body.next) break;
@@ -150,7 +150,7 @@ for (const kind of DB_KINDS) {
       }
       expect(seen).toHaveLength(25);
       expect(new Set(seen).size).toBe(25);
-      const bad = await fetch(`${base}/api/snapshot?cursor=not-a-cursor`);
+      const bad = await authed(base, `${base}/api/snapshot?cursor=not-a-cursor`);
       expect(bad.status).toBe(400);
     });
 

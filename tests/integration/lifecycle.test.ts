@@ -71,7 +71,7 @@ describe('server process lifecycle (PGlite)', () => {
       } finally {
         const done2 = exited(second.child);
         second.child.kill('SIGTERM');
-        expect(await done2).toBe(0);
+        expect(await done2, second.output()).toBe(0);
       }
     } finally {
       if (first.child.exitCode === null) first.child.kill('SIGKILL');

@@ -58,7 +58,7 @@ for (const kind of DB_KINDS) {
       expect(res.status).toBe(201);
       await Promise.all([a.until((e) => e.length === 1), b.until((e) => e.length === 1)]);
       for (const c of [a, b]) {
-        expect(c.applied[0]).toMatchObject({ topic: 'case.created', layer: 'incidents', data: { grid: `${FIXTURE.west}001001001` } });
+        expect(c.applied[0]).toMatchObject({ topic: 'case.created', layer: 'incidents', payload: { grid: `${FIXTURE.west}001001001` } });
         expect(c.applied[0]!.areaCodes).toContain(FIXTURE.west);
       }
       const batch = Array.from({ length: 300 }, (_, i) => incident(`burst-${i}`, ...westPoint(i)));

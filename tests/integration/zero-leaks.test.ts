@@ -231,7 +231,7 @@ for (const kind of DB_KINDS) {
       for (const a of actors.filter((x) => x.mapReader)) {
         const e = await expectedFor(t.database, a.area);
         for (const layers of ['incidents,appeals,alerts', 'incidents', 'appeals', 'alerts']) {
-          const res = await get<Snapshot>(`/api/snapshot?layers=${layers}&limit=50000`, a.headers);
+          const res = await get<Snapshot>(`/api/snapshot?layers=${layers}&limit=20000`, a.headers);
           expect(res.status, `${a.name} ${layers}`).toBe(200);
           const s = res.body;
           const want = (layer: string, ids: number[]) => (layers.split(',').includes(layer) ? ids : []);
@@ -259,12 +259,12 @@ for (const kind of DB_KINDS) {
       const city = actors.find((a) => a.area === CITY)!;
       const district = actors.find((a) => a.name === 'district dispatcher')!;
       const gridWorker = actors.find((a) => a.name === 'grid worker')!;
-      const narrowed = await get<Snapshot>(`/api/snapshot?area=${grids.street}&limit=50000`, district.headers);
+      const narrowed = await get<Snapshot>(`/api/snapshot?area=${grids.street}&limit=20000`, district.headers);
       expect(narrowed.status).toBe(200);
       const e = await expectedFor(t.database, grids.street);
       expect(sorted(narrowed.body.incidents.map((c) => c.id))).toEqual(e.incidents);
       expect(sorted(narrowed.body.appeals.map((c) => c.id))).toEqual(e.recentAppeals);
-      expect((await get(`/api/snapshot?area=520102&limit=50000`, city.headers)).status).toBe(200);
+      expect((await get(`/api/snapshot?area=520102&limit=20000`, city.headers)).status).toBe(200);
       for (const [actor, outside] of [
         [district, '520103'],
         [district, CITY],

@@ -51,7 +51,7 @@ describe('intake schemas', () => {
 describe('socket contract', () => {
   it('requires the protocol version and a known layer', () => {
     expect(subscribeSchema.safeParse({ v: PROTOCOL_VERSION, layers: ['alerts'], since: null }).success).toBe(true);
-    expect(subscribeSchema.safeParse({ v: 2, layers: ['alerts'], since: null }).success).toBe(false);
+    expect(subscribeSchema.safeParse({ v: PROTOCOL_VERSION + 1, layers: ['alerts'], since: null }).success).toBe(false);
     expect(subscribeSchema.safeParse({ v: PROTOCOL_VERSION, layers: [], since: 0 }).success).toBe(false);
     expect(subscribeSchema.safeParse({ v: PROTOCOL_VERSION, layers: ['alerts'], since: 1.5 }).success).toBe(false);
   });
