@@ -189,7 +189,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   api = getRequestListener(hono.fetch, {
     errorHandler: (error) => log.error({ err: error }, 'api response failed'),
   });
-  authenticateSockets(io, auth, log);
+  authenticateSockets(io, auth, log, budgets.handshakes);
   registerSocketHandlers(io, { database, publisher, log });
   watch.start();
   await publisher.start();

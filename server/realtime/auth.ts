@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import type { Authenticator, Credential } from '../auth/authenticate';
 import { findDeadSessions, type SessionOptions } from '../auth/sessions';
 import type { Logger } from '../logger';
+import type { Budget } from '../services/budget';
 import { PROTOCOL_VERSION } from '../protocol/wire';
 
 /** What the server keeps on each socket: who it is, proven once at the handshake. */
@@ -19,12 +20,12 @@ export interface SocketData {
  * machine clients). No credential → the connection is refused with
  * UNAUTHENTICATED; the browser goes to the login page.
  */
-export function authenticateSockets(io: AppIo, auth: Authenticator, log: Logger): void {
+export function authenticateSockets(io: AppIo, auth: Authenticator, log: Logger, budget: Budget): void {
   io.use((socket, next) => {
     const headers = socket.handshake.headers;
     const apiKey = typeof socket.handshake.auth?.apiKey === 'string' ? (socket.handshake.auth.apiKey as string) : undefined;
-    auth
-      .fromHeaders({ cookie: headers.cookie, authorization: headers.authorization, apiKey })
+    budget
+      .run(() => auth.fromHeaders({ cookie: headers.cookie, authorization: headers.authorization, apiKey }))
       .then((found) => {
         if (!found || found.actor.role === 'api_client') {
           next(Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED' } }));

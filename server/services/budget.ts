@@ -46,7 +46,7 @@ export class Budget {
 
 /**
  * Budgets per kind of work. The PostgreSQL pool has POOL_SIZE connections; alerts,
- * snapshots and replays together may hold at most 2 + 2 + 2 of them, leaving the rest
+ * snapshots, replays and socket handshakes together may hold at most 2 + 2 + 2 + 2 of them, leaving the rest
  * for intake and the publisher. On PGlite there is one connection and every statement
  * is serialised anyway: the budgets there bound queue length and memory, and the
  * statement timeout bounds how long one request may hold the connection.
@@ -55,6 +55,8 @@ export interface Budgets {
   alerts: Budget;
   snapshots: Budget;
   replays: Budget;
+  /** Socket handshakes look up their credential: a reconnect storm must not take the pool from intake. */
+  handshakes: Budget;
 }
 
 export function createBudgets(): Budgets {
@@ -62,5 +64,6 @@ export function createBudgets(): Budgets {
     alerts: new Budget('alert', 2, 16),
     snapshots: new Budget('snapshot', 2, 16),
     replays: new Budget('replay', 2, 10_000),
+    handshakes: new Budget('handshake', 2, 10_000),
   };
 }
