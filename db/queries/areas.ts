@@ -1,14 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Runner } from '../client';
 import { inScope, scopeOf, type Scope } from '../scope';
 import { envelope } from '../spatial';
 import type { AreaFeatureProperties, AreaCollection } from '../records';
 import { AREA_LEVELS, type AreaLevel } from '../vocab';
-
-export async function areaExists(db: Runner, code: string): Promise<boolean> {
-  const rows = await db.rows<{ one: number }>(sql`SELECT 1 AS one FROM areas WHERE code = ${code} LIMIT 1`);
-  return rows.length > 0;
-}
 
 export interface RootArea {
   code: string;
@@ -25,13 +20,19 @@ export interface RootArea {
  * imported without a root never make /api/config name a district as the city.
  */
 export async function findRootAreas(db: Runner): Promise<RootArea[]> {
-  const rows = await db.rows<{ code: string; name: string; nameEn: string | null; lng: number; lat: number; w: number; s: number; e: number; n: number }>(sql`
+  return readViews(db, sql`
+    WHERE parent_id IS NULL
+    ORDER BY array_position(${`{${AREA_LEVELS.join(',')}}`}::text[], level), area_m2 DESC, code`);
+}
+
+/** Areas with a point inside each and its extent; `rest` is the WHERE/ORDER clause. */
+async function readViews(db: Runner, rest: SQL): Promise<RootArea[]> {
+  const rows = await db.rows<Omit<RootArea, 'bbox'> & { w: number; s: number; e: number; n: number }>(sql`
     SELECT code, name, name_en AS "nameEn",
            ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat,
            ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
-    FROM areas WHERE parent_id IS NULL
-    ORDER BY array_position(${`{${AREA_LEVELS.join(',')}}`}::text[], level), area_m2 DESC, code`);
-  return rows.map(({ w, s, e, n, ...rest }) => ({ ...rest, bbox: [w, s, e, n] }));
+    FROM areas ${rest}`);
+  return rows.map(({ w, s, e, n, ...view }) => ({ ...view, bbox: [w, s, e, n] }));
 }
 
 /**
@@ -39,15 +40,8 @@ export async function findRootAreas(db: Runner): Promise<RootArea[]> {
  * of a wall opened by someone whose jurisdiction this is. Null for an unknown code.
  */
 export async function findScopeView(db: Runner, scope: Scope): Promise<RootArea | null> {
-  const rows = await db.rows<{ code: string; name: string; nameEn: string | null; lng: number; lat: number; w: number; s: number; e: number; n: number }>(sql`
-    SELECT code, name, name_en AS "nameEn",
-           ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat,
-           ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
-    FROM areas WHERE code = ${scope.code}`);
-  const row = rows[0];
-  if (!row) return null;
-  const { w, s, e, n, ...rest } = row;
-  return { ...rest, bbox: [w, s, e, n] };
+  const [view] = await readViews(db, sql`WHERE code = ${scope.code}`);
+  return view ?? null;
 }
 
 export async function countAreas(db: Runner): Promise<number> {

@@ -3,6 +3,7 @@ import { serialize } from 'hono/utils/cookie';
 import { DISPLAY_COOKIE } from '../auth/authenticate';
 import { resolveDisplayToken } from '../auth/display-tokens';
 import type { AppContext } from '../services/context';
+import { credentialCookieOptions, forwardedHttps } from './cookies';
 import { DISPLAY_COOKIE_MAX_AGE_S } from './routes/auth/display';
 
 /** Pages anyone may load: the login page, Next's assets and static files. */
@@ -19,14 +20,14 @@ const OPEN = [/^\/login(?:\/|$|\?)/, /^\/_next\//, /^\/__nextjs/, /^\/[\w.-]+\.(
 export async function guardPage(req: http.IncomingMessage, res: http.ServerResponse, ctx: AppContext): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (OPEN.some((pattern) => pattern.test(url.pathname))) return false;
-  const secure = ctx.config.trustProxy && String(req.headers['x-forwarded-proto'] ?? '').startsWith('https');
+  const secure = forwardedHttps(req.headers['x-forwarded-proto'], ctx.config.trustProxy);
   const token = url.searchParams.get('display');
   if (token !== null) {
     url.searchParams.delete('display');
     const target = url.pathname + (url.search === '?' ? '' : url.search);
     const actor = await resolveDisplayToken(ctx.database, token);
     if (!actor) return redirect(res, `/login?next=${encodeURIComponent(target)}&display=invalid`);
-    const cookie = serialize(DISPLAY_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: DISPLAY_COOKIE_MAX_AGE_S });
+    const cookie = serialize(DISPLAY_COOKIE, token, credentialCookieOptions(DISPLAY_COOKIE_MAX_AGE_S, secure));
     return redirect(res, target, cookie);
   }
   const found = await ctx.auth.fromHeaders({ cookie: req.headers.cookie });

@@ -427,7 +427,3 @@ export function bufferedBytes(socket: AppSocket): number {
   const ws = conn.transport?.socket?.bufferedAmount;
   return bytes + (typeof ws === 'number' ? ws : 0);
 }
-
-export function assertKnownArea(known: boolean, code: string): void {
-  if (!known) throw new AppError('UNKNOWN_AREA', `unknown area code ${code}`);
-}
