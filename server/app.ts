@@ -218,9 +218,15 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
         await notifier.close();
         await publisher.stop();
         io.disconnectSockets(true);
-        await new Promise<void>((resolve) => {
+        const closed = new Promise<void>((resolve) => {
           io.close(() => resolve());
         });
+        // Keep-alive connections (65 s) would hold close() open: idle ones end now, and any
+        // still busy after a short grace are cut, so a SIGTERM never waits on a client's pool.
+        httpServer.closeIdleConnections();
+        const grace = setTimeout(() => httpServer.closeAllConnections(), 2_000);
+        await closed;
+        clearTimeout(grace);
         await nextApp?.close();
         if (ownsDatabase) await database.close();
       })()),
