@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_KINDS, CASE_STATUSES, SEVERITIES, type AreaLevel } from './vocab';
+import { CASE_KINDS, CASE_STATUSES, SEVERITIES, SLA_STAGES, SLA_STATES, type AreaLevel } from './vocab';
 
 /**
  * Records as the database layer hands them out and the wire carries them: cases
@@ -21,6 +21,29 @@ export const caseEventDataSchema = z.object({
   grid: z.string().nullable(),
   title: z.string().nullable(),
   reportedAt: z.string(),
+  /** Rises by one per accepted command: a screen keeps the highest version it has seen. */
+  version: z.number().int(),
+  /** The running stage's SLA clock; null once the case is finished. */
+  sla: z
+    .object({
+      stage: z.enum(SLA_STAGES),
+      /** Null while suspended (挂账): the deadline is unknown until the case resumes. */
+      dueAt: z.string().nullable(),
+      state: z.enum(SLA_STATES),
+      /** The deadline ran past the working calendar's last year: computed on weekends only. */
+      beyondCalendar: z.boolean(),
+    })
+    .nullable(),
+  /** Responder reference (responders.id) the case is dispatched to: an id, never a name. */
+  assigneeId: z.number().nullable(),
+  /** 专业部门 code the case is dispatched to. */
+  department: z.string().nullable(),
+  rework: z.number().int(),
+  /** Levels above its own area the case has been escalated to while overdue. */
+  escalation: z.number().int(),
+  /** A possible duplicate of this open case (found at intake; never merged automatically). */
+  duplicateOf: z.number().nullable(),
+  mergedInto: z.number().nullable(),
 });
 export type CaseEventData = z.infer<typeof caseEventDataSchema>;
 
@@ -98,6 +121,10 @@ export interface Snapshot {
  */
 export interface FeedTopics {
   'case.created': { layer: 'incidents' | 'appeals'; payload: CaseEventData };
+  /** Any change of a case: a command (`action`) or the scheduler (`sla_warning`, `sla_overdue`). The payload is the whole case as it now is. */
+  'case.updated': { layer: 'incidents' | 'appeals'; payload: CaseEventData & { action: string } };
+  /** An overdue case escalated one level up: `to` is the area code of the level now answerable. */
+  'case.escalated': { layer: 'incidents' | 'appeals'; payload: CaseEventData & { level: number; to: string } };
   'alert.created': { layer: 'alerts'; payload: AlertEventData };
 }
 export type FeedTopic = keyof FeedTopics;
@@ -109,3 +136,15 @@ export type NewFeedRow = {
 
 /** A feed row as read back, which is also exactly the event the wire carries. */
 export type FeedRecord = NewFeedRow & { seq: number; at: string };
+
+/** The lifecycle fields of a case just reported, before any clock is known: for fixtures and synthetic rows. */
+export const REPORTED_LIFECYCLE = {
+  version: 1,
+  sla: null,
+  assigneeId: null,
+  department: null,
+  rework: 0,
+  escalation: 0,
+  duplicateOf: null,
+  mergedInto: null,
+} as const satisfies Partial<CaseEventData>;

@@ -33,25 +33,34 @@ export const ALERT_STATUSES = ['active', 'acknowledged', 'expired', 'cancelled']
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /**
- * GB/T 30428 closed loop: 信息收集 → 立案 → 派遣 → 处置 → 反馈 → 核查结案 → 综合评价,
- * with side states 不予立案, 回退, 挂账, 延期, 返工. Intake writes only `reported`.
+ * GB/T 30428 closed loop 上报 → 立案 → 派遣 → 处置 → 反馈 → 核查结案, with the side
+ * states 不予立案 (rejected), 回退 (returned), 挂账 (suspended) and 合并 (merged).
+ * 返工 is an action back to in_progress (counted on the case) and 延期 changes the
+ * deadline, not the status. Intake writes only `reported`. The transition table is
+ * server/domain/workflow/transitions.ts.
  */
 export const CASE_STATUSES = [
   'reported',
   'registered',
-  'dispatched',
-  'handling',
-  'feedback',
-  'closed',
-  'evaluated',
   'rejected',
+  'dispatched',
   'returned',
+  'in_progress',
+  'handled',
+  'closed',
   'suspended',
-  'extended',
-  'rework',
+  'merged',
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
-export const CLOSED_STATUSES: readonly CaseStatus[] = ['closed', 'evaluated', 'rejected'];
+/** Finished cases: nothing leaves these, and they are not "open". */
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['closed', 'rejected', 'merged'];
+
+/** The SLA stages of the loop (立案, 派遣, 处置, 核查); each runs its own clock. */
+export const SLA_STAGES = ['register', 'dispatch', 'handle', 'verify'] as const;
+export type SlaStage = (typeof SLA_STAGES)[number];
+/** normal → warning (≤ 20 % of the stage's time left) → overdue. */
+export const SLA_STATES = ['normal', 'warning', 'overdue'] as const;
+export type SlaState = (typeof SLA_STATES)[number];
 
 export const RESPONDER_ROLES = ['grid_worker', 'officer', 'unit'] as const;
 export const RESPONDER_STATUSES = ['on_duty', 'busy', 'off_duty'] as const;

@@ -234,6 +234,8 @@ export function applyFrames(state: WallState, frames: readonly FeedFrame[], now:
           bumpGrid(data.grid, 'appeals');
         }
       }
+    } else if (event.topic === 'case.updated' || event.topic === 'case.escalated') {
+      // TODO(issue 7): follow case changes live.
     } else if (alertIsLive(event.payload, now)) {
       alerts ??= new Map(state.alerts);
       alerts.set(event.payload.id, event.payload);

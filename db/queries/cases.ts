@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
 import { inScope, type Scope } from '../scope';
-import { isoTime } from '../spatial';
+import { CASE_EVENT_COLUMNS } from './case-columns';
 import type { CaseEventData } from '../records';
 import { deepestAreaAt } from './locate';
 
@@ -19,7 +19,15 @@ export interface CaseRow {
   lng: number;
   lat: number;
   reportedAt: string;
-  slaDueAt: string | null;
+  /** The 立案 stage's clock and its instants (server/domain/sla/record.ts). */
+  sla: {
+    clock: object | null;
+    stage: string | null;
+    dueAt: string | null;
+    warnAt: string | null;
+    state: string;
+    beyondCalendar: boolean;
+  };
   attributes: Record<string, unknown>;
 }
 
@@ -28,11 +36,7 @@ export interface StoredCase extends CaseEventData {
   areaCodes: string[];
 }
 
-const caseColumns = sql`
-  c.id, c.kind, c.channel, c.category, c.topic, c.severity, c.status,
-  ST_X(c.geom) AS lng, ST_Y(c.geom) AS lat,
-  g.code AS grid, c.title, ${isoTime(sql`c.reported_at`)} AS "reportedAt",
-  c.external_id AS "externalId", c.area_codes AS "areaCodes"`;
+const caseColumns = sql`${CASE_EVENT_COLUMNS}, c.external_id AS "externalId", c.area_codes AS "areaCodes"`;
 
 /**
  * Inserts cases, each routed by point-in-polygon in the same statement to the
@@ -59,7 +63,12 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
       lng: r.lng,
       lat: r.lat,
       reported_at: r.reportedAt,
-      sla_due_at: r.slaDueAt,
+      sla_clock: r.sla.clock,
+      sla_stage: r.sla.stage,
+      sla_due_at: r.sla.dueAt,
+      sla_warn_at: r.sla.warnAt,
+      sla_state: r.sla.state,
+      sla_beyond_calendar: r.sla.beyondCalendar,
       attributes: r.attributes,
     })),
   );
@@ -69,7 +78,8 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
       FROM jsonb_to_recordset(${input}::jsonb) AS i(
         n int, kind text, channel text, external_id text, category text, topic text, severity text,
         title text, description text, address text, lng float8, lat float8,
-        reported_at timestamptz, sla_due_at timestamptz, attributes jsonb)
+        reported_at timestamptz, sla_clock jsonb, sla_stage text, sla_due_at timestamptz, sla_warn_at timestamptz,
+        sla_state text, sla_beyond_calendar boolean, attributes jsonb)
     ),
     roots AS (SELECT coalesce(array_agg(code ORDER BY code), '{}') AS codes FROM areas WHERE parent_id IS NULL),
     -- The deepest area at the point (db/queries/locate.ts); grid_id only when that is a grid.
@@ -80,17 +90,19 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
     ),
     inserted AS (
       INSERT INTO cases (kind, channel, external_id, category, topic, severity, title, description, address,
-                         geom, grid_id, area_codes, reported_at, sla_due_at, attributes)
+                         geom, grid_id, area_codes, reported_at, sla_clock, sla_stage, sla_due_at, sla_warn_at,
+                         sla_state, sla_beyond_calendar, attributes)
       SELECT kind, channel, external_id, category, topic, severity, title, description, address,
-             geom, grid_id, area_codes, reported_at, sla_due_at, coalesce(attributes, '{}'::jsonb)
+             geom, grid_id, area_codes, reported_at, sla_clock, sla_stage, sla_due_at, sla_warn_at,
+             sla_state, sla_beyond_calendar, coalesce(attributes, '{}'::jsonb)
       FROM located ORDER BY n
       ON CONFLICT (channel, external_id) DO NOTHING
       RETURNING *
     ),
     -- Intake is the first transition of the audit trail (信息收集): who reported it, through which channel.
     opened AS (
-      INSERT INTO case_events (case_id, at, actor, action, to_status)
-      SELECT id, created_at, 'channel:' || channel, 'reported', status FROM inserted
+      INSERT INTO case_events (case_id, at, actor, action, to_status, version)
+      SELECT id, created_at, 'channel:' || channel, 'reported', status, version FROM inserted
     )
     SELECT ${caseColumns} FROM inserted c LEFT JOIN areas g ON g.id = c.grid_id ORDER BY c.id`);
 }

@@ -2,16 +2,13 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { inScope, type Scope } from '../scope';
 import { limitStatementTime } from './session';
+import { CASE_EVENT_COLUMNS, OPEN_CASE } from './case-columns';
 import { isoTime, DISPLAY_TOLERANCE_SQL } from '../spatial';
 import type { AlertEventData, CaseEventData, Snapshot } from '../records';
 import type { Layer } from '../vocab';
 
-const OPEN = sql`c.status NOT IN ('closed', 'evaluated', 'rejected')`;
-
-const caseColumns = sql`
-  c.id, c.kind, c.channel, c.category, c.topic, c.severity, c.status,
-  ST_X(c.geom) AS lng, ST_Y(c.geom) AS lat, g.code AS grid, c.title,
-  ${isoTime(sql`c.reported_at`)} AS "reportedAt"`;
+const OPEN = OPEN_CASE;
+const caseColumns = CASE_EVENT_COLUMNS;
 
 /** reported_at in whole microseconds since the epoch (exact in a float8): the paging key with id. */
 const REPORTED_US = sql`(extract(epoch FROM c.reported_at) * 1000000)::float8`;

@@ -10,3 +10,4 @@ export * from './api-clients';
 export * from './audit';
 export * from './contacts';
 export * from './rate-limits';
+export * from './calendar';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { areas } from './areas';
+import { users } from './users';
 import { point } from './geometry';
 import { RESPONDER_ROLES, RESPONDER_STATUSES } from '../vocab';
 
@@ -17,6 +18,10 @@ export const responders = pgTable(
     status: text('status', { enum: RESPONDER_STATUSES }).notNull().default('on_duty'),
     geom: point('geom'),
     positionAt: timestamp('position_at', { withTimezone: true }),
+    /** The login of a responder who uses the app (a grid worker's account); null for units without one. */
+    userId: integer('user_id')
+      .unique()
+      .references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [index('responders_geom_gist').using('gist', t.geom), index('responders_home_grid_idx').on(t.homeGridId)],

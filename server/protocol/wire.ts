@@ -62,6 +62,22 @@ export const feedEventSchema = z.discriminatedUnion('topic', [
   z.object({
     seq: z.number(),
     at: z.string(),
+    topic: z.literal('case.updated'),
+    layer: z.enum(['incidents', 'appeals']),
+    areaCodes: z.array(z.string()),
+    payload: caseEventDataSchema.extend({ action: z.string() }),
+  }),
+  z.object({
+    seq: z.number(),
+    at: z.string(),
+    topic: z.literal('case.escalated'),
+    layer: z.enum(['incidents', 'appeals']),
+    areaCodes: z.array(z.string()),
+    payload: caseEventDataSchema.extend({ level: z.number().int(), to: z.string() }),
+  }),
+  z.object({
+    seq: z.number(),
+    at: z.string(),
     topic: z.literal('alert.created'),
     layer: z.literal('alerts'),
     areaCodes: z.array(z.string()),

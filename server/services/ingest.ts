@@ -18,7 +18,8 @@ import { geometryCost, geometryCostProblems } from '../domain/geometry-cost';
 import { Budget } from './budget';
 import { assertChannels, outsideJurisdiction } from './intake-policy';
 import { withRetry } from './retry';
-import { ALERT_TYPES, APPEAL_TOPICS, APPEAL_TYPES, INCIDENT_CATEGORIES, slaDueAt } from '../domain/categories';
+import { ALERT_TYPES, APPEAL_TOPICS, APPEAL_TYPES, INCIDENT_CATEGORIES } from '../domain/categories';
+import { buildCalendar, chineseDaysYears, reportedClock, slaColumns, type WorkingCalendar } from '../domain/sla';
 import type { AlertInput, CaseInput } from '../protocol/api';
 import { layerOfKind } from '../protocol/vocab';
 import type { AlertEventData, CaseEventData } from '../protocol/wire';
@@ -62,9 +63,16 @@ export interface IngestOptions {
   statementTimeoutMs: number;
   /** Alerts are the expensive intake: they share this budget of connections. */
   alertBudget: Budget;
+  /** The working calendar of the SLA clocks (server/services/calendar.ts). */
+  calendar: () => WorkingCalendar;
 }
 
-const DEFAULT_OPTIONS: IngestOptions = { statementTimeoutMs: 10_000, alertBudget: new Budget('alert', 2, 16) };
+let packageCalendar: WorkingCalendar | undefined;
+const DEFAULT_OPTIONS: IngestOptions = {
+  statementTimeoutMs: 10_000,
+  alertBudget: new Budget('alert', 2, 16),
+  calendar: () => (packageCalendar ??= buildCalendar(chineseDaysYears())),
+};
 
 export class IngestService {
   private readonly options: IngestOptions;
@@ -78,7 +86,9 @@ export class IngestService {
   }
 
   async ingestCases(inputs: CaseInput[], by: IntakeBy = SYSTEM_INTAKE): Promise<IngestedCase[]> {
-    const rows = inputs.map(toCaseRow);
+    const calendar = this.options.calendar();
+    const now = Date.now();
+    const rows = inputs.map((input) => toCaseRow(input, calendar, now));
     const single = inputs.length === 1;
     const problems = inputs.flatMap((input, index) => catalogueProblems(input, inputs.length > 1 ? index : null));
     if (problems.length > 0) {
@@ -248,9 +258,10 @@ function catalogueProblems(input: CaseInput, index: number | null): Array<{ path
   return problems;
 }
 
-function toCaseRow(input: CaseInput): CaseRow {
-  const reportedAt = input.reportedAt ? new Date(input.reportedAt) : new Date();
-  const due = slaDueAt(input.kind, input.category, reportedAt);
+function toCaseRow(input: CaseInput, calendar: WorkingCalendar, now: number): CaseRow {
+  const reportedAt = input.reportedAt ? new Date(input.reportedAt) : new Date(now);
+  // The 立案 clock runs from the report: a backfilled case may already be late.
+  const sla = slaColumns(reportedClock(reportedAt.getTime()), input, calendar, now);
   const [lng, lat] = input.location.coordinates;
   return {
     kind: input.kind,
@@ -265,26 +276,21 @@ function toCaseRow(input: CaseInput): CaseRow {
     lng,
     lat,
     reportedAt: reportedAt.toISOString(),
-    slaDueAt: due ? due.toISOString() : null,
+    sla: {
+      clock: sla.slaClock,
+      stage: sla.slaStage,
+      dueAt: sla.slaDueAt?.toISOString() ?? null,
+      warnAt: sla.slaWarnAt?.toISOString() ?? null,
+      state: sla.slaState,
+      beyondCalendar: sla.slaBeyondCalendar,
+    },
     attributes: input.attributes ?? {},
   };
 }
 
 function toEventData(stored: StoredCase): CaseEventData {
-  return {
-    id: stored.id,
-    kind: stored.kind,
-    channel: stored.channel,
-    category: stored.category,
-    topic: stored.topic,
-    severity: stored.severity,
-    status: stored.status,
-    lng: stored.lng,
-    lat: stored.lat,
-    grid: stored.grid,
-    title: stored.title,
-    reportedAt: stored.reportedAt,
-  };
+  const { externalId: _externalId, areaCodes: _areaCodes, ...data } = stored;
+  return data;
 }
 
 function caseFeedRow(stored: StoredCase): NewFeedRow {

@@ -11,6 +11,7 @@ import { createTestDatabase } from '../helpers/db';
 import { closeClients, connectClients, LatencyRecorder, paced, titleOf } from './clients';
 import { distribution, type Distribution } from './stats';
 import { insertSyntheticCity, syntheticCitySpecs } from './synthetic-city';
+import { REPORTED_LIFECYCLE } from '../../db/records';
 
 export interface PushOptions {
   clients: number;
@@ -137,7 +138,7 @@ export async function benchBarePush(options: PushOptions): Promise<PushResult> {
               payload: {
                 id: i + 1, kind: 'incident', channel: input.channel, category: input.category, topic: null,
                 severity: input.severity, status: 'reported', lng, lat, grid: grid.code, title: titleOf(i),
-                reportedAt: new Date().toISOString(),
+                reportedAt: new Date().toISOString(), ...REPORTED_LIFECYCLE,
               },
             },
           ],

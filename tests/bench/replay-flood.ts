@@ -9,6 +9,7 @@ import { FIXTURE, incident, insertFixtureCity } from '../helpers/fixtures';
 import { spawn } from 'node:child_process';
 import { FeedClient, postJson, sessionOf, startTestServer } from '../helpers/server';
 import { distribution } from './stats';
+import { REPORTED_LIFECYCLE } from '../../db/records';
 
 /**
  * `npx tsx tests/bench/replay-flood.ts [--engine postgres] [--history 10000] [--storm 200]`:
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
       topic: 'case.created',
       layer: 'incidents',
       areaCodes: [FIXTURE.city, FIXTURE.west],
-      payload: { id: done + i + 1, kind: 'incident', channel: 'grid_worker', category: '0102', topic: null, severity: 'Moderate', status: 'reported', lng: 106.61, lat: 26.51, grid: null, title: `bench ${done + i}`, reportedAt: '2026-01-01T00:00:00.000Z' },
+      payload: { id: done + i + 1, kind: 'incident', channel: 'grid_worker', category: '0102', topic: null, severity: 'Moderate', status: 'reported', lng: 106.61, lat: 26.51, grid: null, title: `bench ${done + i}`, reportedAt: '2026-01-01T00:00:00.000Z', ...REPORTED_LIFECYCLE },
     }));
     await testDb.database.transaction((tx) => appendFeed(tx, rows));
   }

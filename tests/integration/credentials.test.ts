@@ -124,7 +124,8 @@ for (const kind of DB_KINDS) {
         insertCases(tx, [
           {
             kind: 'appeal', channel: 'hotline_12345', externalId: 'contact-1', category: 'TS', topic: null, severity: 'Unknown',
-            title: null, description: null, address: null, lng: 106.605, lat: 26.535, reportedAt: new Date().toISOString(), slaDueAt: null, attributes: {},
+            title: null, description: null, address: null, lng: 106.605, lat: 26.535, reportedAt: new Date().toISOString(), attributes: {},
+            sla: { clock: null, stage: null, dueAt: null, warnAt: null, state: 'normal', beyondCalendar: false },
           },
         ]),
       );

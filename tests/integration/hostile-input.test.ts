@@ -5,6 +5,7 @@ import { FIXTURE, appeal, countRows, incident, insertFixtureCity } from '../help
 import { authed, postJson, startTestServer } from '../helpers/server';
 import type { AppServer } from '../../server/app';
 import type { NewFeedRow } from '../../db/records';
+import { REPORTED_LIFECYCLE } from '../../db/records';
 
 /**
  * Input a hostile or broken client sends (issue 5): text the database cannot hold,
@@ -200,7 +201,7 @@ describe.skipIf(!DB_KINDS.includes('postgres'))('feed clock on postgres', () => 
         topic: 'case.created',
         layer: 'incidents',
         areaCodes: [FIXTURE.city],
-        payload: { id: 1, kind: 'incident', channel: 'api', category: '0101', topic: null, severity: 'Minor', status: 'reported', lng: 106.6, lat: 26.5, grid: null, title: null, reportedAt: new Date().toISOString() },
+        payload: { id: 1, kind: 'incident', channel: 'api', category: '0101', topic: null, severity: 'Minor', status: 'reported', lng: 106.6, lat: 26.5, grid: null, title: null, reportedAt: new Date().toISOString(), ...REPORTED_LIFECYCLE },
       };
       let started!: () => void;
       const startedP = new Promise<void>((resolve) => (started = resolve));

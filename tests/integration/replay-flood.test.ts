@@ -8,6 +8,7 @@ import { FIXTURE, incident, insertFixtureCity } from '../helpers/fixtures';
 import { FeedClient, postJson, startTestServer } from '../helpers/server';
 import { PROTOCOL_VERSION, type Ack, type SubscribeResult } from '../../server/protocol/wire';
 import type { AppServer } from '../../server/app';
+import { REPORTED_LIFECYCLE } from '../../db/records';
 
 /**
  * Replays and slow readers (issue 5): a replay must never hold up live delivery to
@@ -38,6 +39,7 @@ function history(count: number, tag: string): NewFeedRow[] {
       grid: null,
       title: `历史事件 ${tag} ${i} ${'·'.repeat(60)}`,
       reportedAt: '2026-01-01T00:00:00.000Z',
+      ...REPORTED_LIFECYCLE,
     },
   }));
 }

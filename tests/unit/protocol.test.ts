@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { alertInputSchema, caseInputSchema } from '../../server/protocol/api';
 import { feedFrameSchema, PROTOCOL_VERSION, subscribeSchema } from '../../server/protocol/wire';
 import { basemapFromConfig } from '../../server/domain/basemap';
-import { slaDueAt } from '../../server/domain/categories';
 import { configFromEnv } from '../../server/config';
 
 const base = {
@@ -81,10 +80,4 @@ describe('configuration', () => {
     expect(() => configFromEnv({ PORT: 'eighty' })).toThrow(/PORT/);
   });
 
-  it('derives SLA deadlines from the category time limit', () => {
-    const at = new Date('2026-03-01T08:00:00Z');
-    expect(slaDueAt('incident', '0501', at)?.toISOString()).toBe('2026-03-01T10:00:00.000Z');
-    expect(slaDueAt('incident', '0102', at)?.toISOString()).toBe('2026-03-02T08:00:00.000Z');
-    expect(slaDueAt('appeal', 'TS', at)?.toISOString()).toBe('2026-03-16T08:00:00.000Z');
-  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS, applyFrames, emptyState, pruneState, shanghaiDay, stateFromSnapshot } from '../../app/lib/wall-state';
 import type { Snapshot } from '../../server/protocol/rest';
 import { PROTOCOL_VERSION, type CaseEventData, type FeedEvent, type FeedFrame } from '../../server/protocol/wire';
+import { REPORTED_LIFECYCLE } from '../../db/records';
 
 const NOW = Date.parse('2026-11-24T04:00:00Z'); // 12:00 in Guiyang
 
@@ -19,6 +20,7 @@ function caseData(id: number, extra: Partial<CaseEventData> = {}): CaseEventData
     grid: '520103001001001',
     title: null,
     reportedAt: new Date(NOW - 60_000).toISOString(),
+    ...REPORTED_LIFECYCLE,
     ...extra,
   };
 }

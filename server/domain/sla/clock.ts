@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar';
-import type { SlaStage } from './limits';
+import type { SlaStage, SlaState } from '../../../db/vocab';
 import { isClockLimit, limitLengthMs, type TimeLimit } from './time-limit';
 import { addWorkingMs, workingTimeBetween } from './working-time';
 
@@ -16,8 +16,7 @@ export interface StageClock {
   extensions: TimeLimit[];
 }
 
-export const SLA_STATES = ['normal', 'warning', 'overdue'] as const;
-export type SlaState = (typeof SLA_STATES)[number];
+export { SLA_STATES, type SlaState } from '../../../db/vocab';
 
 export interface SlaView {
   stage: SlaStage;
@@ -82,29 +81,52 @@ export function slaView(clock: StageClock, limit: TimeLimit, now: number, calend
   }
   if (cursor < now) elapsedMs += count(cursor, now);
 
-  // Deadline: walk the running segments until the budget is spent.
-  let deadline: number | null = null;
-  let left = budgetMs;
-  cursor = clock.startedAt;
-  let open = true;
-  for (const p of clock.pauses) {
-    const available = count(cursor, p.from);
-    if (available >= left) break;
-    left -= available;
-    if (p.to === null) {
-      open = false;
-      break;
-    }
-    cursor = Math.max(cursor, p.to);
-  }
-  if (open) {
-    const r = measure.add(cursor, left);
-    beyondCalendar ||= r.beyondCalendar;
-    deadline = r.at;
-  }
+  const reached = instantOf(clock, budgetMs, measure);
+  beyondCalendar ||= reached.beyondCalendar;
+  const deadline = reached.at;
 
   const remainingMs = budgetMs - elapsedMs;
   const overdue = deadline !== null ? now > deadline : remainingMs <= 0;
   const state: SlaState = overdue ? 'overdue' : remainingMs <= warningShare * budgetMs ? 'warning' : 'normal';
   return { stage: clock.stage, budgetMs, elapsedMs, remainingMs, deadline: deadline === null ? null : new Date(deadline), paused, state, beyondCalendar };
+}
+
+/**
+ * The instant the clock's counted time reaches `amountMs` (walking the running
+ * segments between pauses); null when a pause that is still open comes first.
+ */
+function instantOf(clock: StageClock, amountMs: number, measure: Measure): { at: number | null; beyondCalendar: boolean } {
+  let beyondCalendar = false;
+  let left = amountMs;
+  let cursor = clock.startedAt;
+  for (const p of clock.pauses) {
+    const available = p.from > cursor ? measure.between(cursor, p.from) : { ms: 0, beyondCalendar: false };
+    beyondCalendar ||= available.beyondCalendar;
+    if (available.ms >= left) break;
+    left -= available.ms;
+    if (p.to === null) return { at: null, beyondCalendar };
+    cursor = Math.max(cursor, p.to);
+  }
+  const r = measure.add(cursor, left);
+  return { at: r.at, beyondCalendar: beyondCalendar || r.beyondCalendar };
+}
+
+/** When a running stage turns `warning` and when it is due: what the scheduler sweeps on. */
+export interface StageInstants {
+  warnAt: Date | null;
+  dueAt: Date | null;
+  beyondCalendar: boolean;
+}
+
+/** The warning and deadline instants of a stage clock (null while suspended). */
+export function stageInstants(clock: StageClock, limit: TimeLimit, calendar: WorkingCalendar, warningShare = 0.2): StageInstants {
+  const measure = measureOf(limit, calendar);
+  const budgetMs = clock.extensions.reduce((sum, e) => sum + limitLengthMs(e, calendar.workingDayMs), limitLengthMs(limit, calendar.workingDayMs));
+  const due = instantOf(clock, budgetMs, measure);
+  const warn = instantOf(clock, budgetMs * (1 - warningShare), measure);
+  return {
+    warnAt: warn.at === null ? null : new Date(warn.at),
+    dueAt: due.at === null ? null : new Date(due.at),
+    beyondCalendar: due.beyondCalendar || warn.beyondCalendar,
+  };
 }

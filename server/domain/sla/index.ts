@@ -6,3 +6,4 @@ export * from './clock';
 export * from './limits';
 export * from './import-file';
 export * from './chinese-days';
+export * from './record';

@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import sla from '../../../db/data/sla.json' with { type: 'json' };
 import { INCIDENT_CATEGORIES } from '../categories';
-import { SEVERITIES, type CaseKind, type Severity } from '../../../db/vocab';
+import { SEVERITIES, type CaseKind, type Severity, type SlaStage } from '../../../db/vocab';
 import { timeLimitSchema, type TimeLimit } from './time-limit';
 
-/** The SLA stages of the loop; each runs its own clock. */
-export const SLA_STAGES = ['register', 'dispatch', 'handle', 'verify'] as const;
-export type SlaStage = (typeof SLA_STAGES)[number];
+export { SLA_STAGES, type SlaStage } from '../../../db/vocab';
 
 const slaFileSchema = z.object({
   stages: z.strictObject({ register: timeLimitSchema, dispatch: timeLimitSchema, verify: timeLimitSchema }),
