@@ -107,12 +107,12 @@ export async function applyEscalations(tx: Runner, steps: EscalationWrite[]): Pr
     changed AS (
       UPDATE cases c SET escalation_level = step.level, next_escalation_at = step."nextAt", updated_at = now()
       FROM step WHERE c.id = step.id AND c.escalation_level = step."fromLevel" AND c.sla_state = 'overdue'
-      RETURNING c.*, step."to" AS escalated_to
+      RETURNING c.*, step."to" AS escalated_to, step."fromLevel" AS from_level
     ),
     logged AS (
       INSERT INTO case_events (case_id, actor, action, from_status, to_status, data)
       SELECT c.id, ${SCHEDULER_ACTOR}, 'escalated', c.status, c.status,
-             jsonb_build_object('stage', c.sla_stage, 'level', c.escalation_level, 'to', c.escalated_to,
+             jsonb_build_object('stage', c.sla_stage, 'from', c.from_level, 'level', c.escalation_level, 'to', c.escalated_to,
                'nextAt', CASE WHEN c.next_escalation_at IS NULL THEN NULL ELSE ${isoTime(sql`c.next_escalation_at`)} END)
       FROM changed c
     )

@@ -13,7 +13,7 @@ export interface SchedulerOptions {
   enabled: boolean;
   /** Pause between the end of one tick and the start of the next (ms). */
   tickMs: number;
-  /** Cases per sweep transaction. */
+  /** Cases per sweep transaction (default 500 on PostgreSQL, 100 on PGlite, whose statements run in the server's thread). */
   batch: number;
   /** Transactions per sweep per tick at most. */
   maxBatches: number;
@@ -97,7 +97,7 @@ export class Scheduler {
     private readonly deps: SchedulerDeps,
     options: Partial<SchedulerOptions> = {},
   ) {
-    this.options = { ...DEFAULT_SCHEDULER_OPTIONS, ...options };
+    this.options = { ...DEFAULT_SCHEDULER_OPTIONS, batch: deps.database.kind === 'pglite' ? 100 : DEFAULT_SCHEDULER_OPTIONS.batch, ...options };
     this.sweeper = new SlaSweeper(deps.database, () => deps.calendar.current(), deps.onCommit, {
       batch: this.options.batch,
       maxBatches: this.options.maxBatches,

@@ -54,24 +54,22 @@ export class SlaSweeper {
     });
   }
 
-  /** One level up for each overdue case whose escalation is due; repeats while more are due (catch-up climbs level by level). */
+  /** Up a level for each overdue case whose escalation is due (several at once when catching up downtime). */
   escalations(now: number): Promise<number> {
-    // Not "until a short batch": an escalation may make the next level due at once
-    // (after downtime), so this runs until a batch finds nothing to do.
     return this.loop(async (tx) => {
       const claimed = await claimDueEscalations(tx, new Date(now), this.options.batch);
       const calendar = this.calendar();
       const steps = claimed.map((c) => ({
         id: c.id,
         fromLevel: c.level,
-        ...escalate({ level: c.level, areaCodes: c.areaCodes, dueAt: c.escalationDueAt, clock: c.clock as StageClock, case: c }, calendar),
+        ...escalate({ level: c.level, areaCodes: c.areaCodes, dueAt: c.escalationDueAt, clock: c.clock as StageClock, case: c }, now, calendar),
       }));
       const escalated = await applyEscalations(tx, steps.map((s) => ({ id: s.id, fromLevel: s.fromLevel, level: s.level, to: s.to, nextAt: s.nextAt })));
       return {
         claimed: claimed.length,
         feed: escalated.map(({ areaCodes, ...payload }) => ({ topic: 'case.escalated', layer: layerOfKind(payload.kind), areaCodes, payload }) satisfies NewFeedRow),
       };
-    }, true);
+    });
   }
 
   /**
@@ -110,12 +108,17 @@ export class SlaSweeper {
       const n = await this.database.transaction((tx) => scheduleMissingEscalations(tx, this.options.batch));
       scheduled += n;
       if (n < this.options.batch) break;
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return { cleared, scheduled };
   }
 
-  /** Runs batches until one comes back short (or, `untilEmpty`, changes nothing); returns how many cases changed. */
-  private async loop(step: (tx: Runner) => Promise<{ claimed: number; feed: NewFeedRow[] }>, untilEmpty = false): Promise<number> {
+  /**
+   * Runs batches until one comes back short; returns how many cases changed. Between
+   * batches it yields, so intake and publishing interleave with a long catch-up (on
+   * PGlite every statement runs in this thread).
+   */
+  private async loop(step: (tx: Runner) => Promise<{ claimed: number; feed: NewFeedRow[] }>): Promise<number> {
     let changed = 0;
     for (let i = 0; i < this.options.maxBatches; i++) {
       const result = await this.database.transaction(async (tx) => {
@@ -125,7 +128,8 @@ export class SlaSweeper {
       });
       if (result.feed.length > 0) this.onCommit();
       changed += result.feed.length;
-      if (untilEmpty ? result.feed.length === 0 : result.claimed < this.options.batch) break;
+      if (result.claimed < this.options.batch) break;
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return changed;
   }

@@ -101,7 +101,7 @@ describe.each(DB_KINDS)('scheduler sweeps (%s)', (kind) => {
     r = await rig(testDb.database);
   });
 
-  it('warns, marks overdue and escalates each case once, climbing to the root and stopping there', async () => {
+  it('warns, marks overdue and escalates each case once, level by level, stopping at the root', async () => {
     const db = testDb.database;
     const id = await ingestOne(r, incident(nextId(), ...IN_GRID));
     const born = await caseRow(db, id);
@@ -131,22 +131,30 @@ describe.each(DB_KINDS)('scheduler sweeps (%s)', (kind) => {
     const second = budgetAfter(born.dueAt!, clock, { kind: 'incident', category: '0102', severity: 'Moderate' }, r.calendar.current()).at;
     expect(afterFirst).toMatchObject({ state: 'overdue', level: 1, nextAt: second });
     expect(await r.scheduler.tick()).toMatchObject({ overdue: 0, escalated: 0 });
+    // One stage budget later: the street.
+    r.clock.now = second;
+    expect(await r.scheduler.tick()).toMatchObject({ escalated: 1 });
+    expect(await caseRow(db, id)).toMatchObject({ level: 2 });
+    expect(await r.scheduler.tick()).toMatchObject({ escalated: 0 });
 
-    // A month later: the remaining three levels, in order, then nothing more at the root.
+    // Down for a month: one escalation straight to the level due by now — the root — and nothing more after it.
     r.clock.now = born.dueAt! + 30 * DAY;
-    expect(await r.scheduler.tick()).toMatchObject({ escalated: 3 });
+    expect(await r.scheduler.tick()).toMatchObject({ escalated: 1 });
     w = await written(db, id);
     const escalations = w.feed.filter((f) => f.topic === 'case.escalated').map((f) => [f.payload.level, f.payload.to]);
     expect(escalations).toEqual([
       [1, GRID_PATH[3]],
       [2, GRID_PATH[2]],
-      [3, GRID_PATH[1]],
       [4, GRID_PATH[0]],
     ]);
-    expect(w.events.filter((e) => e.action === 'escalated').map((e) => e.data.nextAt === null)).toEqual([false, false, false, true]);
+    expect(w.events.filter((e) => e.action === 'escalated').map((e) => [e.data.from, e.data.level, e.data.nextAt === null])).toEqual([
+      [0, 1, false],
+      [1, 2, false],
+      [2, 4, true],
+    ]);
     expect(await caseRow(db, id)).toMatchObject({ level: 4, nextAt: null, state: 'overdue', version: 1 });
     expect(await r.scheduler.tick()).toMatchObject({ warning: 0, overdue: 0, escalated: 0 });
-    expect((await written(db, id)).events).toHaveLength(6);
+    expect((await written(db, id)).events).toHaveLength(5);
     // No version was taken: a dispatcher's expectedVersion from before is still current.
     expect(w.events.every((e) => e.version === null)).toBe(true);
   });
@@ -179,7 +187,8 @@ describe.each(DB_KINDS)('scheduler sweeps (%s)', (kind) => {
     const report = await r.scheduler.tick();
     expect(report.maintenance?.scheduled).toBeGreaterThanOrEqual(1);
     const w = await written(testDb.database, id);
-    expect(w.actions).toEqual(['escalated', 'escalated', 'escalated', 'escalated']);
+    expect(w.actions).toEqual(['escalated']);
+    expect(w.feed[0]!.payload).toMatchObject({ level: 4, to: FIXTURE.city });
     expect(await caseRow(testDb.database, id)).toMatchObject({ level: 4, nextAt: null });
   });
 
@@ -341,12 +350,15 @@ describe.runIf(DB_KINDS.includes('postgres'))('scheduler sweeps under concurrenc
           WHERE actor = 'system:scheduler' AND case_id = ANY(${`{${ids.join(',')}}`}::bigint[]) GROUP BY case_id, action) x
         GROUP BY action ORDER BY action`);
       expect(counts).toEqual([
-        { action: 'escalated', per_case: ids.map(() => 4) },
+        { action: 'escalated', per_case: ids.map(() => 1) },
         { action: 'sla_overdue', per_case: ids.map(() => 1) },
       ]);
       const [feed] = await testDb.database.rows<{ n: number }>(sql`
         SELECT count(*)::int AS n FROM feed WHERE topic IN ('case.updated', 'case.escalated') AND (payload->>'id')::bigint = ANY(${`{${ids.join(',')}}`}::bigint[])`);
-      expect(feed!.n).toBe(ids.length * 5);
+      expect(feed!.n).toBe(ids.length * 2);
+      const [root] = await testDb.database.rows<{ n: number }>(sql`
+        SELECT count(*)::int AS n FROM cases WHERE id = ANY(${`{${ids.join(',')}}`}::bigint[]) AND escalation_level = 4 AND next_escalation_at IS NULL`);
+      expect(root!.n).toBe(ids.length);
     } finally {
       await other.close();
     }

@@ -32,15 +32,23 @@ describe('escalate', () => {
   it('the first escalation is due at the deadline, each next one a stage budget later on the working calendar', () => {
     // 立案 1 working hour: overdue Mon 09:00 +1 h = 10:00; then 11:00, 12:00 → (lunch) 15:00.
     const due = bj('2026-03-09 10:00');
-    const first = escalate({ level: 0, areaCodes: PATH, dueAt: due, clock: clock(), case: incident }, calendar);
+    const first = escalate({ level: 0, areaCodes: PATH, dueAt: due, clock: clock(), case: incident }, due, calendar);
     expect(first).toEqual({ level: 1, to: PATH[3], nextAt: bj('2026-03-09 11:00') });
-    const second = escalate({ level: 1, areaCodes: PATH, dueAt: first.nextAt!, clock: clock(), case: incident }, calendar);
+    const second = escalate({ level: 1, areaCodes: PATH, dueAt: first.nextAt!, clock: clock(), case: incident }, first.nextAt!, calendar);
     expect(second).toEqual({ level: 2, to: PATH[2], nextAt: bj('2026-03-09 12:00') });
-    const third = escalate({ level: 2, areaCodes: PATH, dueAt: second.nextAt!, clock: clock(), case: incident }, calendar);
+    const third = escalate({ level: 2, areaCodes: PATH, dueAt: second.nextAt!, clock: clock(), case: incident }, second.nextAt! + 1, calendar);
     expect(third).toEqual({ level: 3, to: PATH[1], nextAt: bj('2026-03-09 15:00') });
-    const last = escalate({ level: 3, areaCodes: PATH, dueAt: third.nextAt!, clock: clock(), case: incident }, calendar);
+    const last = escalate({ level: 3, areaCodes: PATH, dueAt: third.nextAt!, clock: clock(), case: incident }, third.nextAt!, calendar);
     expect(last).toEqual({ level: 4, to: PATH[0], nextAt: null });
-    expect(() => escalate({ level: 4, areaCodes: PATH, dueAt: due, clock: clock(), case: incident }, calendar)).toThrow(/root/);
+    expect(() => escalate({ level: 4, areaCodes: PATH, dueAt: due, clock: clock(), case: incident }, due, calendar)).toThrow(/root/);
+  });
+
+  it('after downtime lands at the level due by now, in one step', () => {
+    const due = bj('2026-03-09 10:00');
+    const at = (now: string, level = 0) => escalate({ level, areaCodes: PATH, dueAt: due, clock: clock(), case: incident }, bj(now), calendar);
+    expect(at('2026-03-09 11:30')).toEqual({ level: 2, to: PATH[2], nextAt: bj('2026-03-09 12:00') });
+    expect(at('2026-03-09 14:59')).toEqual({ level: 3, to: PATH[1], nextAt: bj('2026-03-09 15:00') });
+    expect(at('2026-04-09 10:00')).toEqual({ level: 4, to: PATH[0], nextAt: null });
   });
 
   it('waits out the Spring Festival between levels of a working-day stage', () => {

@@ -15,8 +15,10 @@ import { addWorkingMs } from './working-time';
  * each next one a further stage budget later (the stage's limit plus its approved
  * extensions, in the stage's own measure: working time on the calendar, or clock
  * hours for round-the-clock limits), chained from the instant the previous one was
- * due, not from when it ran, so a scheduler catching up after downtime climbs the
- * same levels at the same instants it would have. At the root there is no next one.
+ * due, not from when it ran, so the levels do not drift with the tick. A scheduler
+ * catching up after downtime puts the case straight at the level it would have
+ * reached by now (one event), not one event per missed level. At the root there is
+ * no next one.
  * A case that lies at the root itself (outside every area) is never escalated.
  */
 export function maxEscalationLevel(areaCodes: readonly string[]): number {
@@ -46,17 +48,25 @@ export interface EscalationStep {
   nextAt: number | null;
 }
 
-/** The escalation that was due at `dueAt` for a case now at `level`. */
+/**
+ * The escalation that fell due at `dueAt` for a case now at `level`, and every later
+ * one already due by `now` (a scheduler catching up after downtime lands the case at
+ * the level it would have reached, in one step, rather than replaying each level).
+ */
 export function escalate(
   current: { level: number; areaCodes: readonly string[]; dueAt: number; clock: StageClock; case: CaseForLimits },
+  now: number,
   calendar: WorkingCalendar,
 ): EscalationStep {
   const max = maxEscalationLevel(current.areaCodes);
   if (current.level >= max) throw new RangeError(`case is already escalated to the root (level ${current.level})`);
-  const level = current.level + 1;
-  return {
-    level,
-    to: escalationTarget(current.areaCodes, level),
-    nextAt: level >= max ? null : budgetAfter(current.dueAt, current.clock, current.case, calendar).at,
-  };
+  let level = current.level;
+  let dueAt = current.dueAt;
+  let nextAt: number | null;
+  do {
+    level++;
+    nextAt = level >= max ? null : budgetAfter(dueAt, current.clock, current.case, calendar).at;
+    if (nextAt !== null) dueAt = nextAt;
+  } while (nextAt !== null && nextAt <= now);
+  return { level, to: escalationTarget(current.areaCodes, level), nextAt };
 }
