@@ -62,6 +62,24 @@ export async function markSlaState(tx: Runner, to: 'warning' | 'overdue', now: D
     SELECT ${sweptColumns} FROM changed c LEFT JOIN areas g ON g.id = c.grid_id ORDER BY c.id`);
 }
 
+/**
+ * Whether each sweep has anything to do at `now`, so an idle tick opens no
+ * transactions: the earliest pending instant of each, read as the first entry of
+ * its partial index (migration 0003). Written as ORDER BY … LIMIT 1 rather than
+ * EXISTS so the plan is an index probe even on stale statistics (PGlite has no
+ * autovacuum; an EXISTS there was planned as a scan of every case). A false
+ * positive costs one empty batch.
+ */
+export async function findDueWork(db: Runner, now: Date): Promise<{ overdue: boolean; warning: boolean; escalation: boolean }> {
+  const at = now.toISOString();
+  const [row] = await db.rows<{ overdue: boolean | null; warning: boolean | null; escalation: boolean | null }>(sql`
+    SELECT
+      (SELECT c.sla_due_at FROM cases c WHERE c.sla_state <> 'overdue' AND c.sla_due_at IS NOT NULL ORDER BY c.sla_due_at LIMIT 1) < ${at}::timestamptz AS overdue,
+      (SELECT c.sla_warn_at FROM cases c WHERE c.sla_state = 'normal' AND c.sla_warn_at IS NOT NULL ORDER BY c.sla_warn_at LIMIT 1) <= ${at}::timestamptz AS warning,
+      (SELECT c.next_escalation_at FROM cases c WHERE c.next_escalation_at IS NOT NULL ORDER BY c.next_escalation_at LIMIT 1) <= ${at}::timestamptz AS escalation`);
+  return { overdue: row?.overdue === true, warning: row?.warning === true, escalation: row?.escalation === true };
+}
+
 /** What the escalation rule (server/domain/sla/escalation.ts) needs of a case. */
 export interface ClockedCase {
   id: number;

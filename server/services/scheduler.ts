@@ -178,13 +178,14 @@ export class Scheduler {
       if (this.pendingCalendarYear === year) this.pendingCalendarYear = null;
     }
     // Overdue before warning: a case that passed both while nobody ticked gets one event, not two.
-    report.overdue = await this.sweeper.overdue(now);
-    report.warning = await this.sweeper.warning(now);
+    const due = await this.sweeper.dueWork(now);
+    if (due.overdue) report.overdue = await this.sweeper.overdue(now);
+    if (due.warning) report.warning = await this.sweeper.warning(now);
     if (maintain) {
       report.maintenance = await this.sweeper.tidyEscalations();
       this.lastMaintenanceAt = wall;
     }
-    report.escalated = await this.sweeper.escalations(now);
+    if (due.escalation || report.overdue > 0 || (report.maintenance?.scheduled ?? 0) > 0) report.escalated = await this.sweeper.escalations(now);
     if (justElected || wall - this.lastPruneAt >= this.options.pruneMs) {
       report.pruned = await this.prune(now);
       this.lastPruneAt = wall;

@@ -6,6 +6,7 @@ import {
   claimDueEscalations,
   claimRecompute,
   clearStaleEscalations,
+  findDueWork,
   markSlaState,
   scheduleMissingEscalations,
   type RecomputeScope,
@@ -37,6 +38,11 @@ export class SlaSweeper {
     private readonly onCommit: () => void,
     private readonly options: SweepOptions,
   ) {}
+
+  /** Which of the state and escalation sweeps have anything to do now (one cheap read). */
+  dueWork(now: number) {
+    return findDueWork(this.database, new Date(now));
+  }
 
   /** normal/warning → overdue for every running case past its deadline; schedules the first escalation. */
   overdue(now: number): Promise<number> {
