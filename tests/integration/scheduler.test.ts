@@ -9,7 +9,8 @@ import { caseInputSchema } from '../../server/protocol/api';
 import { feedEventSchema } from '../../server/protocol/wire';
 import { CalendarService } from '../../server/services/calendar';
 import { IngestService } from '../../server/services/ingest';
-import { SoleLeader } from '../../server/services/leader';
+import { AdvisoryLeader, SoleLeader } from '../../server/services/leader';
+import { SCHEDULER_LOCK_KEY } from '../../db/locks';
 import { Scheduler, type SchedulerOptions } from '../../server/services/scheduler';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { FIXTURE, appeal, incident, insertFixtureCity } from '../helpers/fixtures';
@@ -311,6 +312,27 @@ describe.runIf(DB_KINDS.includes('postgres'))('scheduler sweeps under concurrenc
     await insertFixtureCity(testDb.database);
   });
   afterAll(async () => testDb?.drop());
+
+  it('gives up the lead with its connection, and another node takes it', async () => {
+    const a = new AdvisoryLeader(testDb.url!, log);
+    const b = new AdvisoryLeader(testDb.url!, log);
+    try {
+      expect(await a.check()).toBe(true);
+      expect(await b.check()).toBe(false);
+      expect(await a.check()).toBe(true);
+      // The leader's session is killed (a failover, an admin, a network cut the server noticed).
+      const [killed] = await testDb.database.rows<{ n: number }>(sql`
+        SELECT count(pg_terminate_backend(l.pid))::int AS n FROM pg_locks l
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objid = ${SCHEDULER_LOCK_KEY}::int AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+      expect(killed!.n).toBe(1);
+      await until(async () => (await a.check()) === false && !a.leading, 'the old leader to notice');
+      await until(() => b.check(), 'the other node to take the lead');
+      expect(await a.check()).toBe(false);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 
   it('skips a case a command holds locked instead of waiting for it, and takes it at the next tick', async () => {
     const r = await rig(testDb.database);
