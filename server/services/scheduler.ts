@@ -101,6 +101,7 @@ export class Scheduler {
     this.sweeper = new SlaSweeper(deps.database, () => deps.calendar.current(), deps.onCommit, {
       batch: this.options.batch,
       maxBatches: this.options.maxBatches,
+      stopping: () => this.stopped,
     });
   }
 

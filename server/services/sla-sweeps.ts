@@ -21,6 +21,8 @@ export interface SweepOptions {
   batch: number;
   /** Transactions per sweep per tick at most; what is left waits for the next tick. */
   maxBatches: number;
+  /** Checked between batches: a shutdown does not wait for a long catch-up (the rest is done at the next start). */
+  stopping?: () => boolean;
 }
 
 const RANK: Record<SlaState, number> = { normal: 0, warning: 1, overdue: 2 };
@@ -113,7 +115,7 @@ export class SlaSweeper {
     for (let i = 0; i < this.options.maxBatches; i++) {
       const n = await this.database.transaction((tx) => scheduleMissingEscalations(tx, this.options.batch));
       scheduled += n;
-      if (n < this.options.batch) break;
+      if (n < this.options.batch || this.options.stopping?.()) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
     return { cleared, scheduled };
@@ -134,7 +136,7 @@ export class SlaSweeper {
       });
       if (result.feed.length > 0) this.onCommit();
       changed += result.feed.length;
-      if (result.claimed < this.options.batch) break;
+      if (result.claimed < this.options.batch || this.options.stopping?.()) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
     return changed;
