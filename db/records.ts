@@ -121,7 +121,7 @@ export interface Snapshot {
  */
 export interface FeedTopics {
   'case.created': { layer: 'incidents' | 'appeals'; payload: CaseEventData };
-  /** Any change of a case: a command (`action`) or the scheduler (`sla_warning`, `sla_overdue`). The payload is the whole case as it now is. */
+  /** Any change of a case: a command (`action`) or the scheduler (`sla_warning`, `sla_overdue`, `sla_recomputed`). The payload is the whole case as it now is. */
   'case.updated': { layer: 'incidents' | 'appeals'; payload: CaseEventData & { action: string } };
   /** An overdue case escalated one level up: `to` is the area code of the level now answerable. */
   'case.escalated': { layer: 'incidents' | 'appeals'; payload: CaseEventData & { level: number; to: string } };

@@ -91,7 +91,7 @@ export const caseEvents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
     /** `user:12`, `channel:hotline_12345`, `system:scheduler`. */
     actor: text('actor').notNull(),
-    /** The action fired (reported, register, dispatch, …) or what the scheduler did (sla_warning, sla_overdue, escalated). */
+    /** The action fired (reported, register, dispatch, …) or what the scheduler did (sla_warning, sla_overdue, escalated, sla_recomputed). */
     action: text('action').notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status'),

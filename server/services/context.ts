@@ -7,8 +7,10 @@ import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { FeedNotifier } from '../realtime/notifier';
 import type { FeedPublisher } from '../realtime/publisher';
+import type { CalendarService } from './calendar';
 import type { HealthService } from './health';
 import type { IngestService } from './ingest';
+import type { Scheduler } from './scheduler';
 import type { SnapshotService } from './snapshot';
 
 /** What route and socket handlers may use; built once by the server factory. */
@@ -20,6 +22,10 @@ export interface AppContext {
   publisher: FeedPublisher;
   notifier: FeedNotifier;
   ingest: IngestService;
+  /** The working calendar of every SLA clock (reloaded on each scheduler tick when an import changed it). */
+  calendar: CalendarService;
+  /** The database timers (server/services/scheduler.ts); tests tick it directly. */
+  scheduler: Scheduler;
   auth: Authenticator;
   throttle: LoginThrottle;
   sessionConfig: SessionConfig;

@@ -10,6 +10,7 @@ import { benchIngest, type IngestResult } from './ingest';
 import { benchLogin, type LoginResult } from './login';
 import { benchBarePush, benchServerPush, type PushResult } from './push';
 import { benchScope, type ScopeResult } from './scope';
+import { benchSweeps, type SweepResult } from './sweeps';
 import { round, table } from './stats';
 
 /**
@@ -17,7 +18,7 @@ import { round, table } from './stats';
  * ingest→socket latency against a bare Socket.IO broadcast, and login cost
  * (argon2id) against a bare SHA-256, SLA deadlines on the working calendar against a
  * bare `new Date(t + ms)`, and a jurisdiction's snapshot and replay against the whole
- * city's beside the bare SQL, in one run.
+ * city's beside the bare SQL, and the scheduler's catch-up sweep beside a bare UPDATE, in one run.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -59,11 +60,12 @@ async function main(): Promise<void> {
       storm: { type: 'string', default: '1000' },
       'scope-cases': { type: 'string', default: '100000' },
       'scope-samples': { type: 'string', default: '10' },
+      'sweep-cases': { type: 'string', default: '10000' },
     },
     strict: true,
   });
   const only = values.only;
-  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay'];
+  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps'];
   if (only !== undefined && !ONLY.includes(only)) throw new Error(`--only is one of ${ONLY.join(', ')}`);
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
@@ -172,10 +174,28 @@ async function main(): Promise<void> {
     );
   }
 
+  const sweeps: SweepResult[] = [];
+  if (only === undefined || only === 'sweeps') {
+    for (const engine of engines(values.engines)) {
+      console.log(`\nsweeps: ${engine} …`);
+      sweeps.push(await benchSweeps(engine, { cases: positive('sweep-cases', values['sweep-cases']) }));
+    }
+    console.log('\n7. Scheduler catch-up: N cases a month past their deadline → overdue + escalated to the root (events + feed rows, batched) vs a bare UPDATE to the same end state; an idle tick');
+    console.log(
+      table([
+        ['engine', 'cases', 'batch', 'tick s', 'cases/s', 'bare UPDATE ms', 'bare cases/s', 'tick/bare', 'idle tick p50 ms', 'idle p99 ms'],
+        ...sweeps.map((r) => [
+          r.engine, r.cases, r.batch, round(r.tickMs / 1000, 2), r.tickPerSec, round(r.bareMs), r.barePerSec, `${r.ratio}×`,
+          round(r.idleTickMs.p50, 2), round(r.idleTickMs.p99, 2),
+        ]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 
