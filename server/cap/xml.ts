@@ -33,7 +33,7 @@ const parser = new XMLParser({
   htmlEntities: false,
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  trimValues: false,
   cdataPropName: '#cdata',
   commentPropName: false,
   ignoreDeclaration: true,
