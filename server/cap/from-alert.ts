@@ -44,7 +44,7 @@ export function capOfAlert(alert: ExportAlert): CapMessage {
       { valueName: `${EVENT_CODE_NAME}:affectedGrids`, value: String(alert.affectedGrids) },
     ],
     resource: [],
-    area: area.polygon.length > 0 || area.areaDesc ? [area] : [],
+    area: [area],
   };
   return {
     identifier: `hcm-alert-${alert.id}`,

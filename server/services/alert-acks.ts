@@ -48,11 +48,15 @@ export async function acknowledgeAlert(
       const paths = await areaPaths(tx, alert.ackAreas);
       // Areas this officer answers for: their jurisdiction or inside it.
       const mine = alert.ackAreas.filter((code) => paths.get(code)?.includes(actor.scope.code));
+      if (request.area === undefined && mine.length === 0) {
+        throw new AppError('FORBIDDEN', `none of the areas this alert asks to acknowledge is in your jurisdiction ${actor.scope.code}`, {
+          areas: alert.ackAreas,
+          scope: actor.scope.code,
+        });
+      }
       const area = request.area ?? (mine.length === 1 ? mine[0]! : null);
       if (area === null) {
-        throw new AppError('VALIDATION_FAILED', mine.length === 0 ? 'none of the areas to acknowledge is in your jurisdiction' : 'name the area you acknowledge for', [
-          { path: 'area', message: `one of ${alert.ackAreas.join(', ') || '(none)'}` },
-        ]);
+        throw new AppError('VALIDATION_FAILED', 'name the area you acknowledge for', [{ path: 'area', message: `one of ${mine.join(', ')}` }]);
       }
       if (!alert.ackAreas.includes(area)) {
         throw new AppError('UNKNOWN_AREA', `${area} is not an area this alert asks to acknowledge`, { path: 'area', areas: alert.ackAreas });

@@ -38,6 +38,7 @@ for (const kind of DB_KINDS) {
         ['duty-west', 'duty_officer', FIXTURE.west],
         ['duty-east', 'duty_officer', FIXTURE.east],
         ['duty-city', 'duty_officer', FIXTURE.city],
+        ['duty-street', 'duty_officer', `${FIXTURE.west}001`],
         ['dispatch-city', 'dispatcher', FIXTURE.city],
       ] as const) {
         await ensureUser(t.database, login, role, area);
@@ -84,6 +85,9 @@ for (const kind of DB_KINDS) {
       expect([notAsked.status, notAsked.body.error?.code]).toEqual([422, 'UNKNOWN_AREA']);
       const ambiguous = await acknowledge('duty-city', id);
       expect([ambiguous.status, ambiguous.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+      // A street's duty desk sees the alert but answers for no district.
+      const street = await acknowledge('duty-street', id);
+      expect([street.status, street.body.error?.code]).toEqual([403, 'FORBIDDEN']);
       expect(await alertRowCounts(t.database)).toEqual(before);
 
       // The east officer's district by default.

@@ -162,6 +162,18 @@ for (const kind of DB_KINDS) {
       ids.cancel = res.body.stored[0]!.id;
     });
 
+    it('lets no feed end another feed’s alerts: a Cancel naming them from another API client finds nothing', async () => {
+      const foreign = capFixture('cancel')
+        .replace('GAS-2026-0601-001-C', 'FOREIGN-CANCEL')
+        .replace(/<references>[^<]+<\/references>/, '<references>qxt@520100.weather.cn,FREEZE-520103-20260601,2026-06-01T06:30:00+08:00</references>')
+        .replace('<circle>26.5355,106.6655 0</circle>', '<circle>26.5155,106.6155 0</circle>');
+      const res = await postCap(base, westKey, foreign);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.references).toEqual([expect.objectContaining({ alertId: null, outcome: 'not_found' })]);
+      const [still] = await t.database.rows<{ status: string }>(sql`SELECT status FROM alerts WHERE id = ${ids.geocodes!}::bigint`);
+      expect(still!.status).toBe('active');
+    });
+
     it('stores and flags a status other than Actual without pushing it; a message for elsewhere is accepted with no affected areas, not pushed', async () => {
       const before = await alertRowCounts(t.database);
       const drill = await postCap(base, feedKey, capFixture('exercise'));
@@ -211,7 +223,7 @@ for (const kind of DB_KINDS) {
       '<description>More than 50 mm',
       `<description>${'雨'.repeat(400_000)} More than 50 mm`,
     );
-    const refusals: Array<{ name: string; xml: () => string; status: number; code: string; type?: string; paths?: string[] }> = [
+    const refusals: Array<{ name: string; xml: () => string; status: number; code: string; type?: string; paths?: string[]; reason?: string }> = [
       {
         name: 'a schema-invalid message, naming every element path',
         xml: () => capFixture('schema-invalid'),
@@ -219,10 +231,10 @@ for (const kind of DB_KINDS) {
         code: 'VALIDATION_FAILED',
         paths: ['alert.sent', 'alert.status', 'alert.info[0].severity', 'alert.info[0].event', 'alert.info[0].area[0].polygon[0]'],
       },
-      { name: 'a DOCTYPE entity bomb (billion laughs)', xml: () => capFixture('entity-bomb'), status: 400, code: 'BAD_XML' },
-      { name: 'an external entity (XXE)', xml: () => capFixture('external-entity'), status: 400, code: 'BAD_XML' },
-      { name: 'an undefined entity reference', xml: () => capFixture('circle-point').replace('燃气泄漏，', '&hazard;'), status: 400, code: 'BAD_XML' },
-      { name: 'XML that is not well-formed', xml: () => capFixture('circle-point').replace('</headline>', '</headlin>'), status: 400, code: 'BAD_XML' },
+      { name: 'a DOCTYPE entity bomb (billion laughs)', xml: () => capFixture('entity-bomb'), status: 400, code: 'BAD_XML', reason: 'doctype' },
+      { name: 'an external entity (XXE)', xml: () => capFixture('external-entity'), status: 400, code: 'BAD_XML', reason: 'doctype' },
+      { name: 'an undefined entity reference', xml: () => capFixture('circle-point').replace('燃气泄漏，', '&hazard;'), status: 400, code: 'BAD_XML', reason: 'entity' },
+      { name: 'XML that is not well-formed', xml: () => capFixture('circle-point').replace('</headline>', '</headlin>'), status: 400, code: 'BAD_XML', reason: 'syntax' },
       { name: 'a CAP 1.1 message', xml: () => capFixture('cap11'), status: 422, code: 'UNSUPPORTED_VERSION' },
       { name: 'another namespace', xml: () => capFixture('cap11').replace('urn:oasis:names:tc:emergency:cap:1.1', 'urn:example:alerts'), status: 422, code: 'UNSUPPORTED_VERSION' },
       { name: 'an Ack message', xml: () => capFixture('circle-point').replace('<msgType>Alert</msgType>', '<msgType>Ack</msgType>'), status: 422, code: 'UNSUPPORTED_MESSAGE' },
@@ -239,6 +251,7 @@ for (const kind of DB_KINDS) {
         expect(res.status, JSON.stringify(res.body)).toBe(refusal.status);
         expect(res.body.error!.code).toBe(refusal.code);
         if (refusal.paths) expect((res.body.error!.details as Array<{ path: string }>).map((d) => d.path)).toEqual(refusal.paths);
+        if (refusal.reason) expect(res.body.error!.details).toMatchObject({ reason: refusal.reason });
         expect(await alertRowCounts(t.database)).toEqual(before);
       });
     }

@@ -24,7 +24,10 @@ const info = (extra = '', area = '') =>
 
 describe('safe XML', () => {
   it('refuses DOCTYPE in any case, undefined entities and references to characters XML cannot carry', () => {
-    expect(refusal(() => readXml('<!doctype a><a/>')).code).toBe('BAD_XML');
+    expect(refusal(() => readXml('<!doctype a><a/>')).details).toMatchObject({ reason: 'doctype' });
+    // A harmless-looking DOCTYPE on a valid message is refused too: no DTD is ever processed.
+    const withDoctype = capFixture('circle-point').replace('<alert ', '<!DOCTYPE alert>\n<alert ');
+    expect(refusal(() => readCap(withDoctype)).details).toMatchObject({ reason: 'doctype' });
     expect(refusal(() => readXml('<a>&nbsp;</a>')).details).toMatchObject({ reason: 'entity', entity: 'nbsp' });
     expect(refusal(() => readXml('<a>&#0;</a>')).details).toMatchObject({ reason: 'entity' });
     expect(refusal(() => readXml('<a>&#xD800;</a>')).details).toMatchObject({ reason: 'entity' });
