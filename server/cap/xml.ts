@@ -76,11 +76,13 @@ export function readXml(input: string): XmlElement {
 
 /** Every `&` outside CDATA must start `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` or a character reference to an XML character. */
 function checkReferences(text: string): void {
-  const outsideCdata = text.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
+  // Character data only: CDATA sections, comments and processing instructions may hold a bare `&`.
+  const outsideCdata = text.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>/g, '');
   const amp = /&(?!(?:lt|gt|amp|quot|apos);)(#x[0-9a-fA-F]+;|#[0-9]+;)?/g;
   for (let m = amp.exec(outsideCdata); m; m = amp.exec(outsideCdata)) {
     if (!m[1]) {
-      const name = /^&([\w.-]*);?/.exec(outsideCdata.slice(m.index, m.index + 40))?.[1] ?? '';
+      const name = /^&([\w.-]*);/.exec(outsideCdata.slice(m.index, m.index + 64))?.[1];
+      if (name === undefined) throw refused('a bare & must be written &amp;', { reason: 'entity', entity: null });
       throw refused(`entity reference &${name}; is refused: only the predefined entities and character references are allowed`, { reason: 'entity', entity: name });
     }
     const code = m[1].startsWith('#x') ? parseInt(m[1].slice(2), 16) : parseInt(m[1].slice(1), 10);

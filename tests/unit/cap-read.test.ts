@@ -30,6 +30,8 @@ describe('safe XML', () => {
     expect(refusal(() => readCap(withDoctype)).details).toMatchObject({ reason: 'doctype' });
     expect(refusal(() => readXml('<a>&nbsp;</a>')).details).toMatchObject({ reason: 'entity', entity: 'nbsp' });
     expect(refusal(() => readXml('<a>&#0;</a>')).details).toMatchObject({ reason: 'entity' });
+    expect(refusal(() => readXml('<a>R & D</a>')).code).toBe('BAD_XML');
+    expect(readXml('<a><!-- R & D --><![CDATA[R & D]]></a>').text).toBe('R & D');
     expect(refusal(() => readXml('<a>&#xD800;</a>')).details).toMatchObject({ reason: 'entity' });
     expect(refusal(() => readXml('<a><b></a>')).details).toMatchObject({ reason: 'syntax' });
     expect(refusal(() => readXml('<p:a/>')).details).toMatchObject({ reason: 'namespace' });
