@@ -47,6 +47,14 @@ export const caseEventDataSchema = z.object({
 });
 export type CaseEventData = z.infer<typeof caseEventDataSchema>;
 
+/**
+ * What lies inside an alert's area when it was stored: open cases, on-duty responders
+ * (by their last position) and the population of the deepest areas it reaches, each
+ * weighted by the share of its area inside the alert.
+ */
+export const alertImpactSchema = z.object({ openCases: z.number().int(), onDutyResponders: z.number().int(), population: z.number().int() });
+export type AlertImpact = z.infer<typeof alertImpactSchema>;
+
 export const alertEventDataSchema = z.object({
   id: z.number(),
   source: z.string(),
@@ -59,10 +67,23 @@ export const alertEventDataSchema = z.object({
   onset: z.string().nullable(),
   expires: z.string().nullable(),
   affectedGrids: z.number(),
-  /** Simplified for display (full geometry via REST). */
+  /** Computed once when the alert was stored: what lies inside its area. */
+  impact: alertImpactSchema,
+  /** The affected districts that have (not yet) acknowledged, and the levels escalated so far. */
+  ack: z.object({ pending: z.array(z.string()), acknowledged: z.array(z.string()), level: z.number().int() }),
+  /** Simplified for display (full geometry via REST); no coordinates for an area known only by name. */
   geometry: z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.unknown()) }),
 });
 export type AlertEventData = z.infer<typeof alertEventDataSchema>;
+
+/** Another language's text of a CAP alert (its other <info> blocks). */
+export interface AlertTranslation {
+  language: string;
+  event: string;
+  headline: string | null;
+  description: string | null;
+  instruction: string | null;
+}
 
 export interface AreaFeatureProperties {
   code: string;
@@ -126,6 +147,10 @@ export interface FeedTopics {
   /** An overdue case escalated one level up: `to` is the area code of the level now answerable. */
   'case.escalated': { layer: 'incidents' | 'appeals'; payload: CaseEventData & { level: number; to: string } };
   'alert.created': { layer: 'alerts'; payload: AlertEventData };
+  /** Any change of an alert: `acknowledged` (one area or all), `cancelled`, `superseded`, `expired`. The payload is the whole alert as it now is. */
+  'alert.updated': { layer: 'alerts'; payload: AlertEventData & { action: string } };
+  /** Unacknowledged past its severity's time: `level` steps above the affected districts, `to` the area code now answerable. */
+  'alert.escalated': { layer: 'alerts'; payload: AlertEventData & { level: number; to: string } };
 }
 export type FeedTopic = keyof FeedTopics;
 

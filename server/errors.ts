@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   BAD_PARAMS: 400,
   BAD_FRAME: 400,
   BAD_BODY: 400,
+  /** Not well-formed XML, or XML with a DOCTYPE / entity declaration / undefined entity (refused before parsing). */
+  BAD_XML: 400,
   UNAUTHENTICATED: 401,
   BAD_CREDENTIALS: 401,
   FORBIDDEN: 403,
@@ -21,6 +23,10 @@ export const ERROR_STATUS = {
   UNKNOWN_AREA: 422,
   OUTSIDE_JURISDICTION: 422,
   INVALID_GEOMETRY: 422,
+  /** A CAP document of another version or namespace than OASIS CAP 1.2. */
+  UNSUPPORTED_VERSION: 422,
+  /** A well-formed message of a kind this system does not store (CAP Ack and Error). */
+  UNSUPPORTED_MESSAGE: 422,
   /** A valid geometry whose intersection work is beyond the limits (parts, vertices, extent, work). */
   GEOMETRY_TOO_COMPLEX: 422,
   CONFLICT: 409,

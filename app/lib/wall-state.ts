@@ -93,6 +93,22 @@ function alertIsLive(alert: AlertEventData, now: number): boolean {
   return OPEN_ALERT.has(alert.status) && (alert.expires === null || Date.parse(alert.expires) > now);
 }
 
+/** The alert an alert event carries, without the event's own fields (action, level, to). */
+function alertOf(event: Extract<FeedEvent, { layer: 'alerts' }>): AlertEventData {
+  switch (event.topic) {
+    case 'alert.created':
+      return event.payload;
+    case 'alert.updated': {
+      const { action: _action, ...alert } = event.payload;
+      return alert;
+    }
+    case 'alert.escalated': {
+      const { level: _level, to: _to, ...alert } = event.payload;
+      return alert;
+    }
+  }
+}
+
 function incidentItem(c: CaseEventData): RecentItem {
   return {
     key: `c${c.id}`,
@@ -236,10 +252,21 @@ export function applyFrames(state: WallState, frames: readonly FeedFrame[], now:
       }
     } else if (event.topic === 'case.updated' || event.topic === 'case.escalated') {
       // TODO(issue 7): follow case changes live.
-    } else if (alertIsLive(event.payload, now)) {
+    } else {
+      applyAlert(event);
+    }
+  };
+
+  /** Alerts: a live one is kept as it now is; one that ended (expired, cancelled, superseded) leaves. */
+  const applyAlert = (event: Extract<FeedEvent, { layer: 'alerts' }>) => {
+    const alert = alertOf(event);
+    if (alertIsLive(alert, now)) {
       alerts ??= new Map(state.alerts);
-      alerts.set(event.payload.id, event.payload);
-      freshAlerts.push(alertItem(event.payload, event.at));
+      alerts.set(alert.id, alert);
+      if (event.topic === 'alert.created') freshAlerts.push(alertItem(alert, event.at));
+    } else if ((alerts ?? state.alerts).has(alert.id)) {
+      alerts ??= new Map(state.alerts);
+      alerts.delete(alert.id);
     }
   };
 

@@ -13,8 +13,12 @@ export const ACTIONS = {
   'cases.read': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker', 'api_client'],
   /** Report cases: grid workers from the street, intake clients by API. */
   'cases.create': ['admin', 'dispatcher', 'duty_officer', 'grid_worker', 'api_client'],
-  /** Post a public-safety alert. */
+  /** Post a public-safety alert (our JSON or OASIS CAP 1.2 XML). */
   'alerts.create': ['admin', 'duty_officer', 'api_client'],
+  /** Read alerts as CAP 1.2 (one message, the Atom index), within the actor's scope. */
+  'alerts.read': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker', 'display', 'api_client'],
+  /** Acknowledge an alert for an affected district within the actor's jurisdiction (audited). */
+  'alerts.acknowledge': ['admin', 'duty_officer'],
   /** Reveal one case's reporter contact, with a reason (audited). */
   'contacts.reveal': ['admin', 'dispatcher'],
   /** Own session: who am I, logout, change password. */

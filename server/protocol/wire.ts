@@ -83,6 +83,22 @@ export const feedEventSchema = z.discriminatedUnion('topic', [
     areaCodes: z.array(z.string()),
     payload: alertEventDataSchema,
   }),
+  z.object({
+    seq: z.number(),
+    at: z.string(),
+    topic: z.literal('alert.updated'),
+    layer: z.literal('alerts'),
+    areaCodes: z.array(z.string()),
+    payload: alertEventDataSchema.extend({ action: z.string() }),
+  }),
+  z.object({
+    seq: z.number(),
+    at: z.string(),
+    topic: z.literal('alert.escalated'),
+    layer: z.literal('alerts'),
+    areaCodes: z.array(z.string()),
+    payload: alertEventDataSchema.extend({ level: z.number().int(), to: z.string() }),
+  }),
 ]);
 export type FeedEvent = z.infer<typeof feedEventSchema>;
 // The wire event and the stored feed row are one shape (db/records.ts): a topic added

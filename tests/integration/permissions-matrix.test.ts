@@ -53,6 +53,12 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
         geometry: { type: 'Polygon', coordinates: [[[106.6, 26.5], [106.61, 26.5], [106.61, 26.51], [106.6, 26.51], [106.6, 26.5]]] },
       },
     }),
+    // The matrix sends JSON: an allowed principal gets 415 from the XML body check, after the permission check.
+    'post /api/cap': () => ({ path: '/api/cap', body: {} }),
+    // Ids that do not exist: 404 for an allowed principal, nothing acknowledged.
+    'get /api/cap/alerts/{id}': () => ({ path: '/api/cap/alerts/999999' }),
+    'get /api/cap/feed.atom': () => ({ path: '/api/cap/feed.atom' }),
+    'post /api/alerts/{id}/acknowledgements': () => ({ path: '/api/alerts/999999/acknowledgements', body: {} }),
     'get /api/admin/users': () => ({ path: '/api/admin/users' }),
     'post /api/admin/users': () => ({
       path: '/api/admin/users',

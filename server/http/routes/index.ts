@@ -9,8 +9,11 @@ import {
   setApiKeyEnabledRoute,
 } from './admin/credentials';
 import { createUserRoute, listUsersRoute, resetPasswordRoute, setUserEnabledRoute } from './admin/users';
+import { acknowledgeAlertRoute } from './alerts/acknowledge';
 import { createAlert } from './alerts/create';
 import { exchangeDisplayToken } from './auth/display';
+import { capAtomFeed, exportCapAlert } from './cap/export';
+import { ingestCap } from './cap/ingest';
 import { signIn } from './auth/login';
 import { changePassword, signOut, whoAmI } from './auth/session';
 import { createCaseBatch } from './cases/batch';
@@ -37,6 +40,10 @@ export const ROUTES: readonly AnyRoute[] = [
   getCase,
   revealCaseContact,
   createAlert,
+  acknowledgeAlertRoute,
+  ingestCap,
+  exportCapAlert,
+  capAtomFeed,
   listUsersRoute,
   createUserRoute,
   setUserEnabledRoute,
