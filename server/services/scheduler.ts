@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import type { CalendarService } from './calendar';
 import type { Leadership } from './leader';
 import { SlaSweeper } from './sla-sweeps';
+import { escalateUnacknowledged, expireAlerts } from './alert-timers';
 import { isConnectionError } from '../errors';
 
 export interface SchedulerOptions {
@@ -51,6 +52,9 @@ export interface TickReport {
   overdue: number;
   warning: number;
   escalated: number;
+  /** Alerts that ended at their `expires`, and unacknowledged alerts escalated a level (issue 12). */
+  alertsExpired: number;
+  alertsEscalated: number;
   /** Maintenance ran: escalations dropped / scheduled without events. */
   maintenance: { cleared: number; scheduled: number } | null;
   pruned: { feed: number; sessions: number; commands: number } | null;
@@ -144,7 +148,7 @@ export class Scheduler {
 
   private async runTick(): Promise<TickReport> {
     const { calendar, leadership, log } = this.deps;
-    const idle: TickReport = { leader: false, calendarReloaded: false, recomputed: 0, overdue: 0, warning: 0, escalated: 0, maintenance: null, pruned: null };
+    const idle: TickReport = { leader: false, calendarReloaded: false, recomputed: 0, overdue: 0, warning: 0, escalated: 0, alertsExpired: 0, alertsEscalated: 0, maintenance: null, pruned: null };
     if (this.stopped) return idle;
     const change = await calendar.refresh();
     if (change.changed) {
@@ -159,7 +163,7 @@ export class Scheduler {
     this.ticks++;
     this.lastTickAt = new Date();
     this.lastReport = report;
-    const changed = report.recomputed + report.overdue + report.warning + report.escalated;
+    const changed = report.recomputed + report.overdue + report.warning + report.escalated + report.alertsExpired + report.alertsEscalated;
     if (changed > 0) log.info({ ...report, pruned: undefined, maintenance: undefined }, 'scheduler: SLA changes');
     return report;
   }
@@ -187,6 +191,12 @@ export class Scheduler {
       this.lastMaintenanceAt = wall;
     }
     if (due.escalation || report.overdue > 0 || (report.maintenance?.scheduled ?? 0) > 0) report.escalated = await this.sweeper.escalations(now);
+    // Alerts: expiry first, so an alert that ended is never escalated afterwards.
+    const expired = await expireAlerts(this.deps.database, now);
+    const escalated = await escalateUnacknowledged(this.deps.database, now);
+    report.alertsExpired = expired.expired;
+    report.alertsEscalated = escalated.escalated;
+    if (expired.fed + escalated.fed > 0) this.deps.onCommit();
     if (justElected || wall - this.lastPruneAt >= this.options.pruneMs) {
       report.pruned = await this.prune(now);
       this.lastPruneAt = wall;
