@@ -20,6 +20,7 @@ import { createApi } from './http/api';
 import { securityHeaders } from './http/security';
 import { createLogger, type Logger } from './logger';
 import { FeedNotifier } from './realtime/notifier';
+import { PositionRelay } from './realtime/positions';
 import { FeedPublisher, type PublisherOptions } from './realtime/publisher';
 import { registerSocketHandlers } from './realtime/socket';
 import type { AppContext } from './services/context';
@@ -147,6 +148,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     ...options.publisher,
   });
   const notifier = new FeedNotifier(database, config.databaseUrl ?? options.databaseUrl, log);
+  const positions = new PositionRelay(io, database, log, notifier);
   const budgets = createBudgets();
   const ingest = new IngestService(
     database,
@@ -190,7 +192,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     errorHandler: (error) => log.error({ err: error }, 'api response failed'),
   });
   authenticateSockets(io, auth, log, budgets.handshakes);
-  registerSocketHandlers(io, { database, publisher, log });
+  registerSocketHandlers(io, { database, publisher, log, positions });
   watch.start();
   await publisher.start();
   await notifier.listen(() => publisher.wake());
