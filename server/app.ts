@@ -53,6 +53,8 @@ export interface ServerOptions {
   /** How often sockets are checked for ended sessions (ms). */
   sessionSweepMs?: number;
   throttle?: LoginThrottle;
+  /** Shortest interval between two kept positions of one socket (ms; tests shorten it). */
+  positionEveryMs?: number;
 }
 
 /** Origins the CSP must allow images from: the configured base map's tile host (a wildcard where the host is templated, e.g. t{s}.tianditu.gov.cn). */
@@ -148,7 +150,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     ...options.publisher,
   });
   const notifier = new FeedNotifier(database, config.databaseUrl ?? options.databaseUrl, log);
-  const positions = new PositionRelay(io, database, log, notifier);
+  const positions = new PositionRelay(io, database, log, notifier, options.positionEveryMs);
   const budgets = createBudgets();
   const ingest = new IngestService(
     database,

@@ -26,7 +26,7 @@ describe.each(DB_KINDS)('photos (%s)', (kind) => {
   const cookies: Record<string, string> = {};
 
   const upload = async (who: string, bytes: Buffer, type: string) => {
-    const res = await fetch(`${base}/api/photos`, { method: 'POST', headers: { 'content-type': type, cookie: cookies[who]! }, body: bytes });
+    const res = await fetch(`${base}/api/photos`, { method: 'POST', headers: { 'content-type': type, cookie: cookies[who]! }, body: new Uint8Array(bytes) });
     return { status: res.status, body: (await res.json()) as PhotoBody & ErrorBody };
   };
   const fetchPhoto = (who: string, id: string, headers: Record<string, string> = {}) =>
