@@ -55,11 +55,17 @@ function filterWhere(filters: QueueFilters): SQL {
   return parts.length ? sql.join(parts.map((p) => sql` AND ${p}`)) : sql``;
 }
 
-/** Keyset: after (dueAt, id) in the order `sla_due_at ASC NULLS LAST, id ASC`. */
+/**
+ * The queue's order as one index key (cases_queue_idx): the deadline, with no
+ * deadline as +infinity so those cases sort last, then the id. A page continues
+ * after its cursor by one row comparison on that key, which the index answers
+ * directly however deep the page.
+ */
+const QUEUE_KEY = sql`coalesce(c.sla_due_at, 'infinity'::timestamptz), c.id`;
+
 function after(cursor: QueueCursor | null): SQL {
   if (!cursor) return sql``;
-  if (cursor.dueAt === null) return sql` AND c.sla_due_at IS NULL AND c.id > ${cursor.id}::bigint`;
-  return sql` AND (c.sla_due_at > ${cursor.dueAt}::timestamptz OR (c.sla_due_at = ${cursor.dueAt}::timestamptz AND c.id > ${cursor.id}::bigint) OR c.sla_due_at IS NULL)`;
+  return sql` AND (${QUEUE_KEY}) > (coalesce(${cursor.dueAt}::timestamptz, 'infinity'::timestamptz), ${cursor.id}::bigint)`;
 }
 
 /** One page of a tab, soonest deadline first; cases without a deadline (suspended) last. */
@@ -73,10 +79,10 @@ export async function readQueue(
   const rows = await db.rows<QueueRow & { cursorDueAt: string | null }>(sql`
     SELECT ${CASE_EVENT_COLUMNS}, c.address,
            CASE WHEN c.sla_warn_at IS NULL THEN NULL ELSE ${isoTime(sql`c.sla_warn_at`)} END AS "warnAt",
-           to_char(c.sla_due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorDueAt"
+           CASE WHEN c.sla_due_at IS NULL THEN NULL ELSE to_char(c.sla_due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END AS "cursorDueAt"
     FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
     WHERE ${TAB_WHERE[tab]} AND ${inScope(sql`c.area_codes`, scope)}${filterWhere(filters)}${after(page.cursor)}
-    ORDER BY c.sla_due_at ASC NULLS LAST, c.id ASC
+    ORDER BY ${QUEUE_KEY}
     LIMIT ${page.limit + 1}::int`);
   const more = rows.length > page.limit;
   const shown = rows.slice(0, page.limit);
@@ -104,10 +110,11 @@ export interface QueueView extends QueuePage {
   /** Feed head the page is consistent with: subscribe with `since` = seq and apply case.updated on top. */
   seq: number;
   at: string;
-  counts: Record<QueueTab, number>;
+  /** The count of every tab, on a first page only (null on the pages after it: counting is the costly part). */
+  counts: Record<QueueTab, number> | null;
 }
 
-/** A page, the tab counts and the feed head, read in one repeatable-read transaction (one consistent moment). */
+/** A page, the tab counts (first page) and the feed head, read in one repeatable-read transaction (one consistent moment). */
 export async function readQueueView(
   database: Database,
   scope: Scope,
@@ -121,7 +128,7 @@ export async function readQueueView(
       await limitStatementTime(tx, statementTimeoutMs);
       const [head] = await tx.rows<{ seq: number; at: string }>(sql`SELECT coalesce(max(seq), 0) AS seq, ${isoTime(sql`now()`)} AS at FROM feed`);
       const list = await readQueue(tx, scope, tab, filters, page);
-      const counts = await countQueueTabs(tx, scope, filters);
+      const counts = page.cursor ? null : await countQueueTabs(tx, scope, filters);
       return { seq: head!.seq, at: head!.at, counts, ...list };
     },
     { isolation: 'repeatable read' },

@@ -55,13 +55,14 @@ export const dispatchQueue = defineRoute({
   description:
     'Tabs: `register` 待立案 (reported), `dispatch` 待派遣 (registered, returned), `handling` 处置中 (dispatched, in_progress, suspended), ' +
     '`verify` 待核查 (handled), `overdue` 已超时 (any live case whose running stage is overdue). Sorted by `sla.dueAt` ascending, cases ' +
-    'without a deadline (suspended) last, then by id. Filters (comma-separated lists) apply to the page and to `counts` alike. ' +
+    'without a deadline (suspended) last, then by id. Filters (comma-separated lists) apply to the page and to `counts` alike; ' +
+    '`counts` comes with a first page (no `cursor`) and is null on the pages after it. ' +
     '`next` is an opaque cursor for the following page (null on the last). `seq` is the feed head the answer is consistent with: ' +
     'subscribe with `since: seq` and apply `case.updated` events on top.',
   access: 'cases.queue',
   query: queueQuery,
   responses: {
-    200: { description: '`{ tab, area, seq, at, counts: { register, dispatch, handling, verify, overdue }, cases: [CaseEventData & { address, warnAt }], next }`' },
+    200: { description: '`{ tab, area, seq, at, counts: { register, dispatch, handling, verify, overdue } | null, cases: [CaseEventData & { address, warnAt }], next }`' },
     404: { description: 'The area is not in your jurisdiction' },
   },
   handle: async ({ ctx, query, actor }) => {
