@@ -128,14 +128,20 @@ export async function benchQueue(engine: DatabaseKind, options: { open: number; 
     let deep: QueueCursor | null = null;
     for (let i = 0; i < 40; i++) deep = (await readQueue(t.database, scope, 'handling', {}, { limit: 50, cursor: deep })).next;
     record('readQueue() page 41 of handling (keyset)', await time(samples, async () => (await readQueue(t.database, scope, 'handling', {}, { limit: 50, cursor: deep })).rows.length));
-    record('readQueue() filtered: severity Extreme, sensor', await time(samples, async () =>
-      (await readQueue(t.database, scope, 'handling', { severities: ['Extreme'], channels: ['sensor'] }, page)).rows.length));
+    record('readQueue() filtered: severity Severe, channel sensor', await time(samples, async () =>
+      (await readQueue(t.database, scope, 'handling', { severities: ['Severe'], channels: ['sensor'] }, page)).rows.length));
     record('bare: SELECT count(*) of live cases in scope', await time(samples, async () =>
       (await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM cases WHERE status NOT IN ('closed', 'rejected', 'merged') AND area_codes @> ARRAY[${DISTRICT}::text]`))[0]!.n));
-    record('countQueueTabs() (5 counts, one pass)', await time(samples, async () => {
+    record('countQueueTabs() as planned (5 counts, one pass)', await time(samples, async () => {
       const c = await countQueueTabs(t.database, scope, {});
       return c.register + c.dispatch + c.handling + c.verify;
     }));
+    record('countQueueTabs() steered to the index (as served)', await time(samples, async () =>
+      t.database.transaction(async (tx) => {
+        await tx.rows(sql`SELECT set_config('enable_seqscan', 'off', true)`);
+        const c = await countQueueTabs(tx, scope, {});
+        return c.register + c.dispatch + c.handling + c.verify;
+      })));
     record('readQueueView(): head + page + counts, one tx', await time(samples, async () =>
       (await readQueueView(t.database, scope, 'dispatch', {}, page, 10_000)).rows.length));
 

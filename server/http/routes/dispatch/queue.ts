@@ -45,6 +45,8 @@ const queueQuery = z.object({
   area: areaCodeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(QUEUE_MAX_LIMIT).default(50),
   cursor: cursorParam.optional(),
+  /** `counts=false`: the page only (a live refresh of the list); counting every live case of the jurisdiction is the costly part. */
+  counts: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 
 export const dispatchQueue = defineRoute({
@@ -56,7 +58,7 @@ export const dispatchQueue = defineRoute({
     'Tabs: `register` 待立案 (reported), `dispatch` 待派遣 (registered, returned), `handling` 处置中 (dispatched, in_progress, suspended), ' +
     '`verify` 待核查 (handled), `overdue` 已超时 (any live case whose running stage is overdue). Sorted by `sla.dueAt` ascending, cases ' +
     'without a deadline (suspended) last, then by id. Filters (comma-separated lists) apply to the page and to `counts` alike; ' +
-    '`counts` comes with a first page (no `cursor`) and is null on the pages after it. ' +
+    '`counts` comes with a first page (no `cursor`) unless `counts=false`, and is null otherwise. ' +
     '`next` is an opaque cursor for the following page (null on the last). `seq` is the feed head the answer is consistent with: ' +
     'subscribe with `since: seq` and apply `case.updated` events on top.',
   access: 'cases.queue',
@@ -72,7 +74,7 @@ export const dispatchQueue = defineRoute({
       scope,
       query.tab,
       { categories: query.category, severities: query.severity, channels: query.channel },
-      { limit: query.limit, cursor: query.cursor ?? null },
+      { limit: query.limit, cursor: query.cursor ?? null, counts: query.counts },
       ctx.config.statementTimeoutMs,
     );
     return {

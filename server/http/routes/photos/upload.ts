@@ -1,4 +1,4 @@
-import { auditBy } from '../../../auth/audit';
+import { actorRef } from '../../../auth/actor';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES, uploadPhoto } from '../../../services/photos';
 import { readBinaryBody } from '../../body';
 import { defineRoute } from '../../route';
@@ -26,7 +26,7 @@ export const uploadPhotoRoute = defineRoute({
   handle: async ({ ctx, c, actor }) => {
     const { declaredType, bytes } = await readBinaryBody(c, PHOTO_TYPES, MAX_PHOTO_BYTES);
     const { created, ...photo } = await uploadPhoto(ctx.database, actor, declaredType, bytes);
-    if (created) ctx.log.info({ photo: photo.id, by: auditBy(actor).actor, size: photo.size, source: bytes.byteLength }, 'photo stored');
+    if (created) ctx.log.info({ photo: photo.id, by: actorRef(actor), size: photo.size, source: bytes.byteLength }, 'photo stored');
     return { status: created ? 201 : 200, body: { photo } };
   },
 });
