@@ -22,6 +22,7 @@ import { createApi } from './http/api';
 import { securityHeaders } from './http/security';
 import { createLogger, type Logger } from './logger';
 import { FeedNotifier } from './realtime/notifier';
+import { PositionRelay } from './realtime/positions';
 import { FeedPublisher, type PublisherOptions } from './realtime/publisher';
 import { registerSocketHandlers } from './realtime/socket';
 import type { AppContext } from './services/context';
@@ -59,6 +60,8 @@ export interface ServerOptions {
   throttle?: LoginThrottle;
   /** Scheduler tuning beyond config (tests shorten the maintenance pace or move the clock). */
   scheduler?: Partial<SchedulerOptions>;
+  /** Shortest interval between two kept positions of one socket (ms; tests shorten it). */
+  positionEveryMs?: number;
 }
 
 /** Origins the CSP must allow images from: the configured base map's tile host (a wildcard where the host is templated, e.g. t{s}.tianditu.gov.cn). */
@@ -157,6 +160,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
 
   const publisher = new FeedPublisher(database, io, log, options.publisher);
   const notifier = new FeedNotifier(database, config.databaseUrl ?? options.databaseUrl, log);
+  const positions = new PositionRelay(io, database, log, notifier, options.positionEveryMs);
   const budgets = createBudgets();
   const wakeReaders = () => {
     publisher.wake();
@@ -211,7 +215,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     errorHandler: (error) => log.error({ err: error }, 'api response failed'),
   });
   authenticateSockets(io, auth, log, budgets.handshakes);
-  registerSocketHandlers(io, { database, publisher, log });
+  registerSocketHandlers(io, { database, publisher, log, positions });
   watch.start();
   await publisher.start();
   await notifier.listen(() => publisher.wake());

@@ -29,6 +29,10 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MESSAGE: 422,
   /** A valid geometry whose intersection work is beyond the limits (parts, vertices, extent, work). */
   GEOMETRY_TOO_COMPLEX: 422,
+  /** An upload of an accepted image type that cannot be used: truncated, undecodable, or too many pixels to decode. */
+  BAD_IMAGE: 422,
+  /** A photo id that is unknown, someone else's or already attached to a case. */
+  PHOTO_NOT_ATTACHABLE: 422,
   CONFLICT: 409,
   RATE_LIMITED: 429,
   /** The database is unreachable, restarting, or this node's budget for the work is full: retry later. */

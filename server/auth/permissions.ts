@@ -21,6 +21,18 @@ export const ACTIONS = {
   'alerts.acknowledge': ['admin', 'duty_officer'],
   /** Reveal one case's reporter contact, with a reason (audited). */
   'contacts.reveal': ['admin', 'dispatcher'],
+  /** Upload photos (for a report or a 处置反馈); each stays the uploader's until attached to a case. */
+  'photos.upload': ['admin', 'dispatcher', 'duty_officer', 'grid_worker'],
+  /** Read the photos of a case within the reader's jurisdiction (and one's own unattached uploads). */
+  'photos.read': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker'],
+  /** The dispatch queue (待立案 / 待派遣 / 处置中 / 待核查 / 已超时) of the jurisdiction. */
+  'cases.queue': ['admin', 'leader', 'duty_officer', 'dispatcher'],
+  /** Responders of the jurisdiction with their live positions and workload (REST, and the socket room of live positions). */
+  'responders.read': ['admin', 'leader', 'duty_officer', 'dispatcher'],
+  /** A grid worker's own open tasks (cases dispatched to their responder record). */
+  'tasks.read': ['grid_worker'],
+  /** Share one's live position (socket `position`): grid workers linked to a responder record. */
+  'positions.send': ['grid_worker'],
   /** Own session: who am I, logout, change password. */
   'session.self': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker'],
   /** Accounts, display tokens and API keys within the admin's scope. */

@@ -15,6 +15,7 @@ import { escalationStep } from '../domain/alerts/escalation';
 import { geometryCost, geometryCostProblems } from '../domain/geometry-cost';
 import { Budget } from './budget';
 import { storeAlert, type AlertIntake, type ReferenceOutcome } from './alert-intake';
+import { attachPhotos } from './photos';
 import { assertChannels, outsideJurisdiction } from './intake-policy';
 import { withRetry } from './retry';
 import { ALERT_TYPES, APPEAL_TOPICS, APPEAL_TYPES, INCIDENT_CATEGORIES } from '../domain/categories';
@@ -110,6 +111,9 @@ export class IngestService {
       throw new AppError('UNKNOWN_CODE', problems[0]!.message, problems.slice(0, 50));
     }
     const actor = by.actor;
+    if (!actor && inputs.some((input) => input.photos?.length)) {
+      throw new AppError('PHOTO_NOT_ATTACHABLE', 'photos can only be attached by the user who uploaded them', { path: 'photos' });
+    }
     if (actor) assertChannels(actor, inputs.map((input, index) => ({ channel: input.channel, index: single ? null : index })));
     const indexOf = new Map(rows.map((r, i) => [keyOf(r.channel, r.externalId), i]));
     // Canonical lock order: every transaction claims (channel, external id) keys in the
@@ -125,6 +129,12 @@ export class IngestService {
           // Located by PostGIS inside this transaction; a case outside the reporter's jurisdiction rolls it all back.
           const outside = inserted.filter((c) => !c.areaCodes.includes(actor.scope.code)).map((c) => indexOf.get(keyOf(c.channel, c.externalId))!);
           if (outside.length > 0) throw outsideJurisdiction(actor, outside, single);
+          // The report's photos move to the case in this transaction; someone else's, or one already used, refuses it all.
+          for (const c of inserted) {
+            const index = indexOf.get(keyOf(c.channel, c.externalId))!;
+            const photos = inputs[index]?.photos;
+            if (photos?.length) await attachPhotos(tx, c.id, photos, actor, single ? 'photos' : `cases.${index}.photos`);
+          }
         }
         await upsertCaseContacts(
           tx,

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client';
 import { pruneFeed } from '../../db/queries/feed';
 import { pruneCaseCommands } from '../../db/queries/retention';
+import { pruneUnattachedPhotos } from '../../db/queries/photos';
 import { pruneSessions } from '../../db/queries/sessions';
 import type { Logger } from '../logger';
 import type { CalendarService } from './calendar';
@@ -57,7 +58,7 @@ export interface TickReport {
   alertsEscalated: number;
   /** Maintenance ran: escalations dropped / scheduled without events. */
   maintenance: { cleared: number; scheduled: number } | null;
-  pruned: { feed: number; sessions: number; commands: number } | null;
+  pruned: { feed: number; sessions: number; commands: number; photos: number } | null;
 }
 
 export interface SchedulerDeps {
@@ -208,8 +209,10 @@ export class Scheduler {
     const feed = await pruneFeed(database, this.options.feedRetentionHours);
     const sessions = await pruneSessions(database, new Date(now - this.options.sessionRetentionHours * 3_600_000));
     const commands = await pruneCaseCommands(database, new Date(now - this.options.commandRetentionHours * 3_600_000));
-    if (feed + sessions + commands > 0) log.info({ feed, sessions, commands }, 'scheduler: pruned');
-    return { feed, sessions, commands };
+    // Photos uploaded for a report or a 处置反馈 that never came (a day is plenty for an offline queue to flush).
+    const photos = await pruneUnattachedPhotos(database, 24);
+    if (feed + sessions + commands + photos > 0) log.info({ feed, sessions, commands, photos }, 'scheduler: pruned');
+    return { feed, sessions, commands, photos };
   }
 
   /** Stops ticking, waits for a tick in flight, and gives up leadership. */

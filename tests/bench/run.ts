@@ -9,6 +9,7 @@ import { benchDeadlines, type DeadlineResult } from './deadlines';
 import { benchIngest, type IngestResult } from './ingest';
 import { benchLogin, type LoginResult } from './login';
 import { benchBarePush, benchServerPush, type PushResult } from './push';
+import { benchQueue, type QueueBenchResult } from './queue';
 import { benchScope, type ScopeResult } from './scope';
 import { benchSweeps, type SweepResult } from './sweeps';
 import { round, table } from './stats';
@@ -18,7 +19,8 @@ import { round, table } from './stats';
  * ingest→socket latency against a bare Socket.IO broadcast, and login cost
  * (argon2id) against a bare SHA-256, SLA deadlines on the working calendar against a
  * bare `new Date(t + ms)`, and a jurisdiction's snapshot and replay against the whole
- * city's beside the bare SQL, and the scheduler's catch-up sweep beside a bare UPDATE, in one run.
+ * city's beside the bare SQL, the scheduler's catch-up sweep beside a bare UPDATE, and the dispatch
+ * queue and case view of a district holding 100k live cases beside the bare SQL, in one run.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -61,11 +63,14 @@ async function main(): Promise<void> {
       'scope-cases': { type: 'string', default: '100000' },
       'scope-samples': { type: 'string', default: '10' },
       'sweep-cases': { type: 'string', default: '10000' },
+      'queue-engines': { type: 'string', default: 'postgres' },
+      'queue-open': { type: 'string', default: '100000' },
+      'queue-samples': { type: 'string', default: '100' },
     },
     strict: true,
   });
   const only = values.only;
-  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps'];
+  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps', 'queue'];
   if (only !== undefined && !ONLY.includes(only)) throw new Error(`--only is one of ${ONLY.join(', ')}`);
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
@@ -192,10 +197,26 @@ async function main(): Promise<void> {
     );
   }
 
+  const queue: QueueBenchResult[] = [];
+  if (only === undefined || only === 'queue') {
+    const open = positive('queue-open', values['queue-open']);
+    for (const engine of engines(values['queue-engines'])) {
+      console.log(`\nqueue: ${engine}, ${open} live cases in the dispatcher's district …`);
+      queue.push(...(await benchQueue(engine, { open, samples: positive('queue-samples', values['queue-samples']) })));
+    }
+    console.log("\n8. Dispatch queue and case view: a district dispatcher's jurisdiction (南明区 520102) holding the live cases, beside the bare SQL");
+    console.log(
+      table([
+        ['engine', 'live in scope', 'all cases', 'target', 'rows', 'p50 ms', 'p99 ms', 'max ms'],
+        ...queue.map((r) => [r.engine, r.open, r.total, r.target, r.rows, round(r.ms.p50, 2), round(r.ms.p99, 2), round(r.ms.max, 2)]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps, queue }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 

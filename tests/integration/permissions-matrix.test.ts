@@ -40,6 +40,14 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
     'post /api/cases/batch': () => ({ path: '/api/cases/batch', body: { cases: [incident(`matrix-b-${tag}`, 106.615, 26.535)] } }),
     'get /api/cases/{id}': () => ({ path: `/api/cases/${ids.caseId}` }),
     'post /api/cases/{id}/contact/reveal': () => ({ path: `/api/cases/${ids.caseId}/contact/reveal`, body: { reason: '核实来电人身份以便回访' } }),
+    'get /api/cases/{id}/photos': () => ({ path: `/api/cases/${ids.caseId}/photos` }),
+    // A JSON body: refused 415 by an allowed role (the matrix checks access, not uploads; tests/integration/photos.test.ts does).
+    'post /api/photos': () => ({ path: '/api/photos', body: {} }),
+    // A photo that does not exist: 404 for an allowed role.
+    'get /api/photos/{id}': () => ({ path: '/api/photos/00000000-0000-4000-8000-000000000000' }),
+    'get /api/dispatch/queue': () => ({ path: '/api/dispatch/queue?tab=register&limit=5' }),
+    'get /api/responders': () => ({ path: '/api/responders' }),
+    'get /api/me/tasks': () => ({ path: '/api/me/tasks' }),
     'post /api/alerts': () => ({
       path: '/api/alerts',
       body: {

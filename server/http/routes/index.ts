@@ -19,7 +19,12 @@ import { changePassword, signOut, whoAmI } from './auth/session';
 import { createCaseBatch } from './cases/batch';
 import { createCase } from './cases/create';
 import { getCase, revealCaseContact } from './cases/get';
+import { dispatchQueue } from './dispatch/queue';
+import { listRespondersRoute } from './dispatch/responders';
 import { areas } from './map/areas';
+import { myTasks } from './me/tasks';
+import { getPhotoRoute, listCasePhotosRoute } from './photos/get';
+import { uploadPhotoRoute } from './photos/upload';
 import { snapshot } from './map/snapshot';
 import { clientConfig } from './system/config';
 import { health } from './system/health';
@@ -39,6 +44,12 @@ export const ROUTES: readonly AnyRoute[] = [
   createCaseBatch,
   getCase,
   revealCaseContact,
+  listCasePhotosRoute,
+  uploadPhotoRoute,
+  getPhotoRoute,
+  dispatchQueue,
+  listRespondersRoute,
+  myTasks,
   createAlert,
   acknowledgeAlertRoute,
   ingestCap,
