@@ -93,8 +93,13 @@ export async function findDepartmentResponders(
  *    geography), ordered by ST_Distance on geography, ties by id.
  */
 export async function findNearestAvailable(db: Runner, scope: Scope, caseId: number, k: number): Promise<ResponderView[]> {
+  return db.rows<ResponderView>(nearestAvailableQuery(scope, caseId, k));
+}
+
+/** The statement of findNearestAvailable (exported for EXPLAIN in tests and the bench). */
+export function nearestAvailableQuery(scope: Scope, caseId: number, k: number): SQL {
   const available = sql`r.status = 'on_duty' AND r.geom IS NOT NULL AND ${inScope(sql`g.path`, scope)}`;
-  return db.rows<ResponderView>(sql`
+  return sql`
     WITH c AS ${caseRow(caseId)},
     knn AS (
       SELECT near.geom FROM c CROSS JOIN LATERAL (
@@ -110,7 +115,7 @@ export async function findNearestAvailable(db: Runner, scope: Scope, caseId: num
       AND r.geom && ${metresBox(sql`c.geom`, sql`reach.m`)}
       AND ST_DWithin(r.geom::geography, c.geom::geography, reach.m)
     ORDER BY ${BY_DISTANCE}
-    LIMIT ${k}::int`);
+    LIMIT ${k}::int`;
 }
 
 /** The field record of a user (a grid worker's login), if linked. Not scoped: it is the caller's own record. */
