@@ -4,7 +4,7 @@ import { inScope, type Scope } from '../scope';
 import { CASE_EVENT_COLUMNS } from './case-columns';
 import type { CaseEventData } from '../records';
 import { deepestAreaAt } from './locate';
-import { batchMayHoldDuplicates, linkDuplicatesWithinBatch, ORIGINAL_FIRST, POSSIBLE_ORIGINAL } from './duplicates';
+import { batchMayHoldDuplicates, linkDuplicatesWithinBatch, NEAR_CASES, ORIGINAL_FIRST, POSSIBLE_ORIGINAL } from './duplicates';
 
 /** One case as the ingest service hands it over: validated, catalogue-checked, SLA computed. */
 export interface CaseRow {
@@ -96,7 +96,7 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
              original.id AS duplicate_of
       FROM input n CROSS JOIN roots
       LEFT JOIN LATERAL ${deepestAreaAt(sql`n.geom`)} loc ON true
-      LEFT JOIN LATERAL (SELECT o.id FROM cases o WHERE ${POSSIBLE_ORIGINAL} ${ORIGINAL_FIRST} LIMIT 1) original ON true
+      LEFT JOIN LATERAL (SELECT o.id FROM ${NEAR_CASES} WHERE ${POSSIBLE_ORIGINAL} ${ORIGINAL_FIRST} LIMIT 1) original ON true
     ),
     inserted AS (
       INSERT INTO cases (kind, channel, external_id, category, topic, severity, title, description, address,

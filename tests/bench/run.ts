@@ -11,13 +11,15 @@ import { benchLogin, type LoginResult } from './login';
 import { benchBarePush, benchServerPush, type PushResult } from './push';
 import { benchScope, type ScopeResult } from './scope';
 import { round, table } from './stats';
+import { benchSuggestions, type SuggestionsResult } from './suggestions';
 
 /**
  * `npm run bench -- [options]`: intake throughput against a bare COPY,
  * ingest→socket latency against a bare Socket.IO broadcast, and login cost
  * (argon2id) against a bare SHA-256, SLA deadlines on the working calendar against a
- * bare `new Date(t + ms)`, and a jurisdiction's snapshot and replay against the whole
- * city's beside the bare SQL, in one run.
+ * bare `new Date(t + ms)`, a jurisdiction's snapshot and replay against the whole
+ * city's beside the bare SQL, and routing help (KNN nearest responders) beside a plain
+ * ORDER BY ST_Distance, in one run.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -59,11 +61,13 @@ async function main(): Promise<void> {
       storm: { type: 'string', default: '1000' },
       'scope-cases': { type: 'string', default: '100000' },
       'scope-samples': { type: 'string', default: '10' },
+      responders: { type: 'string', default: '5000' },
+      'suggest-samples': { type: 'string', default: '200' },
     },
     strict: true,
   });
   const only = values.only;
-  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay'];
+  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'suggestions'];
   if (only !== undefined && !ONLY.includes(only)) throw new Error(`--only is one of ${ONLY.join(', ')}`);
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
@@ -88,9 +92,9 @@ async function main(): Promise<void> {
     console.log('\n1. Batch intake (IngestService: grid assignment + feed rows) vs raw COPY of the same rows');
     console.log(
       table([
-        ['engine', 'city', 'grids', 'cases', 'batch', 'intake s', 'intake cases/s', 'batch p50 ms', 'batch p99 ms', 'COPY s', 'COPY cases/s', 'intake/COPY'],
+        ['engine', 'city', 'grids', 'cases', 'batch', 'linked dup.', 'intake s', 'intake cases/s', 'batch p50 ms', 'batch p99 ms', 'COPY s', 'COPY cases/s', 'intake/COPY'],
         ...ingest.map((r) => [
-          r.engine, r.city, r.grids, r.cases, r.batch, round(r.ingestMs / 1000, 2), r.ingestPerSec,
+          r.engine, r.city, r.grids, r.cases, r.batch, r.linked, round(r.ingestMs / 1000, 2), r.ingestPerSec,
           round(r.batchMs.p50), round(r.batchMs.p99), round(r.copyMs / 1000, 2), r.copyPerSec, `${r.ratio}×`,
         ]),
       ]),
@@ -172,10 +176,31 @@ async function main(): Promise<void> {
     );
   }
 
+  const suggestions: SuggestionsResult[] = [];
+  if (only === undefined || only === 'suggestions') {
+    for (const engine of engines(values.engines)) {
+      console.log(`\nsuggestions: ${engine} …`);
+      suggestions.push(
+        ...(await benchSuggestions(engine, {
+          responders: positive('responders', values.responders),
+          samples: positive('suggest-samples', values['suggest-samples']),
+          k: 5,
+        })),
+      );
+    }
+    console.log('\n7. Routing help per case: nearest available by KNN on the GiST index (then exact metres) and the whole answer, beside a plain ORDER BY ST_Distance');
+    console.log(
+      table([
+        ['engine', 'responders', 'cases', 'target', 'samples', 'p50 ms', 'p95 ms', 'max ms'],
+        ...suggestions.map((r) => [r.engine, r.responders, r.cases, r.target, r.ms.count, round(r.ms.p50, 2), round(r.ms.p95, 2), round(r.ms.max, 2)]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, suggestions }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 

@@ -44,7 +44,7 @@ describe.each(DB_KINDS)('duplicates at intake on %s', (kind) => {
     t = await createTestDatabase(kind);
     await insertFixtureCity(t.database);
     ({ app, base } = await startTestServer(t.database));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.close();

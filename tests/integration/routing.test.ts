@@ -125,7 +125,7 @@ describe.each(DB_KINDS)('routing help on %s', (kind) => {
     cases.east = await createCase(incident('route-east', 106.655, 26.525));
     cases.noise = await createCase(appeal('route-noise', 106.65, 26.52));
     cases.noTopic = await createCase(appeal('route-no-topic', 106.65, 26.521, { topic: undefined }));
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await app?.close();
