@@ -63,7 +63,11 @@ export async function findTerritorialResponders(
   return { level, responders: rows.map(({ tier: _tier, ...view }) => view) };
 }
 
-/** On-duty responders of one department (units and officers), nearest first; those without a position last. */
+/**
+ * On-duty responders of one department (units and officers): those with a position
+ * nearest first, exactly as findNearestAvailable finds them; those without one after
+ * them, by id.
+ */
 export async function findDepartmentResponders(
   db: Runner,
   scope: Scope,
@@ -71,13 +75,17 @@ export async function findDepartmentResponders(
   department: string,
   limit: number,
 ): Promise<ResponderView[]> {
-  return db.rows<ResponderView>(sql`
+  const ofDepartment = sql`r.status = 'on_duty' AND r.department = ${department}`;
+  const placed = await db.rows<ResponderView>(nearestQuery(scope, caseId, limit, ofDepartment));
+  if (placed.length >= limit) return placed;
+  const unplaced = await db.rows<ResponderView>(sql`
     WITH c AS ${caseRow(caseId)}
     SELECT ${RESPONDER_COLUMNS}
     FROM c CROSS JOIN responders r JOIN areas g ON g.id = r.home_grid_id
-    WHERE r.department = ${department} AND r.status = 'on_duty' AND ${inScope(sql`g.path`, scope)}
-    ORDER BY ${BY_DISTANCE}
-    LIMIT ${limit}::int`);
+    WHERE ${ofDepartment} AND r.geom IS NULL AND ${inScope(sql`g.path`, scope)}
+    ORDER BY r.id
+    LIMIT ${limit - placed.length}::int`);
+  return [...placed, ...unplaced];
 }
 
 /**
@@ -98,7 +106,12 @@ export async function findNearestAvailable(db: Runner, scope: Scope, caseId: num
 
 /** The statement of findNearestAvailable (exported for EXPLAIN in tests and the bench). */
 export function nearestAvailableQuery(scope: Scope, caseId: number, k: number): SQL {
-  const available = sql`r.status = 'on_duty' AND r.geom IS NOT NULL AND ${inScope(sql`g.path`, scope)}`;
+  return nearestQuery(scope, caseId, k, sql`r.status = 'on_duty'`);
+}
+
+/** The k responders matching `which` nearest to the case among those with a position, in two index-backed steps (above). */
+function nearestQuery(scope: Scope, caseId: number, k: number, which: SQL): SQL {
+  const available = sql`${which} AND r.geom IS NOT NULL AND ${inScope(sql`g.path`, scope)}`;
   return sql`
     WITH c AS ${caseRow(caseId)},
     knn AS (

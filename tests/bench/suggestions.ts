@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { DatabaseKind } from '../../db/client';
 import { findCaseById } from '../../db/queries/cases';
-import { findNearestAvailable } from '../../db/queries/responders';
+import { findDepartmentResponders, findNearestAvailable, findTerritorialResponders } from '../../db/queries/responders';
 import { seedDemoCity } from '../../db/seed/city';
 import { scopeOf } from '../../db/scope';
-import { suggestRouting } from '../../server/services/routing';
+import { suggestRouting, TERRITORIAL_LIMIT } from '../../server/services/routing';
 import { createTestDatabase } from '../helpers/db';
 import { fillCases } from './scope';
 
@@ -74,6 +74,8 @@ export async function benchSuggestions(
           WHERE c.id = ${id}::bigint AND r.status = 'on_duty' AND r.geom IS NOT NULL AND g.path @> ARRAY[${CITY}::text]
           ORDER BY d, r.id LIMIT ${k}::int`)],
       [`nearest: KNN <-> then exact, k=${k}, with workload`, (id) => findNearestAvailable(database, scope, id, k)],
+      ['territorial (grid, else community, else street)', (id) => findTerritorialResponders(database, scope, id, TERRITORIAL_LIMIT)],
+      [`byDepartment (cgj), k=${k}`, (id) => findDepartmentResponders(database, scope, id, 'cgj', k)],
       [`whole suggestions answer (4 reads), k=${k}`, async (id) => {
         const found = await findCaseById(database, scope, id);
         return suggestRouting(database, scope, found!, k);
