@@ -134,6 +134,50 @@ export interface Snapshot {
   next?: string | null;
 }
 
+/** A responder as dispatch help shows it (GET /api/cases/{id}/suggestions): staff, not citizen data. */
+export interface ResponderView {
+  id: number;
+  code: string;
+  name: string;
+  /** grid_worker, officer or unit. */
+  role: string;
+  /** 专业部门 code (db/data/departments.json); null for grid workers. */
+  department: string | null;
+  /** on_duty, busy or off_duty. */
+  status: string;
+  /** Code of the home grid. */
+  homeGrid: string;
+  /** Metres from the case on the WGS84 spheroid (0.1 m); null without a position. */
+  distanceM: number | null;
+  /** Cases assigned to the responder and still being worked (dispatched, in_progress, handled, suspended). */
+  openCases: number;
+  lng: number | null;
+  lat: number | null;
+  positionAt: string | null;
+}
+
+/** GET /api/cases/{id}/suggestions — routing help for dispatching one case. */
+export interface CaseSuggestions {
+  caseId: number;
+  /** The 专业部门 suggested by the case's category (an appeal's topic first); null when the catalogue names none. */
+  department: { code: string; name: string; nameEn: string } | null;
+  /** Which ring the territorial responders come from: the case's grid, else its community, else its street. */
+  territorialLevel: 'grid' | 'community' | 'street' | null;
+  /** 属地: based in the case's grid (else community, else street); any status, grid workers first. */
+  territorial: ResponderView[];
+  /** On-duty responders of the suggested department, nearest first. */
+  byDepartment: ResponderView[];
+  /** The k nearest on-duty responders with a position, by distance on the spheroid. */
+  nearest: ResponderView[];
+}
+
+/** GET /api/cases/{id}/duplicates — open cases linked to this one as possible duplicates, either way. */
+export interface CaseDuplicates {
+  caseId: number;
+  /** `original`: the case this one may duplicate; `duplicate`: a case that may duplicate this one. */
+  linked: Array<CaseEventData & { relation: 'original' | 'duplicate' }>;
+}
+
 /**
  * Feed topics and what each carries: one map from the database row to the wire
  * event. Adding a topic here forces every writer (a typed NewFeedRow), the wire

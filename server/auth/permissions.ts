@@ -11,6 +11,12 @@ export const ACTIONS = {
   'map.read': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker', 'display'],
   /** Read one case (scoped; personal data masked). */
   'cases.read': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker', 'api_client'],
+  /**
+   * Dispatch help: the suggested department, territorial and nearest available
+   * responders (staff names and positions) for a case. The desk roles that register
+   * and dispatch (server/domain/workflow/actors.ts `desk`).
+   */
+  'cases.dispatch': ['admin', 'duty_officer', 'dispatcher'],
   /** Report cases: grid workers from the street, intake clients by API. */
   'cases.create': ['admin', 'dispatcher', 'duty_officer', 'grid_worker', 'api_client'],
   /** Post a public-safety alert (our JSON or OASIS CAP 1.2 XML). */

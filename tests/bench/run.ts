@@ -13,6 +13,7 @@ import { benchQueue, type QueueBenchResult } from './queue';
 import { benchScope, type ScopeResult } from './scope';
 import { benchSweeps, type SweepResult } from './sweeps';
 import { round, table } from './stats';
+import { benchSuggestions, type SuggestionsResult } from './suggestions';
 
 /**
  * `npm run bench -- [options]`: intake throughput against a bare COPY,
@@ -21,6 +22,9 @@ import { round, table } from './stats';
  * bare `new Date(t + ms)`, and a jurisdiction's snapshot and replay against the whole
  * city's beside the bare SQL, the scheduler's catch-up sweep beside a bare UPDATE, and the dispatch
  * queue and case view of a district holding 100k live cases beside the bare SQL, in one run.
+ * bare `new Date(t + ms)`, a jurisdiction's snapshot and replay against the whole
+ * city's beside the bare SQL, and routing help (KNN nearest responders) beside a plain
+ * ORDER BY ST_Distance, in one run.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -66,11 +70,13 @@ async function main(): Promise<void> {
       'queue-engines': { type: 'string', default: 'postgres' },
       'queue-open': { type: 'string', default: '100000' },
       'queue-samples': { type: 'string', default: '100' },
+      responders: { type: 'string', default: '5000' },
+      'suggest-samples': { type: 'string', default: '200' },
     },
     strict: true,
   });
   const only = values.only;
-  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps', 'queue'];
+  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps', 'queue', 'suggestions'];
   if (only !== undefined && !ONLY.includes(only)) throw new Error(`--only is one of ${ONLY.join(', ')}`);
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
@@ -95,9 +101,9 @@ async function main(): Promise<void> {
     console.log('\n1. Batch intake (IngestService: grid assignment + feed rows) vs raw COPY of the same rows');
     console.log(
       table([
-        ['engine', 'city', 'grids', 'cases', 'batch', 'intake s', 'intake cases/s', 'batch p50 ms', 'batch p99 ms', 'COPY s', 'COPY cases/s', 'intake/COPY'],
+        ['engine', 'city', 'grids', 'cases', 'batch', 'linked dup.', 'intake s', 'intake cases/s', 'batch p50 ms', 'batch p99 ms', 'COPY s', 'COPY cases/s', 'intake/COPY'],
         ...ingest.map((r) => [
-          r.engine, r.city, r.grids, r.cases, r.batch, round(r.ingestMs / 1000, 2), r.ingestPerSec,
+          r.engine, r.city, r.grids, r.cases, r.batch, r.linked, round(r.ingestMs / 1000, 2), r.ingestPerSec,
           round(r.batchMs.p50), round(r.batchMs.p99), round(r.copyMs / 1000, 2), r.copyPerSec, `${r.ratio}×`,
         ]),
       ]),
@@ -213,10 +219,31 @@ async function main(): Promise<void> {
     );
   }
 
+  const suggestions: SuggestionsResult[] = [];
+  if (only === undefined || only === 'suggestions') {
+    for (const engine of engines(values.engines)) {
+      console.log(`\nsuggestions: ${engine} …`);
+      suggestions.push(
+        ...(await benchSuggestions(engine, {
+          responders: positive('responders', values.responders),
+          samples: positive('suggest-samples', values['suggest-samples']),
+          k: 5,
+        })),
+      );
+    }
+    console.log('\n9. Routing help per case: nearest available by KNN on the GiST index (then exact metres) and the whole answer, beside a plain ORDER BY ST_Distance');
+    console.log(
+      table([
+        ['engine', 'responders', 'cases', 'target', 'samples', 'p50 ms', 'p95 ms', 'max ms'],
+        ...suggestions.map((r) => [r.engine, r.responders, r.cases, r.target, r.ms.count, round(r.ms.p50, 2), round(r.ms.p95, 2), round(r.ms.max, 2)]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps, queue }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps, queue, suggestions }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 

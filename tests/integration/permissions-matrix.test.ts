@@ -39,6 +39,8 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
     'post /api/cases': () => ({ path: '/api/cases', body: incident(`matrix-${tag}`, 106.605, 26.535) }),
     'post /api/cases/batch': () => ({ path: '/api/cases/batch', body: { cases: [incident(`matrix-b-${tag}`, 106.615, 26.535)] } }),
     'get /api/cases/{id}': () => ({ path: `/api/cases/${ids.caseId}` }),
+    'get /api/cases/{id}/suggestions': () => ({ path: `/api/cases/${ids.caseId}/suggestions?k=3` }),
+    'get /api/cases/{id}/duplicates': () => ({ path: `/api/cases/${ids.caseId}/duplicates` }),
     'post /api/cases/{id}/contact/reveal': () => ({ path: `/api/cases/${ids.caseId}/contact/reveal`, body: { reason: '核实来电人身份以便回访' } }),
     'get /api/cases/{id}/photos': () => ({ path: `/api/cases/${ids.caseId}/photos` }),
     // A JSON body: refused 415 by an allowed role (the matrix checks access, not uploads; tests/integration/photos.test.ts does).

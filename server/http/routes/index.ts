@@ -21,6 +21,7 @@ import { createCase } from './cases/create';
 import { getCase, revealCaseContact } from './cases/get';
 import { dispatchQueue } from './dispatch/queue';
 import { listRespondersRoute } from './dispatch/responders';
+import { caseDuplicates, caseSuggestions } from './cases/routing';
 import { areas } from './map/areas';
 import { myTasks } from './me/tasks';
 import { getPhotoRoute, listCasePhotosRoute } from './photos/get';
@@ -50,6 +51,8 @@ export const ROUTES: readonly AnyRoute[] = [
   dispatchQueue,
   listRespondersRoute,
   myTasks,
+  caseSuggestions,
+  caseDuplicates,
   createAlert,
   acknowledgeAlertRoute,
   ingestCap,
