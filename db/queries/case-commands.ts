@@ -36,6 +36,23 @@ export async function lockCaseInScope(tx: Runner, scope: Scope, id: number): Pro
   return row;
 }
 
+/** What a case's page shows beyond the screen's view: the lifecycle columns and their instants. */
+export interface CaseLifecycleRow extends LockedCase {
+  closedAt: string | null;
+  slaWarnAt: string | null;
+  updatedAt: string;
+}
+
+/** The case with its lifecycle columns, unlocked (a read), only within the scope. */
+export async function findCaseLifecycle(db: Runner, scope: Scope, id: number): Promise<CaseLifecycleRow | undefined> {
+  const iso = (column: string) => sql.raw(`CASE WHEN ${column} IS NULL THEN NULL ELSE to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END`);
+  const [row] = await db.rows<CaseLifecycleRow>(sql`
+    SELECT ${lockedColumns}, ${iso('c.closed_at')} AS "closedAt", ${iso('c.sla_warn_at')} AS "slaWarnAt", ${iso('c.updated_at')} AS "updatedAt"
+    FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
+    WHERE c.id = ${id}::bigint AND ${inScope(sql`c.area_codes`, scope)}`);
+  return row;
+}
+
 /** A case as screens see it, with its scoping key (for the feed row). */
 export async function readCaseForFeed(tx: Runner, id: number): Promise<(CaseEventData & { areaCodes: string[] }) | undefined> {
   const [row] = await tx.rows<CaseEventData & { areaCodes: string[] }>(sql`
@@ -67,13 +84,13 @@ export async function insertCommand(tx: Runner, command: StoredCommand): Promise
             ${command.status}::int, ${JSON.stringify(command.response)}::jsonb)`);
 }
 
-/** The newest event of a case (who did what last), for a version conflict's answer. */
+/** The event that made the case's current version (who did what last), for a version conflict's answer; clock and scheduler notes are skipped. */
 export async function lastCaseEvent(db: Runner, caseId: number): Promise<{ action: string; actor: string; actorLabel: string | null; at: string; version: number | null } | undefined> {
   const [row] = await db.rows<{ action: string; actor: string; actorLabel: string | null; at: string; version: number | null }>(sql`
     SELECT e.action, e.actor, u.display_name AS "actorLabel",
            to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.version
     FROM case_events e LEFT JOIN users u ON e.actor = 'user:' || u.id
-    WHERE e.case_id = ${caseId}::bigint ORDER BY e.id DESC LIMIT 1`);
+    WHERE e.case_id = ${caseId}::bigint AND e.version IS NOT NULL ORDER BY e.id DESC LIMIT 1`);
   return row;
 }
 

@@ -11,6 +11,7 @@ import {
   responderExists,
   responderOfUser,
   updateCaseLifecycle,
+  type CaseLifecycleRow,
   type LockedCase,
   type NewCaseEvent,
 } from '../../db/queries/case-commands';
@@ -21,6 +22,7 @@ import { CLOSED_STATUSES, layerOfKind, type Role } from '../../db/vocab';
 import { actorRef, type Actor } from '../auth/actor';
 import { audit, auditBy, type AuditBy } from '../auth/audit';
 import { slaColumns, type TimeLimit, type WorkingCalendar } from '../domain/sla';
+import { availableActions } from '../domain/workflow/available';
 import {
   decide,
   invariantViolations,
@@ -28,6 +30,7 @@ import {
   TERMINAL_STATUSES,
   type CaseEvent,
   type CaseState,
+  type CommandAction,
   type RefusalCode,
   type WorkflowActor,
 } from '../domain/workflow';
@@ -320,4 +323,29 @@ function eventRow(e: CaseEvent, actor: string, commandId: string): NewCaseEvent 
     case 'request_lapsed':
       return { ...base, action: 'request_lapsed', fromStatus: null, toStatus: null, note: null, version: null, data: { request: e.request } };
   }
+}
+
+/** The lifecycle part of GET /api/cases/{id}: pending requests, instants, and what the caller may do now. */
+export interface CaseLifecycleView {
+  priorStatus: CaseState['priorStatus'];
+  pendingSuspension: CaseState['pendingSuspension'];
+  pendingExtension: CaseState['pendingExtension'];
+  closedAt: string | null;
+  slaWarnAt: string | null;
+  updatedAt: string;
+  /** Actions the caller may fire now (status, role, assignment, pending requests); empty for machine principals. */
+  actions: CommandAction[];
+}
+
+export function lifecycleView(row: CaseLifecycleRow, actor: WorkflowActor | null): CaseLifecycleView {
+  const state = caseStateOf(row);
+  return {
+    priorStatus: state.priorStatus,
+    pendingSuspension: state.pendingSuspension,
+    pendingExtension: state.pendingExtension,
+    closedAt: row.closedAt,
+    slaWarnAt: row.slaWarnAt,
+    updatedAt: row.updatedAt,
+    actions: actor ? availableActions(state, actor) : [],
+  };
 }
