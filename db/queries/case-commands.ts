@@ -53,14 +53,6 @@ export async function findCaseLifecycle(db: Runner, scope: Scope, id: number): P
   return row;
 }
 
-/** A case as screens see it, with its scoping key (for the feed row). */
-export async function readCaseForFeed(tx: Runner, id: number): Promise<(CaseEventData & { areaCodes: string[] }) | undefined> {
-  const [row] = await tx.rows<CaseEventData & { areaCodes: string[] }>(sql`
-    SELECT ${CASE_EVENT_COLUMNS}, c.area_codes AS "areaCodes" FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
-    WHERE c.id = ${id}::bigint`);
-  return row;
-}
-
 export interface StoredCommand {
   commandId: string;
   caseId: number;
@@ -145,10 +137,14 @@ export interface CaseLifecycleUpdate {
 const ts = (ms: number | null) => sql`to_timestamp(${ms}::float8 / 1000)`;
 const json = (value: object | null) => (value === null ? sql`NULL::jsonb` : sql`${JSON.stringify(value)}::jsonb`);
 
-/** Writes the case's new state; the caller holds the row lock and has checked the version. */
-export async function updateCaseLifecycle(tx: Runner, u: CaseLifecycleUpdate): Promise<void> {
+/**
+ * Writes the case's new state and returns it as screens see it, with its scoping key
+ * (for the feed row). The caller holds the row lock and has checked the version.
+ */
+export async function updateCaseLifecycle(tx: Runner, u: CaseLifecycleUpdate): Promise<CaseEventData & { areaCodes: string[] }> {
   const escalation = u.resetEscalation ? sql`, escalation_level = 0, next_escalation_at = NULL` : sql``;
-  await tx.rows(sql`
+  const [row] = await tx.rows<CaseEventData & { areaCodes: string[] }>(sql`
+    WITH updated AS (
     UPDATE cases SET
       status = ${u.status}, version = ${u.version}::int, rework = ${u.rework}::int,
       department = ${u.department}, assignee_id = ${u.assigneeId}::int, prior_status = ${u.priorStatus},
@@ -160,7 +156,11 @@ export async function updateCaseLifecycle(tx: Runner, u: CaseLifecycleUpdate): P
       sla_due_at = ${u.slaDueAt?.toISOString() ?? null}::timestamptz, sla_warn_at = ${u.slaWarnAt?.toISOString() ?? null}::timestamptz,
       sla_state = ${u.slaState}, sla_beyond_calendar = ${u.slaBeyondCalendar}
       ${escalation}
-    WHERE id = ${u.id}::bigint`);
+    WHERE id = ${u.id}::bigint
+    RETURNING *)
+    SELECT ${CASE_EVENT_COLUMNS}, c.area_codes AS "areaCodes" FROM updated c LEFT JOIN areas g ON g.id = c.grid_id`);
+  if (!row) throw new Error(`case ${u.id} vanished under its row lock`);
+  return row;
 }
 
 export interface NewCaseEvent {

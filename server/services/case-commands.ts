@@ -7,7 +7,6 @@ import {
   lastCaseEvent,
   lockCaseInScope,
   lockMergeTarget,
-  readCaseForFeed,
   responderExists,
   responderOfUser,
   updateCaseLifecycle,
@@ -193,7 +192,7 @@ export class CaseCommandService {
 
     const sla = slaColumns(next.clock, row, this.calendar(), at);
     const stageChanged = next.clock?.stage !== state.clock?.stage || next.clock?.startedAt !== state.clock?.startedAt;
-    await updateCaseLifecycle(tx, {
+    const after = await updateCaseLifecycle(tx, {
       id: caseId,
       status: next.status,
       version: next.version,
@@ -215,8 +214,6 @@ export class CaseCommandService {
       resetEscalation: stageChanged,
     });
     const [eventId] = await insertCaseEvents(tx, events.map((e) => eventRow(e, by.eventActor, commandId)));
-    const after = await readCaseForFeed(tx, caseId);
-    if (!after) throw new Error(`case ${caseId} vanished inside its own transaction`);
     const { areaCodes, ...data } = after;
     await audit(tx, by.audit, {
       action: `case.${transitioned.action}`,
