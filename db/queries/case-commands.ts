@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
 import type { CaseEventData } from '../records';
 import { inScope, type Scope } from '../scope';
-import type { CaseStatus, SlaStage, SlaState } from '../vocab';
+import type { CaseKind, CaseStatus, Severity, SlaStage, SlaState } from '../vocab';
 import { CASE_EVENT_COLUMNS } from './case-columns';
 
 /**
@@ -12,8 +12,18 @@ import { CASE_EVENT_COLUMNS } from './case-columns';
  * names, then the update, the events and the stored response.
  */
 
-/** A case as a command sees it: the screen's view plus the lifecycle columns the state machine needs. */
-export interface LockedCase extends CaseEventData {
+/** A case as a command sees it: the lifecycle columns the state machine needs, and what its SLA limits depend on. */
+export interface LockedCase {
+  id: number;
+  kind: CaseKind;
+  category: string;
+  severity: Severity;
+  status: CaseStatus;
+  version: number;
+  rework: number;
+  assigneeId: number | null;
+  department: string | null;
+  mergedInto: number | null;
   areaCodes: string[];
   priorStatus: CaseStatus | null;
   pendingSuspension: { by: number; at: number; reason: string } | null;
@@ -23,16 +33,18 @@ export interface LockedCase extends CaseEventData {
   reportedAtMs: number;
 }
 
-const lockedColumns = sql`${CASE_EVENT_COLUMNS}, c.area_codes AS "areaCodes", c.prior_status AS "priorStatus",
+// Lean on purpose (no geometry, no formatting): it runs under the row lock of every command.
+const lockedColumns = sql`c.id, c.kind, c.category, c.severity, c.status, c.version, c.rework, c.assignee_id AS "assigneeId",
+  c.department, c.merged_into AS "mergedInto", c.area_codes AS "areaCodes", c.prior_status AS "priorStatus",
   c.pending_suspension AS "pendingSuspension", c.pending_extension AS "pendingExtension", c.sla_clock AS "slaClock",
   (extract(epoch FROM c.reported_at) * 1000)::float8 AS "reportedAtMs"`;
 
 /** The case, row-locked until the transaction ends, only when it lies within the scope (else undefined, like unknown). */
 export async function lockCaseInScope(tx: Runner, scope: Scope, id: number): Promise<LockedCase | undefined> {
   const [row] = await tx.rows<LockedCase>(sql`
-    SELECT ${lockedColumns} FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
+    SELECT ${lockedColumns} FROM cases c
     WHERE c.id = ${id}::bigint AND ${inScope(sql`c.area_codes`, scope)}
-    FOR UPDATE OF c`);
+    FOR UPDATE`);
   return row;
 }
 
@@ -48,7 +60,7 @@ export async function findCaseLifecycle(db: Runner, scope: Scope, id: number): P
   const iso = (column: string) => sql.raw(`CASE WHEN ${column} IS NULL THEN NULL ELSE to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END`);
   const [row] = await db.rows<CaseLifecycleRow>(sql`
     SELECT ${lockedColumns}, ${iso('c.closed_at')} AS "closedAt", ${iso('c.sla_warn_at')} AS "slaWarnAt", ${iso('c.updated_at')} AS "updatedAt"
-    FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
+    FROM cases c
     WHERE c.id = ${id}::bigint AND ${inScope(sql`c.area_codes`, scope)}`);
   return row;
 }

@@ -14,6 +14,7 @@ import {
   type LockedCase,
   type NewCaseEvent,
 } from '../../db/queries/case-commands';
+import { findCaseById } from '../../db/queries/cases';
 import { appendFeed } from '../../db/queries/feed';
 import { limitStatementTime } from '../../db/queries/session';
 import type { Scope } from '../../db/scope';
@@ -171,9 +172,10 @@ export class CaseCommandService {
     const raced = await this.replay(tx, request, fingerprint);
     if (raced) return raced;
     if (row.version !== request.expectedVersion) {
-      const last = await lastCaseEvent(tx, caseId);
+      const [current, last] = [await findCaseById(tx, by.scope, caseId), await lastCaseEvent(tx, caseId)];
+      const { externalId: _externalId, areaCodes: _areaCodes, ...data } = current!;
       throw new AppError('VERSION_CONFLICT', `case ${caseId} is at version ${row.version}, not ${request.expectedVersion}: it was changed meanwhile`, {
-        current: caseDataOf(row),
+        current: data,
         last: last ?? null,
       });
     }
@@ -279,11 +281,6 @@ function isCommandIdTaken(error: unknown): boolean {
     if (code === '23505' && (constraint === 'case_commands_pkey' || (typeof message === 'string' && message.includes('case_commands_pkey')))) return true;
   }
   return false;
-}
-
-function caseDataOf(row: LockedCase): CaseEventData {
-  const { areaCodes: _a, priorStatus: _p, pendingSuspension: _s, pendingExtension: _e, slaClock: _c, reportedAtMs: _r, ...data } = row;
-  return data;
 }
 
 /** The row as the state machine's CaseState. A live case from before clocks existed gets its stage's clock from the report. */
