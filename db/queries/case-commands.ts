@@ -30,6 +30,8 @@ export interface LockedCase {
   pendingExtension: { by: number; at: number; reason: string; extend: Record<string, number> } | null;
   /** StageClock as stored (jsonb). */
   slaClock: { stage: SlaStage; startedAt: number; pauses: Array<{ from: number; to: number | null }>; extensions: Array<Record<string, number>> } | null;
+  /** As the scheduler last left it. */
+  slaState: SlaState;
   reportedAtMs: number;
 }
 
@@ -37,7 +39,7 @@ export interface LockedCase {
 const lockedColumns = sql`c.id, c.kind, c.category, c.severity, c.status, c.version, c.rework, c.assignee_id AS "assigneeId",
   c.department, c.merged_into AS "mergedInto", c.area_codes AS "areaCodes", c.prior_status AS "priorStatus",
   c.pending_suspension AS "pendingSuspension", c.pending_extension AS "pendingExtension", c.sla_clock AS "slaClock",
-  (extract(epoch FROM c.reported_at) * 1000)::float8 AS "reportedAtMs"`;
+  c.sla_state AS "slaState", (extract(epoch FROM c.reported_at) * 1000)::float8 AS "reportedAtMs"`;
 
 /** The case, row-locked until the transaction ends, only when it lies within the scope (else undefined, like unknown). */
 export async function lockCaseInScope(tx: Runner, scope: Scope, id: number): Promise<LockedCase | undefined> {
@@ -144,6 +146,8 @@ export interface CaseLifecycleUpdate {
   slaBeyondCalendar: boolean;
   /** The stage changed: the escalation of the old stage no longer applies. */
   resetEscalation: boolean;
+  /** The case is no longer overdue (an extension): no further escalation is due; the level reached stays. */
+  stopEscalation: boolean;
 }
 
 const ts = (ms: number | null) => sql`to_timestamp(${ms}::float8 / 1000)`;
@@ -154,7 +158,11 @@ const json = (value: object | null) => (value === null ? sql`NULL::jsonb` : sql`
  * (for the feed row). The caller holds the row lock and has checked the version.
  */
 export async function updateCaseLifecycle(tx: Runner, u: CaseLifecycleUpdate): Promise<CaseEventData & { areaCodes: string[] }> {
-  const escalation = u.resetEscalation ? sql`, escalation_level = 0, next_escalation_at = NULL` : sql``;
+  const escalation = u.resetEscalation
+    ? sql`, escalation_level = 0, next_escalation_at = NULL`
+    : u.stopEscalation
+      ? sql`, next_escalation_at = NULL`
+      : sql``;
   const [row] = await tx.rows<CaseEventData & { areaCodes: string[] }>(sql`
     WITH updated AS (
     UPDATE cases SET

@@ -18,7 +18,7 @@ import { findCaseById } from '../../db/queries/cases';
 import { appendFeed } from '../../db/queries/feed';
 import { limitStatementTime } from '../../db/queries/session';
 import type { Scope } from '../../db/scope';
-import { CLOSED_STATUSES, layerOfKind, type Role } from '../../db/vocab';
+import { CLOSED_STATUSES, layerOfKind, type Role, type SlaState } from '../../db/vocab';
 import { actorRef, type Actor } from '../auth/actor';
 import { audit, auditBy, type AuditBy } from '../auth/audit';
 import { slaColumns, type TimeLimit, type WorkingCalendar } from '../domain/sla';
@@ -194,6 +194,10 @@ export class CaseCommandService {
 
     const sla = slaColumns(next.clock, row, this.calendar(), at);
     const stageChanged = next.clock?.stage !== state.clock?.stage || next.clock?.startedAt !== state.clock?.startedAt;
+    // Within a stage a command never advances the SLA state: warning and overdue are the
+    // scheduler's to announce (feed event, escalation), and it finds them only while the
+    // row is behind (its sweeps read sla_state). An extension may relieve it, though.
+    const slaState = stageChanged ? sla.slaState : lessAdvanced(row.slaState, sla.slaState);
     const after = await updateCaseLifecycle(tx, {
       id: caseId,
       status: next.status,
@@ -211,9 +215,10 @@ export class CaseCommandService {
       slaStage: sla.slaStage,
       slaDueAt: sla.slaDueAt,
       slaWarnAt: sla.slaWarnAt,
-      slaState: sla.slaState,
+      slaState,
       slaBeyondCalendar: sla.slaBeyondCalendar,
       resetEscalation: stageChanged,
+      stopEscalation: row.slaState === 'overdue' && slaState !== 'overdue',
     });
     const [eventId] = await insertCaseEvents(tx, events.map((e) => eventRow(e, by.eventActor, commandId)));
     const { areaCodes, ...data } = after;
@@ -254,6 +259,11 @@ export class CaseCommandService {
       }
     }
   }
+}
+
+const SLA_ORDER: Record<SlaState, number> = { normal: 0, warning: 1, overdue: 2 };
+function lessAdvanced(a: SlaState, b: SlaState): SlaState {
+  return SLA_ORDER[a] <= SLA_ORDER[b] ? a : b;
 }
 
 function reused(commandId: string): AppError {

@@ -193,5 +193,38 @@ for (const kind of DB_KINDS) {
       // …and went round the loop, not just in and out of 立案.
       expect(reached.size, [...reached].join(' ')).toBeGreaterThanOrEqual(4);
     });
+
+    it('leaves warning and overdue to the scheduler within a stage, lets an extension relieve them, and resets escalation with the stage', async () => {
+      const id = await newCase();
+      const t0 = Date.parse('2026-03-02T09:00:00+08:00'); // a Monday
+      const desk = by('dispatcher', 2, null);
+      const apply = (version: number, command: Record<string, unknown>, at: number, who = desk) =>
+        service.apply(who, { caseId: id, expectedVersion: version, commandId: `sla-${kind}-${id}-${version}`, command }, { now: at });
+      const sla = async () =>
+        (await t.database.rows<{ state: string; stage: string; due: number; level: number; next: string | null }>(sql`
+          SELECT sla_state AS state, sla_stage AS stage, (extract(epoch FROM sla_due_at) * 1000)::float8 AS due, escalation_level AS level,
+                 next_escalation_at::text AS next FROM cases WHERE id = ${id}`))[0]!;
+      // Intake started the clock at the real report time: move it to t0 so the arithmetic is on known days.
+      await t.database.rows(sql`UPDATE cases SET reported_at = to_timestamp(${t0 / 1000}), sla_clock = jsonb_set(sla_clock, '{startedAt}', to_jsonb(${t0}::float8)) WHERE id = ${id}`);
+      await apply(1, { action: 'register' }, t0);
+      await apply(2, { action: 'dispatch', assigneeId: responders.a }, t0);
+      // A month later, still in the handling stage: past its deadline, but the command does not say so.
+      const late = t0 + 30 * 24 * 3_600_000;
+      await apply(3, { action: 'accept' }, late);
+      expect(await sla()).toMatchObject({ state: 'normal', stage: 'handle' });
+      expect((await sla()).due).toBeLessThan(late);
+      // The scheduler marks it overdue and escalates (simulated here).
+      await t.database.rows(sql`UPDATE cases SET sla_state = 'overdue', escalation_level = 1, next_escalation_at = now() WHERE id = ${id}`);
+      await apply(4, { action: 'extension_request', reason: '需协调多部门', extend: { workDays: 60 } }, late, by('grid_worker', 101, responders.a));
+      expect(await sla()).toMatchObject({ state: 'overdue', level: 1 });
+      await apply(5, { action: 'extension_approve' }, late, by('leader', 4, null));
+      // Relieved: due again in the future, no further escalation due, the level reached kept.
+      expect(await sla()).toMatchObject({ state: 'normal', level: 1, next: null });
+      expect((await sla()).due).toBeGreaterThan(late);
+      // A new stage starts clean.
+      await t.database.rows(sql`UPDATE cases SET sla_state = 'overdue', escalation_level = 2, next_escalation_at = now() WHERE id = ${id}`);
+      await apply(6, { action: 'handle', note: '已处理完毕' }, late, by('grid_worker', 101, responders.a));
+      expect(await sla()).toMatchObject({ state: 'normal', stage: 'verify', level: 0, next: null });
+    });
   });
 }
