@@ -28,6 +28,7 @@ import { registerSocketHandlers } from './realtime/socket';
 import type { AppContext } from './services/context';
 import { createBudgets } from './services/budget';
 import { CalendarService } from './services/calendar';
+import { CaseCommandService } from './services/case-commands';
 import { HealthService } from './services/health';
 import { createLeadership } from './services/leader';
 import { Scheduler, type SchedulerOptions } from './services/scheduler';
@@ -175,6 +176,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     { database, calendar, leadership: createLeadership(database, config.databaseUrl ?? options.databaseUrl, log), log, onCommit: wakeReaders },
     { enabled: config.scheduler.enabled, tickMs: config.scheduler.tickMs, feedRetentionHours: config.feedRetentionHours, ...options.scheduler },
   );
+  const caseCommands = new CaseCommandService(database, () => calendar.current(), wakeReaders, { statementTimeoutMs: config.statementTimeoutMs });
   const startedAt = new Date();
   const health = new HealthService({
     database,
@@ -202,6 +204,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     ingest,
     calendar,
     scheduler,
+    caseCommands,
     health,
     snapshots,
     auth,

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   BAD_BODY: 400,
   /** Not well-formed XML, or XML with a DOCTYPE / entity declaration / undefined entity (refused before parsing). */
   BAD_XML: 400,
+  /** A case command whose payload the state machine cannot read (missing reason, unknown action, a client-set `at`). */
+  BAD_COMMAND: 400,
   UNAUTHENTICATED: 401,
   BAD_CREDENTIALS: 401,
   FORBIDDEN: 403,
@@ -34,6 +36,14 @@ export const ERROR_STATUS = {
   /** A photo id that is unknown, someone else's or already attached to a case. */
   PHOTO_NOT_ATTACHABLE: 422,
   CONFLICT: 409,
+  /** A case command against a version that is no longer current: details carry the current case and who changed it last. */
+  VERSION_CONFLICT: 409,
+  /** A command id already used for a different command (another case, actor or payload). */
+  COMMAND_ID_REUSED: 409,
+  /** A case command the case's current state does not allow (illegal transition, finished case, no pending request…). */
+  TRANSITION_REFUSED: 409,
+  /** A case command naming something that cannot take part (an unknown responder, a merge target that is closed or unknown). */
+  INVALID_REFERENCE: 422,
   RATE_LIMITED: 429,
   /** The database is unreachable, restarting, or this node's budget for the work is full: retry later. */
   UNAVAILABLE: 503,

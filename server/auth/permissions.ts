@@ -19,6 +19,12 @@ export const ACTIONS = {
   'cases.dispatch': ['admin', 'duty_officer', 'dispatcher'],
   /** Report cases: grid workers from the street, intake clients by API. */
   'cases.create': ['admin', 'dispatcher', 'duty_officer', 'grid_worker', 'api_client'],
+  /**
+   * Move a case around the loop (POST /api/cases/{id}/transitions). Coarse on purpose:
+   * the state machine (server/domain/workflow/transitions.ts) decides per action and
+   * case who may fire it — a grid worker only on cases dispatched to them.
+   */
+  'cases.transition': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker'],
   /** Post a public-safety alert (our JSON or OASIS CAP 1.2 XML). */
   'alerts.create': ['admin', 'duty_officer', 'api_client'],
   /** Read alerts as CAP 1.2 (one message, the Atom index), within the actor's scope. */

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import type { FeedNotifier } from '../realtime/notifier';
 import type { FeedPublisher } from '../realtime/publisher';
 import type { CalendarService } from './calendar';
+import type { CaseCommandService } from './case-commands';
 import type { HealthService } from './health';
 import type { IngestService } from './ingest';
 import type { Scheduler } from './scheduler';
@@ -26,6 +27,8 @@ export interface AppContext {
   calendar: CalendarService;
   /** The database timers (server/services/scheduler.ts); tests tick it directly. */
   scheduler: Scheduler;
+  /** The one write path of case transitions. */
+  caseCommands: CaseCommandService;
   auth: Authenticator;
   throttle: LoginThrottle;
   sessionConfig: SessionConfig;

@@ -143,13 +143,14 @@ export async function uploadPhoto(database: Database, actor: Actor, declaredType
  * else's or already attached refuses the whole request (422 PHOTO_NOT_ATTACHABLE),
  * and the caller's transaction rolls back with it.
  */
-export async function attachPhotos(tx: Runner, caseId: number, photoIds: readonly string[], uploader: Actor, path = 'photos'): Promise<string[]> {
+/** `uploader` is the actor or its reference (`user:12`, server/auth/actor.ts actorRef). */
+export async function attachPhotos(tx: Runner, caseId: number, photoIds: readonly string[], uploader: Actor | string, path = 'photos'): Promise<string[]> {
   if (photoIds.length === 0) return [];
   const ids = [...new Set(photoIds.map((id) => id.toLowerCase()))];
   if (ids.length > MAX_ATTACH) throw new AppError('VALIDATION_FAILED', `at most ${MAX_ATTACH} photos at once`, [{ path, message: 'too many photos' }]);
   const malformed = ids.filter((id) => !UUID.test(id));
   if (malformed.length > 0) throw new AppError('VALIDATION_FAILED', `not a photo id: ${malformed[0]}`, [{ path, message: 'not a photo id' }]);
-  const attached = await attachUnattachedPhotos(tx, caseId, ids, actorRef(uploader));
+  const attached = await attachUnattachedPhotos(tx, caseId, ids, typeof uploader === 'string' ? uploader : actorRef(uploader));
   if (attached.length !== ids.length) {
     const missing = ids.filter((id) => !attached.includes(id));
     throw new AppError('PHOTO_NOT_ATTACHABLE', `photo ${missing[0]} is not one of your unattached uploads`, { path, photos: missing });

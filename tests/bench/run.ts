@@ -14,17 +14,17 @@ import { benchScope, type ScopeResult } from './scope';
 import { benchSweeps, type SweepResult } from './sweeps';
 import { round, table } from './stats';
 import { benchSuggestions, type SuggestionsResult } from './suggestions';
+import { benchTransitions, type TransitionResult } from './transitions';
 
 /**
  * `npm run bench -- [options]`: intake throughput against a bare COPY,
  * ingest→socket latency against a bare Socket.IO broadcast, and login cost
  * (argon2id) against a bare SHA-256, SLA deadlines on the working calendar against a
- * bare `new Date(t + ms)`, and a jurisdiction's snapshot and replay against the whole
- * city's beside the bare SQL, the scheduler's catch-up sweep beside a bare UPDATE, and the dispatch
- * queue and case view of a district holding 100k live cases beside the bare SQL, in one run.
  * bare `new Date(t + ms)`, a jurisdiction's snapshot and replay against the whole
- * city's beside the bare SQL, and routing help (KNN nearest responders) beside a plain
- * ORDER BY ST_Distance, in one run.
+ * city's beside the bare SQL, the scheduler's catch-up sweep beside a bare UPDATE, the dispatch
+ * queue and case view of a district holding 100k live cases beside the bare SQL, routing help
+ * (KNN nearest responders) beside a plain ORDER BY ST_Distance, and case transitions through
+ * the command service against a bare `UPDATE … SET status, version = version + 1`, in one run.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -72,11 +72,14 @@ async function main(): Promise<void> {
       'queue-samples': { type: 'string', default: '100' },
       responders: { type: 'string', default: '5000' },
       'suggest-samples': { type: 'string', default: '200' },
+      'transition-cases': { type: 'string', default: '400' },
+      /** Concurrent senders per engine (PGlite has one connection: extra senders only queue). */
+      'transition-parallel': { type: 'string', default: '1,4' },
     },
     strict: true,
   });
   const only = values.only;
-  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps', 'queue', 'suggestions'];
+  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps', 'queue', 'suggestions', 'transitions'];
   if (only !== undefined && !ONLY.includes(only)) throw new Error(`--only is one of ${ONLY.join(', ')}`);
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
@@ -203,6 +206,26 @@ async function main(): Promise<void> {
     );
   }
 
+  const transitions: TransitionResult[] = [];
+  if (only === undefined || only === 'transitions') {
+    const parallel = list(values['transition-parallel']).map((p) => positive('transition-parallel', p));
+    for (const engine of engines(values.engines)) {
+      console.log(`\ntransitions: ${engine} …`);
+      transitions.push(...(await benchTransitions(engine, { cases: positive('transition-cases', values['transition-cases']), parallel })));
+    }
+    console.log('\n10. Case transitions (register → dispatch → accept → handle → close) through CaseCommandService vs a bare UPDATE of the same rows');
+    const bare = (r: TransitionResult) => transitions.find((b) => b.engine === r.engine && b.parallel === r.parallel && b.target === 'bare UPDATE');
+    console.log(
+      table([
+        ['engine', 'senders', 'target', 'transitions', 'rows/transition', 'total s', 'transitions/s', 'p50 ms', 'p99 ms', 'max ms', 'vs bare'],
+        ...transitions.map((r) => [
+          r.engine, r.parallel, r.target, r.transitions, round(r.rowsPerTransition, 1), round(r.totalMs / 1000, 2), r.perSec,
+          round(r.ms.p50, 2), round(r.ms.p99, 2), round(r.ms.max, 2), r.target === 'service' ? `${round(r.totalMs / bare(r)!.totalMs, 1)}×` : '1×',
+        ]),
+      ]),
+    );
+  }
+
   const queue: QueueBenchResult[] = [];
   if (only === undefined || only === 'queue') {
     const open = positive('queue-open', values['queue-open']);
@@ -243,7 +266,7 @@ async function main(): Promise<void> {
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps, queue, suggestions }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps, queue, suggestions, transitions }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 

@@ -41,6 +41,12 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
     'get /api/cases/{id}': () => ({ path: `/api/cases/${ids.caseId}` }),
     'get /api/cases/{id}/suggestions': () => ({ path: `/api/cases/${ids.caseId}/suggestions?k=3` }),
     'get /api/cases/{id}/duplicates': () => ({ path: `/api/cases/${ids.caseId}/duplicates` }),
+    // A stale expectedVersion: an allowed role gets 409 VERSION_CONFLICT (the case is never moved by the matrix).
+    'post /api/cases/{id}/transitions': () => ({
+      path: `/api/cases/${ids.caseId}/transitions`,
+      body: { action: 'register', expectedVersion: 999, commandId: `matrix-${tag}` },
+    }),
+    'get /api/cases/{id}/events': () => ({ path: `/api/cases/${ids.caseId}/events` }),
     'post /api/cases/{id}/contact/reveal': () => ({ path: `/api/cases/${ids.caseId}/contact/reveal`, body: { reason: '核实来电人身份以便回访' } }),
     'get /api/cases/{id}/photos': () => ({ path: `/api/cases/${ids.caseId}/photos` }),
     // A JSON body: refused 415 by an allowed role (the matrix checks access, not uploads; tests/integration/photos.test.ts does).

@@ -22,6 +22,7 @@ import { getCase, revealCaseContact } from './cases/get';
 import { dispatchQueue } from './dispatch/queue';
 import { listRespondersRoute } from './dispatch/responders';
 import { caseDuplicates, caseSuggestions } from './cases/routing';
+import { caseTimeline, transitionCase } from './cases/transitions';
 import { areas } from './map/areas';
 import { myTasks } from './me/tasks';
 import { getPhotoRoute, listCasePhotosRoute } from './photos/get';
@@ -53,6 +54,8 @@ export const ROUTES: readonly AnyRoute[] = [
   myTasks,
   caseSuggestions,
   caseDuplicates,
+  transitionCase,
+  caseTimeline,
   createAlert,
   acknowledgeAlertRoute,
   ingestCap,
