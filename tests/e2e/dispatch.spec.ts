@@ -1,8 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
+import { io } from 'socket.io-client';
 import { labelPoint } from '../../app/wall/map/geometry';
 import { DEMO_API_KEY, NANMING } from '../../server/auth/demo-secrets';
 import type { AreaCollection } from '../../server/protocol/rest';
+import { PROTOCOL_VERSION, type Ack, type PositionResult } from '../../server/protocol/wire';
 import { adminApi, demoUser, shot, signInContext, unique, watchConsole } from './helpers';
 
 /**
@@ -297,6 +299,47 @@ test('is accessible and whole at 1920×1080 and 1366×768; the wall links here f
   await page.screenshot({ path: shot('dispatch-en-1366x768') });
   await page.getByRole('button', { name: '中文', exact: true }).click();
   await expect(page.getByTestId('link-wall')).toHaveAttribute('href', '/wall');
+  expect(problems).toEqual([]);
+});
+
+test("a grid worker's live position reaches the open case's map", async ({ page, baseURL }) => {
+  const problems = watchConsole(page);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await signInContext(page, 'nm-dispatcher');
+  const [, , , , , , at] = await nanmingPoints(admin);
+  const created = await postIncident(admin, at!);
+  await openConsole(page);
+  await page.getByTestId(`queue-row-${created.id}`).click();
+  const map = page.getByTestId('case-map').locator('.leaflet-container');
+  await expect(map).toHaveAttribute('data-grid', created.grid!);
+
+  // The demo grid worker, signed in elsewhere, shares a position a few metres from the case (socket `position`).
+  const worker = await playwrightRequest.newContext({ baseURL });
+  expect((await worker.post('/api/auth/login', { data: { login: 'nm-grid', password: demoUser('nm-grid').password } })).status()).toBe(200);
+  const { responder } = (await (await worker.get('/api/me/tasks')).json()) as { responder: { id: number } };
+  const cookie = (await worker.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  // The server keeps one position per socket every POSITION_EVERY_MS: one socket per move.
+  const send = async (lng: number, lat: number) => {
+    const socket = io(baseURL!, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      const ack = (await socket.timeout(5000).emitWithAck('position', { v: PROTOCOL_VERSION, lng, lat, accuracy: 8 })) as Ack<PositionResult>;
+      expect(ack).toMatchObject({ ok: true, data: { stored: true } });
+    } finally {
+      socket.disconnect();
+    }
+  };
+  const drawn = new RegExp(`(^|,)${responder.id}(,|$)`);
+  // Far away first (off the map), then a few metres from the case (on it): the map follows both.
+  await send(at![0] + 0.2, at![1] + 0.2);
+  await expect(map).not.toHaveAttribute('data-responders', drawn);
+  await send(at![0] + 0.0002, at![1]);
+  await expect(map).toHaveAttribute('data-responders', drawn);
+  await worker.dispose();
+  await stillSamePage(page);
   expect(problems).toEqual([]);
 });
 
