@@ -24,6 +24,8 @@ import { FeedPublisher, type PublisherOptions } from './realtime/publisher';
 import { registerSocketHandlers } from './realtime/socket';
 import type { AppContext } from './services/context';
 import { createBudgets } from './services/budget';
+import { CalendarService } from './services/calendar';
+import { CaseCommandService } from './services/case-commands';
 import { HealthService } from './services/health';
 import { IngestService } from './services/ingest';
 import { SnapshotService } from './services/snapshot';
@@ -148,14 +150,19 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   });
   const notifier = new FeedNotifier(database, config.databaseUrl ?? options.databaseUrl, log);
   const budgets = createBudgets();
-  const ingest = new IngestService(
-    database,
-    () => {
-      publisher.wake();
-      notifier.notify();
-    },
-    { statementTimeoutMs: config.statementTimeoutMs, alertBudget: budgets.alerts },
-  );
+  // The working calendar of every SLA clock: the table's years (an admin's imports), seeded from the package.
+  const calendar = new CalendarService(database);
+  await calendar.load();
+  const wake = () => {
+    publisher.wake();
+    notifier.notify();
+  };
+  const ingest = new IngestService(database, wake, {
+    statementTimeoutMs: config.statementTimeoutMs,
+    alertBudget: budgets.alerts,
+    calendar: () => calendar.current(),
+  });
+  const caseCommands = new CaseCommandService(database, () => calendar.current(), wake, { statementTimeoutMs: config.statementTimeoutMs });
   const startedAt = new Date();
   const health = new HealthService({
     database,
@@ -177,6 +184,8 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     publisher,
     notifier,
     ingest,
+    calendar,
+    caseCommands,
     health,
     snapshots,
     auth,

@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   BAD_PARAMS: 400,
   BAD_FRAME: 400,
   BAD_BODY: 400,
+  /** A case command whose payload the state machine cannot read (missing reason, unknown action, a client-set `at`). */
+  BAD_COMMAND: 400,
   UNAUTHENTICATED: 401,
   BAD_CREDENTIALS: 401,
   FORBIDDEN: 403,
@@ -24,6 +26,14 @@ export const ERROR_STATUS = {
   /** A valid geometry whose intersection work is beyond the limits (parts, vertices, extent, work). */
   GEOMETRY_TOO_COMPLEX: 422,
   CONFLICT: 409,
+  /** A case command against a version that is no longer current: details carry the current case and who changed it last. */
+  VERSION_CONFLICT: 409,
+  /** A command id already used for a different command (another case, actor or payload). */
+  COMMAND_ID_REUSED: 409,
+  /** A case command the case's current state does not allow (illegal transition, finished case, no pending request…). */
+  TRANSITION_REFUSED: 409,
+  /** A case command naming something that cannot take part (an unknown responder, a merge target that is closed or unknown). */
+  INVALID_REFERENCE: 422,
   RATE_LIMITED: 429,
   /** The database is unreachable, restarting, or this node's budget for the work is full: retry later. */
   UNAVAILABLE: 503,

@@ -13,6 +13,12 @@ export const ACTIONS = {
   'cases.read': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker', 'api_client'],
   /** Report cases: grid workers from the street, intake clients by API. */
   'cases.create': ['admin', 'dispatcher', 'duty_officer', 'grid_worker', 'api_client'],
+  /**
+   * Move a case around the loop (POST /api/cases/{id}/transitions). Coarse on purpose:
+   * the state machine (server/domain/workflow/transitions.ts) decides per action and
+   * case who may fire it — a grid worker only on cases dispatched to them.
+   */
+  'cases.transition': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker'],
   /** Post a public-safety alert. */
   'alerts.create': ['admin', 'duty_officer', 'api_client'],
   /** Reveal one case's reporter contact, with a reason (audited). */

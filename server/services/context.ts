@@ -7,6 +7,8 @@ import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { FeedNotifier } from '../realtime/notifier';
 import type { FeedPublisher } from '../realtime/publisher';
+import type { CalendarService } from './calendar';
+import type { CaseCommandService } from './case-commands';
 import type { HealthService } from './health';
 import type { IngestService } from './ingest';
 import type { SnapshotService } from './snapshot';
@@ -20,6 +22,10 @@ export interface AppContext {
   publisher: FeedPublisher;
   notifier: FeedNotifier;
   ingest: IngestService;
+  /** The working calendar of the SLA clocks (loaded from the database at start). */
+  calendar: CalendarService;
+  /** The one write path of case transitions. */
+  caseCommands: CaseCommandService;
   auth: Authenticator;
   throttle: LoginThrottle;
   sessionConfig: SessionConfig;

@@ -39,6 +39,12 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
     'post /api/cases': () => ({ path: '/api/cases', body: incident(`matrix-${tag}`, 106.605, 26.535) }),
     'post /api/cases/batch': () => ({ path: '/api/cases/batch', body: { cases: [incident(`matrix-b-${tag}`, 106.615, 26.535)] } }),
     'get /api/cases/{id}': () => ({ path: `/api/cases/${ids.caseId}` }),
+    // A stale expectedVersion: an allowed role gets 409 VERSION_CONFLICT (the case is never moved by the matrix).
+    'post /api/cases/{id}/transitions': () => ({
+      path: `/api/cases/${ids.caseId}/transitions`,
+      body: { action: 'register', expectedVersion: 999, commandId: `matrix-${tag}` },
+    }),
+    'get /api/cases/{id}/events': () => ({ path: `/api/cases/${ids.caseId}/events` }),
     'post /api/cases/{id}/contact/reveal': () => ({ path: `/api/cases/${ids.caseId}/contact/reveal`, body: { reason: '核实来电人身份以便回访' } }),
     'post /api/alerts': () => ({
       path: '/api/alerts',

@@ -16,6 +16,7 @@ import { changePassword, signOut, whoAmI } from './auth/session';
 import { createCaseBatch } from './cases/batch';
 import { createCase } from './cases/create';
 import { getCase, revealCaseContact } from './cases/get';
+import { caseTimeline, transitionCase } from './cases/transitions';
 import { areas } from './map/areas';
 import { snapshot } from './map/snapshot';
 import { clientConfig } from './system/config';
@@ -36,6 +37,8 @@ export const ROUTES: readonly AnyRoute[] = [
   createCaseBatch,
   getCase,
   revealCaseContact,
+  transitionCase,
+  caseTimeline,
   createAlert,
   listUsersRoute,
   createUserRoute,

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { findCaseLifecycle } from '../../../../db/queries/case-commands';
 import { findCaseById } from '../../../../db/queries/cases';
 import { auditBy } from '../../../auth/audit';
 import { maskedContact, REVEAL_REASON, revealContact } from '../../../auth/contacts';
 import { AppError } from '../../../errors';
+import { commandByActor, lifecycleView } from '../../../services/case-commands';
 import { defineRoute } from '../../route';
 import { caseIdParams } from './create';
 
@@ -11,15 +13,20 @@ export const getCase = defineRoute({
   path: '/api/cases/{id}',
   tags: ['cases'],
   summary: 'One case within your jurisdiction, with the reporter contact masked',
+  description:
+    '`lifecycle` carries what the case page needs beyond the map view: `priorStatus` (while suspended), `pendingSuspension` and ' +
+    '`pendingExtension` (`{ by, at, reason[, extend] }`, waiting for a decision), `closedAt`, `slaWarnAt`, `updatedAt`, and `actions`: ' +
+    'the transitions the caller may fire now (POST /api/cases/{id}/transitions; empty for machine principals).',
   access: 'cases.read',
   params: caseIdParams,
-  responses: { 200: { description: 'Case' }, 404: { description: 'No such case in your jurisdiction' } },
-  handle: async ({ ctx, params, actor }) => {
-    const found = await findCaseById(ctx.database, actor.scope, params.id);
-    if (!found) throw new AppError('NOT_FOUND', `no case ${params.id}`, { id: params.id });
+  responses: { 200: { description: '`{ case, externalId, areaCodes, contact, lifecycle }`' }, 404: { description: 'No such case in your jurisdiction' } },
+  handle: async ({ ctx, params, actor, ip }) => {
+    const [found, row] = await Promise.all([findCaseById(ctx.database, actor.scope, params.id), findCaseLifecycle(ctx.database, actor.scope, params.id)]);
+    if (!found || !row) throw new AppError('NOT_FOUND', `no case ${params.id}`, { id: params.id });
     const { areaCodes, externalId, ...data } = found;
     const contact = await maskedContact(ctx.database, actor.scope, params.id);
-    return { status: 200, body: { case: data, externalId, areaCodes, contact } };
+    const by = actor.kind === 'user' ? await commandByActor(ctx.database, actor, ip) : null;
+    return { status: 200, body: { case: data, externalId, areaCodes, contact, lifecycle: lifecycleView(row, by?.workflow ?? null) } };
   },
 });
 
