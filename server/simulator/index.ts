@@ -1,9 +1,12 @@
+import { randomInt } from 'node:crypto';
 import type { AppContext } from '../services/context';
+import { CaseLoop } from './loop';
 import { Simulator, type SimulatorOptions } from './simulator';
 
 export { Simulator, DEFAULT_RATES } from './simulator';
 export type { CaseSink, GeneratedBatch, SimulatorOptions, SimulatorRates } from './simulator';
 export { databaseCity, restCity, type CityLoader } from './city-source';
+export { CaseLoop, type CaseLoopOptions, type CaseLoopStats } from './loop';
 
 export interface RunningSimulator {
   simulator: Simulator;
@@ -13,7 +16,9 @@ export interface RunningSimulator {
 
 /**
  * Runs the simulator inside the server, writing through the server's own
- * IngestService (so the publisher is woken in-process) with the SIM_* rates.
+ * IngestService (so the publisher is woken in-process) with the SIM_* rates, and
+ * its command centre (CaseLoop) moving the simulated cases around the loop
+ * through the server's CaseCommandService.
  * `overrides` is for tests and tools (seed, clock, tick length).
  */
 export function startSimulator(
@@ -21,14 +26,18 @@ export function startSimulator(
   overrides: Omit<SimulatorOptions, 'log'> = {},
   options: { backfillHours?: number } = {},
 ): RunningSimulator {
+  const seed = overrides.seed ?? randomInt(2 ** 31);
   const simulator = new Simulator(context.ingest, context.database, {
     rates: context.config.simulator,
+    loop: new CaseLoop(context.database, context.caseCommands, { seed }),
     ...overrides,
+    seed,
     log: context.log.child({ module: 'simulator' }),
   });
   const backfill = options.backfillHours
-    ? simulator.backfill(options.backfillHours).then(
-        (written) => context.log.info({ ...written, hours: options.backfillHours }, 'simulator backfilled recent history'),
+    ? timed(() => simulator.backfill(options.backfillHours!)).then(
+        ({ result, ms }) =>
+          context.log.info({ ...result, hours: options.backfillHours, ms, open: simulator.loop?.openByStatus() }, 'simulator backfilled recent history'),
         (error: unknown) => context.log.error({ err: error }, 'simulator backfill failed'),
       )
     : Promise.resolve();
@@ -41,4 +50,10 @@ export function startSimulator(
       await simulator.stop();
     },
   };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: Math.round(performance.now() - started) };
 }
