@@ -71,6 +71,13 @@ const BACKFILL_STEP_MS = 5 * 60_000;
 const BACKFILL_LOOP_STEP_MS = 60_000;
 /** Backfill: commands per loop step at most (no live screen waits on it; bounded all the same). */
 const BACKFILL_MAX_COMMANDS = 2_000;
+/**
+ * Sizing a backfill: a case takes about 5 commands round the loop (register,
+ * dispatch, accept, handle, close) over about 50 minutes; a younger one has taken
+ * its share of them.
+ */
+const COMMANDS_PER_CASE = 5;
+const LOOP_MINUTES = 50;
 
 const silentLog: SimulatorLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -231,6 +238,28 @@ export class Simulator {
     }
     this.lastTickAt = end;
     return { cases, alerts, commands };
+  }
+
+  /**
+   * The longest history, up to `hours` and in 5-minute steps, whose expected work
+   * fits `commandBudget` commands: without a loop, all of it (intake is cheap, in
+   * batches); with one, each case costs up to COMMANDS_PER_CASE transactions, so a
+   * start at the daily peak backfills less than one at night.
+   */
+  backfillHoursWithin(hours: number, commandBudget: number, now: Date = this.clock()): number {
+    const maxSteps = Math.floor((hours * 3_600_000) / BACKFILL_STEP_MS);
+    if (!this.loop) return hours;
+    let commands = 0;
+    let steps = 0;
+    while (steps < maxSteps) {
+      const rate = this.expectedPerSecond(new Date(now.getTime() - steps * BACKFILL_STEP_MS));
+      const ageMinutes = ((steps + 0.5) * BACKFILL_STEP_MS) / 60_000;
+      const perCase = COMMANDS_PER_CASE * Math.min(1, ageMinutes / LOOP_MINUTES);
+      commands += (rate.incidents + rate.appeals) * (BACKFILL_STEP_MS / 1000) * perCase;
+      if (commands > commandBudget && steps > 0) break;
+      steps++;
+    }
+    return (steps * BACKFILL_STEP_MS) / 3_600_000;
   }
 
   /** Ticks every tickMs in real time until stop(). A tick still writing makes the next one wait its turn. */

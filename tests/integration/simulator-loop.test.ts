@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../server/app';
 import { configFromEnv } from '../../server/config';
-import { CaseLoop, startSimulator } from '../../server/simulator';
+import { CaseLoop, Simulator, startSimulator } from '../../server/simulator';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db';
 import { insertLoopCity, loopRig, type LoopRig } from '../helpers/loop-city';
 
@@ -132,5 +132,25 @@ describe.each(DB_KINDS)('simulator loop on %s', (kind) => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('start-up backfill size', () => {
+  it('fits the command budget: a short history at the daily peak, a long one at night, all of it without a loop', () => {
+    const fake = { tick: async () => 0 } as unknown as CaseLoop;
+    const city = async () => ({ empty: true }) as never;
+    const rates = { incidentsPerMin: 30, appealsPerMin: 20, alertsPerHour: 2 };
+    const withLoop = new Simulator({ ingestCases: async () => [], ingestAlert: async () => null }, city, { rates, loop: fake });
+    const intakeOnly = new Simulator({ ingestCases: async () => [], ingestAlert: async () => null }, city, { rates });
+    const peak = new Date('2026-03-10T02:30:00Z'); // 10:30 in Guiyang
+    const night = new Date('2026-03-10T19:00:00Z'); // 03:00
+    const atPeak = withLoop.backfillHoursWithin(8, 3_000, peak);
+    const atNight = withLoop.backfillHoursWithin(8, 3_000, night);
+    expect(atPeak).toBeGreaterThan(0.25);
+    expect(atPeak).toBeLessThan(1);
+    expect(atNight).toBeGreaterThan(atPeak * 3);
+    expect(atNight).toBeLessThanOrEqual(8);
+    expect(withLoop.backfillHoursWithin(8, 1e9, peak)).toBe(8);
+    expect(intakeOnly.backfillHoursWithin(8, 3_000, peak)).toBe(8);
   });
 });
