@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 import * as schema from './schema';
+import { STARTUP_LOCK_KEY } from './locks';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -14,6 +15,13 @@ export interface Database {
   rows<T>(query: SQL): Promise<T[]>;
   /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */
   transaction<T>(work: (tx: Runner) => Promise<T>, options?: { isolation?: 'read committed' | 'repeatable read' }): Promise<T>;
+  /**
+   * Runs `work` while this process holds the session-level advisory lock `key`:
+   * across every process on one PostgreSQL, one at a time (the others wait). It is
+   * taken on a connection of its own, so `work` may use the pool freely. PGlite is
+   * one process: `work` just runs.
+   */
+  withLock<T>(key: number, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -33,6 +41,7 @@ function wrap(kind: DatabaseKind, db: Db, close: () => Promise<void>): Database 
     ...runnerOf(db as never),
     transaction: (work, options) =>
       db.transaction((tx) => work(runnerOf(tx as never)), options?.isolation ? { isolationLevel: options.isolation } : undefined),
+    withLock: (_key, work) => work(),
     close,
   };
 }
@@ -97,6 +106,21 @@ async function openPostgres(
   pool.on('error', onConnectionError);
   const db = drizzle(pool, { schema }) as unknown as Db;
   const database = wrap('postgres', db, () => pool.end());
+  database.withLock = async (key, work) => {
+    // Its own connection, not a pool client: a small pool (or one that `work` fills)
+    // can never deadlock against the lock holder. If this connection dies, the lock
+    // goes with it; what `work` does is transactional either way.
+    const client = new pg.default.Client({ connectionString: url, application_name: 'harmony-command-map-lock' });
+    client.on('error', onConnectionError);
+    try {
+      await client.connect();
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+      return await work();
+    } finally {
+      // Ending the session releases the lock.
+      await client.end().catch(onConnectionError);
+    }
+  };
   // Our own transaction on a pool client instead of drizzle's: drizzle sends BEGIN
   // outside its try/finally, so a BEGIN that fails on a dead connection (a restart, a
   // terminated backend) never releases the client, and pool.end() then waits forever.
@@ -139,12 +163,19 @@ async function openPglite(dataDir = DEFAULT_DATA_DIR): Promise<Database> {
   return wrap('pglite', db, () => client.close());
 }
 
+/**
+ * Applies pending migrations, under the startup lock: several nodes starting at once
+ * on a fresh PostgreSQL migrate one after another, and all but the first find
+ * nothing left to do (drizzle's migrator alone would run them concurrently).
+ */
 export async function migrateDatabase(database: Database): Promise<void> {
-  if (database.kind === 'postgres') {
-    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-    await migrate(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
-  } else {
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
-    await migrate(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
-  }
+  await database.withLock(STARTUP_LOCK_KEY, async () => {
+    if (database.kind === 'postgres') {
+      const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+      await migrate(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    } else {
+      const { migrate } = await import('drizzle-orm/pglite/migrator');
+      await migrate(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    }
+  });
 }

@@ -47,6 +47,14 @@ export const caseEventDataSchema = z.object({
 });
 export type CaseEventData = z.infer<typeof caseEventDataSchema>;
 
+/**
+ * What lies inside an alert's area when it was stored: open cases, on-duty responders
+ * (by their last position) and the population of the deepest areas it reaches, each
+ * weighted by the share of its area inside the alert.
+ */
+export const alertImpactSchema = z.object({ openCases: z.number().int(), onDutyResponders: z.number().int(), population: z.number().int() });
+export type AlertImpact = z.infer<typeof alertImpactSchema>;
+
 export const alertEventDataSchema = z.object({
   id: z.number(),
   source: z.string(),
@@ -59,10 +67,23 @@ export const alertEventDataSchema = z.object({
   onset: z.string().nullable(),
   expires: z.string().nullable(),
   affectedGrids: z.number(),
-  /** Simplified for display (full geometry via REST). */
+  /** Computed once when the alert was stored: what lies inside its area. */
+  impact: alertImpactSchema,
+  /** The affected districts that have (not yet) acknowledged, and the levels escalated so far. */
+  ack: z.object({ pending: z.array(z.string()), acknowledged: z.array(z.string()), level: z.number().int() }),
+  /** Simplified for display (full geometry via REST); no coordinates for an area known only by name. */
   geometry: z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.unknown()) }),
 });
 export type AlertEventData = z.infer<typeof alertEventDataSchema>;
+
+/** Another language's text of a CAP alert (its other <info> blocks). */
+export interface AlertTranslation {
+  language: string;
+  event: string;
+  headline: string | null;
+  description: string | null;
+  instruction: string | null;
+}
 
 export interface AreaFeatureProperties {
   code: string;
@@ -113,6 +134,50 @@ export interface Snapshot {
   next?: string | null;
 }
 
+/** A responder as dispatch help shows it (GET /api/cases/{id}/suggestions): staff, not citizen data. */
+export interface ResponderView {
+  id: number;
+  code: string;
+  name: string;
+  /** grid_worker, officer or unit. */
+  role: string;
+  /** 专业部门 code (db/data/departments.json); null for grid workers. */
+  department: string | null;
+  /** on_duty, busy or off_duty. */
+  status: string;
+  /** Code of the home grid. */
+  homeGrid: string;
+  /** Metres from the case on the WGS84 spheroid (0.1 m); null without a position. */
+  distanceM: number | null;
+  /** Cases assigned to the responder and still being worked (dispatched, in_progress, handled, suspended). */
+  openCases: number;
+  lng: number | null;
+  lat: number | null;
+  positionAt: string | null;
+}
+
+/** GET /api/cases/{id}/suggestions — routing help for dispatching one case. */
+export interface CaseSuggestions {
+  caseId: number;
+  /** The 专业部门 suggested by the case's category (an appeal's topic first); null when the catalogue names none. */
+  department: { code: string; name: string; nameEn: string } | null;
+  /** Which ring the territorial responders come from: the case's grid, else its community, else its street. */
+  territorialLevel: 'grid' | 'community' | 'street' | null;
+  /** 属地: based in the case's grid (else community, else street); any status, grid workers first. */
+  territorial: ResponderView[];
+  /** On-duty responders of the suggested department, nearest first. */
+  byDepartment: ResponderView[];
+  /** The k nearest on-duty responders with a position, by distance on the spheroid. */
+  nearest: ResponderView[];
+}
+
+/** GET /api/cases/{id}/duplicates — open cases linked to this one as possible duplicates, either way. */
+export interface CaseDuplicates {
+  caseId: number;
+  /** `original`: the case this one may duplicate; `duplicate`: a case that may duplicate this one. */
+  linked: Array<CaseEventData & { relation: 'original' | 'duplicate' }>;
+}
+
 /**
  * Feed topics and what each carries: one map from the database row to the wire
  * event. Adding a topic here forces every writer (a typed NewFeedRow), the wire
@@ -121,11 +186,15 @@ export interface Snapshot {
  */
 export interface FeedTopics {
   'case.created': { layer: 'incidents' | 'appeals'; payload: CaseEventData };
-  /** Any change of a case: a command (`action`) or the scheduler (`sla_warning`, `sla_overdue`). The payload is the whole case as it now is. */
+  /** Any change of a case: a command (`action`) or the scheduler (`sla_warning`, `sla_overdue`, `sla_recomputed`). The payload is the whole case as it now is. */
   'case.updated': { layer: 'incidents' | 'appeals'; payload: CaseEventData & { action: string } };
   /** An overdue case escalated one level up: `to` is the area code of the level now answerable. */
   'case.escalated': { layer: 'incidents' | 'appeals'; payload: CaseEventData & { level: number; to: string } };
   'alert.created': { layer: 'alerts'; payload: AlertEventData };
+  /** Any change of an alert: `acknowledged` (one area or all), `cancelled`, `superseded`, `expired`. The payload is the whole alert as it now is. */
+  'alert.updated': { layer: 'alerts'; payload: AlertEventData & { action: string } };
+  /** Unacknowledged past its severity's time: `level` steps above the affected districts, `to` the area code now answerable. */
+  'alert.escalated': { layer: 'alerts'; payload: AlertEventData & { level: number; to: string } };
 }
 export type FeedTopic = keyof FeedTopics;
 

@@ -50,3 +50,17 @@ export function envelope(bbox: [west: number, south: number, east: number, north
 /** Display simplification for alert areas (degrees, ≈ 20 m): invisible at city zoom, keeps frames small. */
 export const DISPLAY_TOLERANCE = 0.0002;
 export const DISPLAY_TOLERANCE_SQL = sql`${DISPLAY_TOLERANCE}::float8`;
+
+/**
+ * A box around `point` reaching at least `metres` from it in every direction, in
+ * degrees: the index-backed (GiST `&&`) prefilter in front of an exact
+ * `ST_DWithin(…::geography, …, metres)`, which cannot use a geometry index itself.
+ * A degree of latitude is ≥ 110,574 m and one of longitude ≥ 111,319 m × cos(lat)
+ * on WGS84, so dividing by 110,000 and 111,000 × cos(the box's farthest latitude)
+ * errs on the wide side.
+ */
+export function metresBox(point: SQLWrapper, metres: SQLWrapper): SQL {
+  const dy = sql`((${metres})::float8 / 110000.0)`;
+  const dx = sql`((${metres})::float8 / (111000.0 * cos(radians(least(abs(ST_Y(${point})) + ${dy}, 89.0)))))`;
+  return sql`ST_Expand(${point}, ${dx}, ${dy})`;
+}

@@ -29,8 +29,25 @@ export const SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'] 
 export type Severity = (typeof SEVERITIES)[number];
 export const URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown'] as const;
 export const CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown'] as const;
-export const ALERT_STATUSES = ['active', 'acknowledged', 'expired', 'cancelled'] as const;
+/**
+ * An alert's life: active until every affected district has acknowledged it, then
+ * acknowledged; it ends expired (its `expires` passed), cancelled (a CAP Cancel named
+ * it, or it is itself a Cancel message) or superseded (a CAP Update replaced it).
+ */
+export const ALERT_STATUSES = ['active', 'acknowledged', 'expired', 'cancelled', 'superseded'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
+/** Statuses a wall shows. */
+export const LIVE_ALERT_STATUSES: readonly AlertStatus[] = ['active', 'acknowledged'];
+
+/** OASIS CAP 1.2 code lists (CAP-v1.2 §3.2), stored verbatim with an alert. */
+export const CAP_STATUSES = ['Actual', 'Exercise', 'System', 'Test', 'Draft'] as const;
+export type CapStatus = (typeof CAP_STATUSES)[number];
+export const CAP_MSG_TYPES = ['Alert', 'Update', 'Cancel', 'Ack', 'Error'] as const;
+export type CapMsgType = (typeof CAP_MSG_TYPES)[number];
+export const CAP_SCOPES = ['Public', 'Restricted', 'Private'] as const;
+export const CAP_CATEGORIES = ['Geo', 'Met', 'Safety', 'Security', 'Rescue', 'Fire', 'Health', 'Env', 'Transport', 'Infra', 'CBRNE', 'Other'] as const;
+export type CapCategory = (typeof CAP_CATEGORIES)[number];
+export const CAP_RESPONSE_TYPES = ['Shelter', 'Evacuate', 'Prepare', 'Execute', 'Avoid', 'Monitor', 'Assess', 'AllClear', 'None'] as const;
 
 /**
  * GB/T 30428 closed loop 上报 → 立案 → 派遣 → 处置 → 反馈 → 核查结案, with the side

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
 import type { AppIo } from './realtime/io';
 import { openDatabase, type Database } from '../db/client';
+import { STARTUP_LOCK_KEY } from '../db/locks';
+import { countBeyondCalendar } from '../db/queries/sla-sweeps';
 import { countAreas } from '../db/queries/areas';
 import { seedDemoCity } from '../db/seed/city';
 import { seedDemoAccounts } from './auth/demo-accounts';
@@ -20,6 +22,7 @@ import { createApi } from './http/api';
 import { securityHeaders } from './http/security';
 import { createLogger, type Logger } from './logger';
 import { FeedNotifier } from './realtime/notifier';
+import { PositionRelay } from './realtime/positions';
 import { FeedPublisher, type PublisherOptions } from './realtime/publisher';
 import { registerSocketHandlers } from './realtime/socket';
 import type { AppContext } from './services/context';
@@ -27,6 +30,8 @@ import { createBudgets } from './services/budget';
 import { CalendarService } from './services/calendar';
 import { CaseCommandService } from './services/case-commands';
 import { HealthService } from './services/health';
+import { createLeadership } from './services/leader';
+import { Scheduler, type SchedulerOptions } from './services/scheduler';
 import { IngestService } from './services/ingest';
 import { SnapshotService } from './services/snapshot';
 import { startSimulator } from './simulator';
@@ -54,6 +59,10 @@ export interface ServerOptions {
   /** How often sockets are checked for ended sessions (ms). */
   sessionSweepMs?: number;
   throttle?: LoginThrottle;
+  /** Scheduler tuning beyond config (tests shorten the maintenance pace or move the clock). */
+  scheduler?: Partial<SchedulerOptions>;
+  /** Shortest interval between two kept positions of one socket (ms; tests shorten it). */
+  positionEveryMs?: number;
 }
 
 /** Origins the CSP must allow images from: the configured base map's tile host (a wildcard where the host is templated, e.g. t{s}.tianditu.gov.cn). */
@@ -82,18 +91,24 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
       // gets 503 and the pool reconnects; it must never take the process down.
       onConnectionError: (error) => log.warn({ err: error }, 'database connection lost'),
     }));
+  const calendar = new CalendarService(database, { officeHours: config.officeHours });
   let freshCity = false;
-  if (config.seedIfEmpty && (await countAreas(database)) === 0) {
-    freshCity = true;
-    log.info({ scale: config.seedScale }, 'empty database: seeding the demo city');
-    const summary = await seedDemoCity(database, { seed: 1, scale: config.seedScale });
-    log.info(summary, 'demo city seeded');
-  }
-  // Demo accounts (public passwords): only where demo credentials are allowed (not production without DEMO=1).
-  if (config.seedIfEmpty && demoAllowed() && (await countAreas(database)) > 0) {
-    const accounts = await seedDemoAccounts(database);
-    log.info({ ...accounts, wall: `/wall?display=${DEMO_DISPLAY_TOKEN}` }, 'demo accounts ready');
-  }
+  // Once per database, not once per node: nodes starting together take turns here and
+  // the later ones find the city, the accounts and the calendar years already there.
+  await database.withLock(STARTUP_LOCK_KEY, async () => {
+    if (config.seedIfEmpty && (await countAreas(database)) === 0) {
+      freshCity = true;
+      log.info({ scale: config.seedScale }, 'empty database: seeding the demo city');
+      const summary = await seedDemoCity(database, { seed: 1, scale: config.seedScale });
+      log.info(summary, 'demo city seeded');
+    }
+    // Demo accounts (public passwords): only where demo credentials are allowed (not production without DEMO=1).
+    if (config.seedIfEmpty && demoAllowed() && (await countAreas(database)) > 0) {
+      const accounts = await seedDemoAccounts(database);
+      log.info({ ...accounts, wall: `/wall?display=${DEMO_DISPLAY_TOKEN}` }, 'demo accounts ready');
+    }
+    await calendar.load();
+  });
   const nextApp = config.next ? await startNext(config) : null;
 
   // Filled in below once the context exists; requests cannot arrive before listen().
@@ -144,25 +159,24 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     else socket.destroy();
   });
 
-  const publisher = new FeedPublisher(database, io, log, {
-    retentionHours: config.feedRetentionHours,
-    ...options.publisher,
-  });
+  const publisher = new FeedPublisher(database, io, log, options.publisher);
   const notifier = new FeedNotifier(database, config.databaseUrl ?? options.databaseUrl, log);
+  const positions = new PositionRelay(io, database, log, notifier, options.positionEveryMs);
   const budgets = createBudgets();
-  // The working calendar of every SLA clock: the table's years (an admin's imports), seeded from the package.
-  const calendar = new CalendarService(database);
-  await calendar.load();
-  const wake = () => {
+  const wakeReaders = () => {
     publisher.wake();
     notifier.notify();
   };
-  const ingest = new IngestService(database, wake, {
+  const ingest = new IngestService(database, wakeReaders, {
     statementTimeoutMs: config.statementTimeoutMs,
     alertBudget: budgets.alerts,
     calendar: () => calendar.current(),
   });
-  const caseCommands = new CaseCommandService(database, () => calendar.current(), wake, { statementTimeoutMs: config.statementTimeoutMs });
+  const scheduler = new Scheduler(
+    { database, calendar, leadership: createLeadership(database, config.databaseUrl ?? options.databaseUrl, log), log, onCommit: wakeReaders },
+    { enabled: config.scheduler.enabled, tickMs: config.scheduler.tickMs, feedRetentionHours: config.feedRetentionHours, ...options.scheduler },
+  );
+  const caseCommands = new CaseCommandService(database, () => calendar.current(), wakeReaders, { statementTimeoutMs: config.statementTimeoutMs });
   const startedAt = new Date();
   const health = new HealthService({
     database,
@@ -171,6 +185,10 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     feedHead: () => publisher.feedHead,
     sockets: () => io.engine.clientsCount,
     listening: () => (database.kind === 'postgres' && (config.databaseUrl ?? options.databaseUrl) ? notifier.listening : null),
+    calendar: () => calendar.horizon(),
+    beyondCalendarCases: () => countBeyondCalendar(database),
+    scheduler: () =>
+      scheduler.enabled ? { leader: scheduler.leading, ticks: scheduler.ticks, lastTickAt: scheduler.lastTickAt?.toISOString() ?? null } : null,
   });
   const sessionConfig = options.sessionConfig ?? DEFAULT_SESSION_CONFIG;
   const auth: Authenticator = databaseAuthenticator(database, { config: sessionConfig });
@@ -185,6 +203,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     notifier,
     ingest,
     calendar,
+    scheduler,
     caseCommands,
     health,
     snapshots,
@@ -199,10 +218,11 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     errorHandler: (error) => log.error({ err: error }, 'api response failed'),
   });
   authenticateSockets(io, auth, log, budgets.handshakes);
-  registerSocketHandlers(io, { database, publisher, log });
+  registerSocketHandlers(io, { database, publisher, log, positions });
   watch.start();
   await publisher.start();
   await notifier.listen(() => publisher.wake());
+  scheduler.start();
   // A city seeded just now opens with the last few hours of simulated history.
   const simulator = config.simulate ? startSimulator(context, {}, { backfillHours: freshCity ? config.simulator.backfillHours : 0 }) : null;
 
@@ -223,6 +243,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     close: () =>
       (closing ??= (async () => {
         await simulator?.stop();
+        await scheduler.stop();
         watch.stop();
         await notifier.close();
         await publisher.stop();

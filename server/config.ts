@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_OFFICE_HOURS, officeHoursSchema, type OfficeHours } from './domain/sla/calendar';
 
 /** Environment → typed config, validated once at start-up. Secrets are never logged. */
 const envSchema = z.object({
@@ -31,6 +32,12 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
   /** Longest a single request statement may run in the database (ms); it is cancelled after that. */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** 0 → this node never runs the timers (SLA sweeps, escalation, pruning); another node must. */
+  SCHEDULER: z.enum(['0', '1', 'true', 'false']).default('1'),
+  /** Pause between scheduler ticks (ms). */
+  SCHEDULER_TICK_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  /** Office hours of the working calendar: comma-separated HH:MM-HH:MM spans, in order. */
+  OFFICE_HOURS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -53,6 +60,17 @@ export interface AppConfig {
   statementTimeoutMs: number;
   logLevel: string;
   trustProxy: boolean;
+  scheduler: { enabled: boolean; tickMs: number };
+  officeHours: OfficeHours;
+}
+
+/** "08:30-12:00,14:00-17:30" → [["08:30", "12:00"], ["14:00", "17:30"]], checked (in order, not overlapping), or the problem. */
+export function parseOfficeHours(text: string): { ok: true; value: OfficeHours } | { ok: false; problem: string } {
+  const spans = text.split(',').map((span) => span.trim().split('-').map((t) => t.trim()));
+  if (spans.some((s) => s.length !== 2)) return { ok: false, problem: `OFFICE_HOURS: "${text}" is not like 08:30-12:00,14:00-17:30` };
+  const parsed = officeHoursSchema.safeParse(spans);
+  if (!parsed.success) return { ok: false, problem: `OFFICE_HOURS: ${parsed.error.issues.map((i) => i.message).join('; ')}` };
+  return { ok: true, value: parsed.data };
 }
 
 const truthy = (v: string) => v === '1' || v === 'true';
@@ -66,6 +84,8 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     throw new Error(`invalid environment: ${problems}`);
   }
   const e = parsed.data;
+  const officeHours = e.OFFICE_HOURS === undefined ? { ok: true as const, value: DEFAULT_OFFICE_HOURS } : parseOfficeHours(e.OFFICE_HOURS);
+  if (!officeHours.ok) throw new Error(`invalid environment: ${officeHours.problem}`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -89,5 +109,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     trustProxy: truthy(e.TRUST_PROXY),
+    scheduler: { enabled: truthy(e.SCHEDULER), tickMs: e.SCHEDULER_TICK_MS },
+    officeHours: officeHours.value,
   };
 }

@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   BAD_PARAMS: 400,
   BAD_FRAME: 400,
   BAD_BODY: 400,
+  /** Not well-formed XML, or XML with a DOCTYPE / entity declaration / undefined entity (refused before parsing). */
+  BAD_XML: 400,
   /** A case command whose payload the state machine cannot read (missing reason, unknown action, a client-set `at`). */
   BAD_COMMAND: 400,
   UNAUTHENTICATED: 401,
@@ -23,8 +25,16 @@ export const ERROR_STATUS = {
   UNKNOWN_AREA: 422,
   OUTSIDE_JURISDICTION: 422,
   INVALID_GEOMETRY: 422,
+  /** A CAP document of another version or namespace than OASIS CAP 1.2. */
+  UNSUPPORTED_VERSION: 422,
+  /** A well-formed message of a kind this system does not store (CAP Ack and Error). */
+  UNSUPPORTED_MESSAGE: 422,
   /** A valid geometry whose intersection work is beyond the limits (parts, vertices, extent, work). */
   GEOMETRY_TOO_COMPLEX: 422,
+  /** An upload of an accepted image type that cannot be used: truncated, undecodable, or too many pixels to decode. */
+  BAD_IMAGE: 422,
+  /** A photo id that is unknown, someone else's or already attached to a case. */
+  PHOTO_NOT_ATTACHABLE: 422,
   CONFLICT: 409,
   /** A case command against a version that is no longer current: details carry the current case and who changed it last. */
   VERSION_CONFLICT: 409,

@@ -232,6 +232,18 @@ const ALERT_TYPES_EN: Record<string, string> = {
   CROWD: 'Crowd gathering',
   STABILITY: 'Petition gathering risk',
   DRUG: 'Drug-related lead',
+  CAP_GEO: 'Geological / seismic alert',
+  CAP_MET: 'Weather alert',
+  CAP_SAFETY: 'Public safety alert',
+  CAP_SECURITY: 'Security alert',
+  CAP_RESCUE: 'Rescue alert',
+  CAP_FIRE: 'Fire alert',
+  CAP_HEALTH: 'Public health alert',
+  CAP_ENV: 'Environmental alert',
+  CAP_TRANSPORT: 'Transport alert',
+  CAP_INFRA: 'Infrastructure alert',
+  CAP_CBRNE: 'CBRNE alert',
+  CAP_OTHER: 'Other alert',
 };
 
 const gridEventByCode = new Map(categories.gridEvents.map((c) => [c.code, c]));

@@ -49,3 +49,11 @@ export async function writeCalendarYears(
   }
   return written;
 }
+
+/**
+ * What changes when a year is imported: each stored year and when it was written.
+ * Nodes compare it every few seconds (a tiny read) and reload only when it differs.
+ */
+export async function readCalendarStamps(db: Runner): Promise<Array<{ year: number; importedAt: string }>> {
+  return db.rows(sql`SELECT year, to_char(imported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "importedAt" FROM calendar_years ORDER BY year`);
+}

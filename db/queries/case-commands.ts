@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
 import type { CaseEventData } from '../records';
 import { inScope, type Scope } from '../scope';
-import type { CaseStatus, SlaStage, SlaState } from '../vocab';
+import type { CaseKind, CaseStatus, Severity, SlaStage, SlaState } from '../vocab';
 import { CASE_EVENT_COLUMNS } from './case-columns';
 
 /**
@@ -12,27 +12,41 @@ import { CASE_EVENT_COLUMNS } from './case-columns';
  * names, then the update, the events and the stored response.
  */
 
-/** A case as a command sees it: the screen's view plus the lifecycle columns the state machine needs. */
-export interface LockedCase extends CaseEventData {
+/** A case as a command sees it: the lifecycle columns the state machine needs, and what its SLA limits depend on. */
+export interface LockedCase {
+  id: number;
+  kind: CaseKind;
+  category: string;
+  severity: Severity;
+  status: CaseStatus;
+  version: number;
+  rework: number;
+  assigneeId: number | null;
+  department: string | null;
+  mergedInto: number | null;
   areaCodes: string[];
   priorStatus: CaseStatus | null;
   pendingSuspension: { by: number; at: number; reason: string } | null;
   pendingExtension: { by: number; at: number; reason: string; extend: Record<string, number> } | null;
   /** StageClock as stored (jsonb). */
   slaClock: { stage: SlaStage; startedAt: number; pauses: Array<{ from: number; to: number | null }>; extensions: Array<Record<string, number>> } | null;
+  /** As the scheduler last left it. */
+  slaState: SlaState;
   reportedAtMs: number;
 }
 
-const lockedColumns = sql`${CASE_EVENT_COLUMNS}, c.area_codes AS "areaCodes", c.prior_status AS "priorStatus",
+// Lean on purpose (no geometry, no formatting): it runs under the row lock of every command.
+const lockedColumns = sql`c.id, c.kind, c.category, c.severity, c.status, c.version, c.rework, c.assignee_id AS "assigneeId",
+  c.department, c.merged_into AS "mergedInto", c.area_codes AS "areaCodes", c.prior_status AS "priorStatus",
   c.pending_suspension AS "pendingSuspension", c.pending_extension AS "pendingExtension", c.sla_clock AS "slaClock",
-  (extract(epoch FROM c.reported_at) * 1000)::float8 AS "reportedAtMs"`;
+  c.sla_state AS "slaState", (extract(epoch FROM c.reported_at) * 1000)::float8 AS "reportedAtMs"`;
 
 /** The case, row-locked until the transaction ends, only when it lies within the scope (else undefined, like unknown). */
 export async function lockCaseInScope(tx: Runner, scope: Scope, id: number): Promise<LockedCase | undefined> {
   const [row] = await tx.rows<LockedCase>(sql`
-    SELECT ${lockedColumns} FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
+    SELECT ${lockedColumns} FROM cases c
     WHERE c.id = ${id}::bigint AND ${inScope(sql`c.area_codes`, scope)}
-    FOR UPDATE OF c`);
+    FOR UPDATE`);
   return row;
 }
 
@@ -48,16 +62,8 @@ export async function findCaseLifecycle(db: Runner, scope: Scope, id: number): P
   const iso = (column: string) => sql.raw(`CASE WHEN ${column} IS NULL THEN NULL ELSE to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END`);
   const [row] = await db.rows<CaseLifecycleRow>(sql`
     SELECT ${lockedColumns}, ${iso('c.closed_at')} AS "closedAt", ${iso('c.sla_warn_at')} AS "slaWarnAt", ${iso('c.updated_at')} AS "updatedAt"
-    FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
+    FROM cases c
     WHERE c.id = ${id}::bigint AND ${inScope(sql`c.area_codes`, scope)}`);
-  return row;
-}
-
-/** A case as screens see it, with its scoping key (for the feed row). */
-export async function readCaseForFeed(tx: Runner, id: number): Promise<(CaseEventData & { areaCodes: string[] }) | undefined> {
-  const [row] = await tx.rows<CaseEventData & { areaCodes: string[] }>(sql`
-    SELECT ${CASE_EVENT_COLUMNS}, c.area_codes AS "areaCodes" FROM cases c LEFT JOIN areas g ON g.id = c.grid_id
-    WHERE c.id = ${id}::bigint`);
   return row;
 }
 
@@ -140,15 +146,25 @@ export interface CaseLifecycleUpdate {
   slaBeyondCalendar: boolean;
   /** The stage changed: the escalation of the old stage no longer applies. */
   resetEscalation: boolean;
+  /** The case is no longer overdue (an extension): no further escalation is due; the level reached stays. */
+  stopEscalation: boolean;
 }
 
 const ts = (ms: number | null) => sql`to_timestamp(${ms}::float8 / 1000)`;
 const json = (value: object | null) => (value === null ? sql`NULL::jsonb` : sql`${JSON.stringify(value)}::jsonb`);
 
-/** Writes the case's new state; the caller holds the row lock and has checked the version. */
-export async function updateCaseLifecycle(tx: Runner, u: CaseLifecycleUpdate): Promise<void> {
-  const escalation = u.resetEscalation ? sql`, escalation_level = 0, next_escalation_at = NULL` : sql``;
-  await tx.rows(sql`
+/**
+ * Writes the case's new state and returns it as screens see it, with its scoping key
+ * (for the feed row). The caller holds the row lock and has checked the version.
+ */
+export async function updateCaseLifecycle(tx: Runner, u: CaseLifecycleUpdate): Promise<CaseEventData & { areaCodes: string[] }> {
+  const escalation = u.resetEscalation
+    ? sql`, escalation_level = 0, next_escalation_at = NULL`
+    : u.stopEscalation
+      ? sql`, next_escalation_at = NULL`
+      : sql``;
+  const [row] = await tx.rows<CaseEventData & { areaCodes: string[] }>(sql`
+    WITH updated AS (
     UPDATE cases SET
       status = ${u.status}, version = ${u.version}::int, rework = ${u.rework}::int,
       department = ${u.department}, assignee_id = ${u.assigneeId}::int, prior_status = ${u.priorStatus},
@@ -160,7 +176,11 @@ export async function updateCaseLifecycle(tx: Runner, u: CaseLifecycleUpdate): P
       sla_due_at = ${u.slaDueAt?.toISOString() ?? null}::timestamptz, sla_warn_at = ${u.slaWarnAt?.toISOString() ?? null}::timestamptz,
       sla_state = ${u.slaState}, sla_beyond_calendar = ${u.slaBeyondCalendar}
       ${escalation}
-    WHERE id = ${u.id}::bigint`);
+    WHERE id = ${u.id}::bigint
+    RETURNING *)
+    SELECT ${CASE_EVENT_COLUMNS}, c.area_codes AS "areaCodes" FROM updated c LEFT JOIN areas g ON g.id = c.grid_id`);
+  if (!row) throw new Error(`case ${u.id} vanished under its row lock`);
+  return row;
 }
 
 export interface NewCaseEvent {

@@ -4,6 +4,7 @@ import { inScope, type Scope } from '../scope';
 import { CASE_EVENT_COLUMNS } from './case-columns';
 import type { CaseEventData } from '../records';
 import { deepestAreaAt } from './locate';
+import { batchMayHoldDuplicates, linkDuplicatesWithinBatch, NEAR_CASES, ORIGINAL_FIRST, POSSIBLE_ORIGINAL } from './duplicates';
 
 /** One case as the ingest service hands it over: validated, catalogue-checked, SLA computed. */
 export interface CaseRow {
@@ -46,6 +47,12 @@ const caseColumns = sql`${CASE_EVENT_COLUMNS}, c.external_id AS "externalId", c.
  * outside every area is kept (never lost) with grid NULL and scoped to the
  * root areas, so the city-level queue sees it. Rows whose (channel, external id)
  * already exists are skipped: the caller looks them up as duplicates.
+ *
+ * Each new case is linked to a possible duplicate (`duplicate_of`, see
+ * duplicates.ts): the INSERT finds the oldest open original among cases committed
+ * before it, then, when two cases of the batch could pair, a second statement
+ * looks again including the batch's own rows. Both run in the caller's
+ * transaction, before its feed rows, so `case.created` carries the final link.
  */
 export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCase[]> {
   const input = JSON.stringify(
@@ -72,7 +79,7 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
       attributes: r.attributes,
     })),
   );
-  return tx.rows<StoredCase>(sql`
+  const stored = await tx.rows<StoredCase>(sql`
     WITH input AS (
       SELECT i.*, ST_SetSRID(ST_MakePoint(i.lng, i.lat), 4326) AS geom
       FROM jsonb_to_recordset(${input}::jsonb) AS i(
@@ -83,18 +90,21 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
     ),
     roots AS (SELECT coalesce(array_agg(code ORDER BY code), '{}') AS codes FROM areas WHERE parent_id IS NULL),
     -- The deepest area at the point (db/queries/locate.ts); grid_id only when that is a grid.
+    -- A possible duplicate: the oldest open case committed before this statement (duplicates.ts).
     located AS (
-      SELECT i.*, CASE WHEN loc.level = 'grid' THEN loc.id END AS grid_id, coalesce(loc.path, roots.codes) AS area_codes
-      FROM input i CROSS JOIN roots
-      LEFT JOIN LATERAL ${deepestAreaAt(sql`i.geom`)} loc ON true
+      SELECT n.*, CASE WHEN loc.level = 'grid' THEN loc.id END AS grid_id, coalesce(loc.path, roots.codes) AS area_codes,
+             original.id AS duplicate_of
+      FROM input n CROSS JOIN roots
+      LEFT JOIN LATERAL ${deepestAreaAt(sql`n.geom`)} loc ON true
+      LEFT JOIN LATERAL (SELECT o.id FROM ${NEAR_CASES} WHERE ${POSSIBLE_ORIGINAL} ${ORIGINAL_FIRST} LIMIT 1) original ON true
     ),
     inserted AS (
       INSERT INTO cases (kind, channel, external_id, category, topic, severity, title, description, address,
                          geom, grid_id, area_codes, reported_at, sla_clock, sla_stage, sla_due_at, sla_warn_at,
-                         sla_state, sla_beyond_calendar, attributes)
+                         sla_state, sla_beyond_calendar, attributes, duplicate_of)
       SELECT kind, channel, external_id, category, topic, severity, title, description, address,
              geom, grid_id, area_codes, reported_at, sla_clock, sla_stage, sla_due_at, sla_warn_at,
-             sla_state, sla_beyond_calendar, coalesce(attributes, '{}'::jsonb)
+             sla_state, sla_beyond_calendar, coalesce(attributes, '{}'::jsonb), duplicate_of
       FROM located ORDER BY n
       ON CONFLICT (channel, external_id) DO NOTHING
       RETURNING *
@@ -105,6 +115,10 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
       SELECT id, created_at, 'channel:' || channel, 'reported', status, version FROM inserted
     )
     SELECT ${caseColumns} FROM inserted c LEFT JOIN areas g ON g.id = c.grid_id ORDER BY c.id`);
+  // Cases of this batch may be duplicates of each other: a second statement, only when two could be.
+  if (stored.length < 2 || !batchMayHoldDuplicates(rows)) return stored;
+  const links = new Map((await linkDuplicatesWithinBatch(tx, stored.map((c) => c.id))).map((l) => [l.id, l.duplicateOf]));
+  return links.size === 0 ? stored : stored.map((c) => (links.has(c.id) ? { ...c, duplicateOf: links.get(c.id)! } : c));
 }
 
 export async function findCasesByExternalIds(

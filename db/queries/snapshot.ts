@@ -3,8 +3,9 @@ import type { Database } from '../client';
 import { inScope, type Scope } from '../scope';
 import { limitStatementTime } from './session';
 import { CASE_EVENT_COLUMNS, OPEN_CASE } from './case-columns';
-import { isoTime, DISPLAY_TOLERANCE_SQL } from '../spatial';
-import type { AlertEventData, CaseEventData, Snapshot } from '../records';
+import { isoTime } from '../spatial';
+import { ALERT_EVENT_COLUMNS, alertFromRow, type AlertRowData } from './alert-columns';
+import type { CaseEventData, Snapshot } from '../records';
 import type { Layer } from '../vocab';
 
 const OPEN = OPEN_CASE;
@@ -99,13 +100,10 @@ export async function readSnapshot(
         };
       }
       const alertRows = query.layers.includes('alerts')
-        ? await tx.rows<Omit<AlertEventData, 'geometry'> & { geometry: string }>(sql`
-            SELECT a.id, a.source, a.event_type AS "eventType", a.headline, a.severity, a.urgency, a.certainty,
-                   a.status, ${isoTime(sql`a.onset`)} AS onset, ${isoTime(sql`a.expires`)} AS expires,
-                   a.affected_grids AS "affectedGrids",
-                   ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(a.geom, ${DISPLAY_TOLERANCE_SQL})), 5) AS geometry
+        ? await tx.rows<AlertRowData>(sql`
+            SELECT ${ALERT_EVENT_COLUMNS}
             FROM alerts a
-            WHERE a.status IN ('active', 'acknowledged') AND (a.expires IS NULL OR a.expires > now()) ${alertScope}
+            WHERE a.status IN ('active', 'acknowledged') AND a.on_wall AND (a.expires IS NULL OR a.expires > now()) ${alertScope}
             ORDER BY a.created_at DESC LIMIT 500`)
         : [];
       const counts = await tx.rows<{ grid: string | null; incidents: number; appeals: number }>(sql`
@@ -131,7 +129,7 @@ export async function readSnapshot(
         area: area.code,
         incidents: incidentPage.rows,
         appeals: appealPage.rows,
-        alerts: alertRows.map((a) => ({ ...a, geometry: JSON.parse(a.geometry) as AlertEventData['geometry'] })),
+        alerts: alertRows.map(alertFromRow),
         openByGrid,
         totals: { openIncidents, openAppeals, activeAlerts: alertRows.length, todayCases: today?.n ?? 0 },
         truncated: next !== null,

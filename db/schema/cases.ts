@@ -78,6 +78,10 @@ export const cases = pgTable(
     index('cases_assignee_open_idx').on(t.assigneeId).where(sql`status IN ('dispatched', 'in_progress', 'handled', 'suspended')`),
     index('cases_duplicate_of_idx').on(t.duplicateOf).where(sql`duplicate_of IS NOT NULL`),
     index('cases_open_category_idx').on(t.category, t.reportedAt).where(sql`status NOT IN ('closed', 'rejected', 'merged')`),
+    // The dispatch queue (db/queries/queue.ts): live cases in deadline order (none last), walked in order and keyset-paged…
+    index('cases_queue_idx').on(sql`coalesce(${t.slaDueAt}, 'infinity'::timestamptz)`, t.id).where(sql`status NOT IN ('closed', 'rejected', 'merged')`),
+    // …and its tab counts: one index-only pass over the live cases (area codes in the key, as drizzle has no INCLUDE) instead of the table.
+    index('cases_open_scope_idx').on(t.status, t.slaState, t.areaCodes).where(sql`status NOT IN ('closed', 'rejected', 'merged')`),
   ],
 );
 
@@ -91,7 +95,7 @@ export const caseEvents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
     /** `user:12`, `channel:hotline_12345`, `system:scheduler`. */
     actor: text('actor').notNull(),
-    /** The action fired (reported, register, dispatch, …) or what the scheduler did (sla_warning, sla_overdue, escalated). */
+    /** The action fired (reported, register, dispatch, …) or what the scheduler did (sla_warning, sla_overdue, escalated, sla_recomputed). */
     action: text('action').notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status'),

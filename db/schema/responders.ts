@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, real, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { areas } from './areas';
 import { users } from './users';
 import { point } from './geometry';
 import { RESPONDER_ROLES, RESPONDER_STATUSES } from '../vocab';
-
 
 export const responders = pgTable(
   'responders',
@@ -18,6 +17,8 @@ export const responders = pgTable(
     status: text('status', { enum: RESPONDER_STATUSES }).notNull().default('on_duty'),
     geom: point('geom'),
     positionAt: timestamp('position_at', { withTimezone: true }),
+    /** Radius (m) of the last reported position's uncertainty, as the device gave it (null when it gave none). */
+    positionAccuracy: real('position_accuracy'),
     /** The login of a responder who uses the app (a grid worker's account); null for units without one. */
     userId: integer('user_id')
       .unique()

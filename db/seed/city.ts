@@ -165,6 +165,7 @@ export async function buildBelowDistricts(
   const streetRefs: StreetRef[] = streets.map((s) => ({
     code: s.code,
     name: s.name.name,
+    districtCode: s.district.code,
     districtName: s.district.name,
     grids: grids.filter((g) => g.code.startsWith(s.code)),
   }));

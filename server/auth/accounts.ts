@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock';
 import { refusedAsDemo } from './demo-secrets';
 import { conflict, invalid, notFound } from './errors';
 import { checkPassword, hashPassword, verifyPassword } from './passwords';
+import { linkResponder } from './responder-link';
 import { createSession, revokeUserSessions, type SessionOptions } from './sessions';
 
 /**
@@ -59,6 +60,8 @@ export async function createUser(database: Database, by: AuditBy, scope: Scope, 
       outcome: 'ok',
       details: { login, role: input.role, area: area.code },
     });
+    // A grid worker gets their field record (responder) in the same transaction.
+    await linkResponder(tx, by, user);
     return user;
   });
 }

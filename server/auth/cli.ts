@@ -1,7 +1,8 @@
 /**
  * npm run users -- <command> [options]
  *
- *   add     --login L --name N --role R --area CODE [--password P]   create a user (random password if none)
+ *   add     --login L --name N --role R --area CODE [--password P]   create a user (random password if none);
+ *                                                                     a grid_worker is linked to a responder in the area
  *   disable --login L                                                 disable a user, ending their sessions
  *   enable  --login L                                                 re-enable a user
  *   reset   --login L [--password P]                                  set a new password, ending their sessions
@@ -17,6 +18,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Database } from '../../db/client';
+import { responderOfUser } from '../../db/queries/responders';
 import { listUsers, findRootCodes, findUserByLogin } from '../../db/queries/users';
 import { describeTarget, openDatabaseFromEnv } from '../../db/seed/env';
 import { scopeOf, type Scope } from '../../db/scope';
@@ -106,10 +108,13 @@ async function run(database: Database, command: Command, values: Record<string, 
       const a = parse('add', values);
       const secret = a.password ?? newSecret(12);
       const user = await createUser(database, by, scope, { login: a.login, displayName: a.name, role: a.role, areaCode: a.area, password: secret });
+      const responder = user.role === 'grid_worker' ? ((await responderOfUser(database, user.id)) ?? null) : undefined;
       out(
         `created user ${user.login} (id ${user.id}, ${user.role}, ${user.areaName} ${user.areaCode})` +
+          (responder ? `\nlinked to responder ${responder.code} (${responder.name}, home grid ${responder.homeGrid})` : '') +
+          (responder === null ? '\nno grid in the area: not linked to a responder' : '') +
           (a.password ? '' : `\npassword: ${secret}\n(shown once; the user should change it)`),
-        { user, password: a.password ? undefined : secret },
+        { user, responder, password: a.password ? undefined : secret },
       );
       return;
     }

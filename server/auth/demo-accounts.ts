@@ -4,6 +4,7 @@ import { findAreaInScope, findFirstAreaInScope, findRootCodes, findUserByLogin }
 import { scopeOf } from '../../db/scope';
 import { createApiKey } from './api-keys';
 import { createUser } from './accounts';
+import { linkResponder } from './responder-link';
 import type { AuditBy } from './audit';
 import {
   DEMO_API_NAME,
@@ -36,7 +37,9 @@ const SEED_BY: AuditBy = { actor: 'system:demo-seed', actorLabel: 'demo seed', i
  * Seeds the demo accounts, display token and API key into a database that holds
  * the demo city (or the test fixture city: both have 南明区 = 520102). Idempotent:
  * anything that exists already (by login, token hash or key prefix) is left as it
- * is, never reset or re-enabled. Refused in production unless DEMO=1.
+ * is, never reset or re-enabled. The demo grid worker (nm-grid) is linked to a
+ * responder based in its street (server/auth/responder-link.ts), also when the
+ * account existed already. Refused in production unless DEMO=1.
  */
 export async function seedDemoAccounts(
   database: Database,
@@ -56,7 +59,10 @@ export async function seedDemoAccounts(
       summary.skipped.push(`${user.login} (no ${user.area} area)`);
       continue;
     }
-    if (await findUserByLogin(database, city, user.login)) {
+    const existing = await findUserByLogin(database, city, user.login);
+    if (existing) {
+      // Accounts seeded before grid workers had responders get linked now (a no-op once linked).
+      await database.transaction((tx) => linkResponder(tx, SEED_BY, existing));
       summary.skipped.push(user.login);
       continue;
     }

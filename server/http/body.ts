@@ -55,12 +55,23 @@ export async function readBodyText(c: Context, kind: BodyKind, limitBytes: numbe
       received: media.charset,
     });
   }
+  const bytes = await readLimited(c, limitBytes);
+  // fatal: a body that is not valid UTF-8 is refused rather than silently repaired with U+FFFD.
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError('BAD_BODY', 'request body is not valid UTF-8', { encoding: 'utf-8' });
+  }
+}
+
+/** The raw body, refusing more than `limitBytes` (413) by its Content-Length at once, else as soon as the count passes it. */
+async function readLimited(c: Context, limitBytes: number): Promise<Buffer> {
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limitBytes) {
     throw tooLarge(limitBytes, declared);
   }
   const stream = c.req.raw.body;
-  if (!stream) return '';
+  if (!stream) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = stream.getReader();
@@ -74,12 +85,24 @@ export async function readBodyText(c: Context, kind: BodyKind, limitBytes: numbe
     }
     chunks.push(value);
   }
-  // fatal: a body that is not valid UTF-8 is refused rather than silently repaired with U+FFFD.
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new AppError('BAD_BODY', 'request body is not valid UTF-8', { encoding: 'utf-8' });
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A binary body (an uploaded file) with its declared media type, which must be one
+ * of `accepted` (415 otherwise) — declared only: what the bytes really are is the
+ * caller's to find out from the content. More than `limitBytes` → 413.
+ */
+export async function readBinaryBody(c: Context, accepted: readonly string[], limitBytes: number): Promise<{ declaredType: string; bytes: Buffer }> {
+  const header = c.req.header('content-type');
+  const media = parseMediaType(header);
+  if (!media || !accepted.includes(media.type)) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `expected Content-Type ${accepted.join(', ')}, got ${header || 'none'}`, {
+      expected: accepted,
+      received: header ?? null,
+    });
   }
+  return { declaredType: media.type, bytes: await readLimited(c, limitBytes) };
 }
 
 function tooLarge(limit: number, seen: number): AppError {

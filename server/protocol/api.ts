@@ -9,6 +9,15 @@ import { CASE_CHANNELS, CASE_KINDS, CERTAINTIES, SEVERITIES, URGENCIES } from '.
  */
 export const MAX_BATCH = 5000;
 export const MAX_ALERT_VERTICES = 20_000;
+/** Photos one report may carry (uploaded first with POST /api/photos; these are their ids). */
+export const MAX_REPORT_PHOTOS = 3;
+
+/** Ids of photos uploaded with POST /api/photos by the same caller and not attached yet. */
+export const photoIdsSchema = (max: number) =>
+  z
+    .array(z.uuid({ error: 'a photo id is a UUID from POST /api/photos' }).transform((id) => id.toLowerCase()))
+    .max(max, `at most ${max} photos`)
+    .refine((ids) => new Set(ids).size === ids.length, 'the same photo twice');
 
 export const lngSchema = z.number().finite().min(-180, 'longitude below -180').max(180, 'longitude above 180');
 export const latSchema = z.number().finite().min(-90, 'latitude below -90').max(90, 'latitude above 90');
@@ -82,6 +91,8 @@ export const caseInputSchema = z
     attributes: z.record(textSchema({ max: 64 }), z.union([textSchema({ max: 500 }), z.number().finite(), z.boolean()])).optional(),
     /** The reporter's personal data: stored apart (case_contacts), never in the feed or snapshots, masked on read. */
     reporter: reporterSchema.optional(),
+    /** Photos attached in the intake transaction: the reporter's own unattached uploads, else the whole report is refused. */
+    photos: photoIdsSchema(MAX_REPORT_PHOTOS).optional(),
   })
   .strict()
   .superRefine((value, ctx) => {

@@ -21,6 +21,10 @@ export const EVENTS = {
   resync: 'resync',
   /** server → client: this socket's credential ended (logout, expiry, revocation); it is disconnected next. */
   signedOut: 'signedOut',
+  /** client → server (grid worker's app, on duty): where I am now; at most one per POSITION_EVERY_MS is kept, the rest dropped. */
+  position: 'position',
+  /** server → client (desk roles), volatile: a responder of the jurisdiction moved. Not a feed event: no seq, no replay. */
+  responderPosition: 'responderPosition',
 } as const;
 
 export const layerSchema = z.enum(LAYERS);
@@ -83,6 +87,22 @@ export const feedEventSchema = z.discriminatedUnion('topic', [
     areaCodes: z.array(z.string()),
     payload: alertEventDataSchema,
   }),
+  z.object({
+    seq: z.number(),
+    at: z.string(),
+    topic: z.literal('alert.updated'),
+    layer: z.literal('alerts'),
+    areaCodes: z.array(z.string()),
+    payload: alertEventDataSchema.extend({ action: z.string() }),
+  }),
+  z.object({
+    seq: z.number(),
+    at: z.string(),
+    topic: z.literal('alert.escalated'),
+    layer: z.literal('alerts'),
+    areaCodes: z.array(z.string()),
+    payload: alertEventDataSchema.extend({ level: z.number().int(), to: z.string() }),
+  }),
 ]);
 export type FeedEvent = z.infer<typeof feedEventSchema>;
 // The wire event and the stored feed row are one shape (db/records.ts): a topic added
@@ -109,13 +129,50 @@ export const resyncSchema = z.object({ v: z.literal(PROTOCOL_VERSION), reason: z
 export const signedOutSchema = z.object({ v: z.literal(PROTOCOL_VERSION), reason: z.string().min(1).max(64) });
 export type SignedOutNotice = z.infer<typeof signedOutSchema>;
 
+/** The shortest interval between two positions kept from one socket (ms); a client sends about this often. */
+export const POSITION_EVERY_MS = 5000;
+
+export const positionReportSchema = z
+  .object({
+    v: z.literal(PROTOCOL_VERSION),
+    lng: z.number().finite().min(-180).max(180),
+    lat: z.number().finite().min(-90).max(90),
+    /** GeolocationCoordinates.accuracy: radius in metres. */
+    accuracy: z.number().finite().min(0).max(100_000).optional(),
+  })
+  .strict();
+export type PositionReport = z.infer<typeof positionReportSchema>;
+
+/** Ack of a `position`: `stored: false` when it came sooner than POSITION_EVERY_MS after the last one kept (dropped, not an error). */
+export interface PositionResult {
+  stored: boolean;
+  /** When the next position will be kept (ms from now); 0 after a stored one means "in POSITION_EVERY_MS". */
+  retryInMs: number;
+}
+
+export const responderPositionSchema = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  /** responders.id (the `assigneeId` of cases). */
+  id: z.number().int(),
+  lng: z.number(),
+  lat: z.number(),
+  accuracy: z.number().nullable(),
+  /** Server time the position was stored (ISO). */
+  at: z.string(),
+  status: z.string(),
+});
+export type ResponderPosition = z.infer<typeof responderPositionSchema>;
+
 export interface ServerToClientEvents {
   feed: (frame: FeedFrame) => void;
   resync: (notice: z.infer<typeof resyncSchema>) => void;
   signedOut: (notice: SignedOutNotice) => void;
+  responderPosition: (event: ResponderPosition) => void;
 }
 export interface ClientToServerEvents {
   subscribe: (request: unknown, ack: (result: Ack<SubscribeResult>) => void) => void;
+  /** The ack is optional: a client may send positions fire-and-forget (volatile). */
+  position: (report: unknown, ack?: (result: Ack<PositionResult>) => void) => void;
 }
 
 export { AREA_LEVELS };

@@ -25,6 +25,8 @@ export class FeedNotifier {
   private closed = false;
   private failures = 0;
   private onWake: () => void = () => undefined;
+  /** Other channels carried on the same connection (volatile messages between nodes), by name. */
+  private readonly channels = new Map<string, (payload: string) => void>();
   /** LISTEN connections opened since start (1 + reconnects); for health and tests. */
   connects = 0;
 
@@ -49,12 +51,16 @@ export class FeedNotifier {
   private async connect(): Promise<void> {
     if (this.closed) return;
     const client = new pg.Client({ connectionString: this.url, application_name: 'harmony-feed-listener', keepAlive: true });
-    client.on('notification', () => this.onWake());
+    client.on('notification', (message) => {
+      if (message.channel === CHANNEL) this.onWake();
+      else this.channels.get(message.channel)?.(message.payload ?? '');
+    });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('listener connection ended')));
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
+      for (const channel of this.channels.keys()) await client.query(`LISTEN ${channel}`);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
@@ -87,6 +93,24 @@ export class FeedNotifier {
       void this.connect();
     }, delay);
     this.retry.unref();
+  }
+
+  /**
+   * Also listen on `channel` (call before listen()) for messages other nodes
+   * `publish`: best effort, like the socket events they carry — a message sent while
+   * this node's listener was down is lost, not replayed.
+   */
+  on(channel: string, handler: (payload: string) => void): void {
+    if (!/^[a-z_]+$/.test(channel) || channel === CHANNEL) throw new Error(`bad notify channel ${channel}`);
+    this.channels.set(channel, handler);
+  }
+
+  /** Sends `payload` (≤ 8000 bytes) to every node listening on `channel`, this one included; a no-op on PGlite. */
+  publish(channel: string, payload: string): void {
+    if (this.database.kind !== 'postgres' || !this.url || this.closed) return;
+    this.database.rows(sql`SELECT pg_notify(${channel}, ${payload})`).catch((error: unknown) => {
+      this.log.warn({ err: error, channel }, 'notify failed');
+    });
   }
 
   notify(): void {

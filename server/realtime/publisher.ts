@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppIo, AppSocket } from './io';
 import type { Database } from '../../db/client';
-import { countFeedRange, feedBounds, pruneFeed, readFeedAfter, readFeedRange, type FeedRow } from '../../db/queries/feed';
+import { countFeedRange, feedBounds, readFeedAfter, readFeedRange, type FeedRow } from '../../db/queries/feed';
 import { AppError, isConnectionError } from '../errors';
 import { Budget } from '../services/budget';
 import type { Logger } from '../logger';
@@ -27,7 +27,6 @@ export interface PublisherOptions {
    * resyncs when it comes back.
    */
   maxSocketBuffer: number;
-  retentionHours: number;
 }
 
 const DEFAULTS: PublisherOptions = {
@@ -38,7 +37,6 @@ const DEFAULTS: PublisherOptions = {
   replayChunk: 1000,
   replayReads: 2,
   maxSocketBuffer: 4 * 1024 * 1024,
-  retentionHours: 72,
 };
 /** Replay chunks kept for sharing between replays of the same range. */
 const CHUNK_CACHE_ENTRIES = 16;
@@ -93,7 +91,6 @@ export class FeedPublisher {
   private lock: Promise<unknown> = Promise.resolve();
   private frameTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
-  private pruneTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private lastPassAt = 0;
   /** The latest subscribe of each socket; an older one still replaying stops at its next chunk. */
@@ -138,9 +135,8 @@ export class FeedPublisher {
       this.sweep();
       void this.exclusive(() => this.checkRewind()).catch((error: unknown) => this.log.warn({ err: error }, 'feed rewind check failed'));
     }, this.options.pollMs);
-    this.pruneTimer = setInterval(() => void this.prune(), 15 * 60_000);
+    // Pruning the feed is a timer of the cluster, not of each node: the scheduler's leader does it.
     this.pollTimer.unref();
-    this.pruneTimer.unref();
   }
 
   /**
@@ -169,7 +165,7 @@ export class FeedPublisher {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of [this.frameTimer, this.pollTimer, this.pruneTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.frameTimer, this.pollTimer]) if (timer) clearTimeout(timer);
     await this.flush().catch((error: unknown) => this.log.warn({ err: error }, 'final flush failed'));
   }
 
@@ -394,15 +390,6 @@ export class FeedPublisher {
   /** Between publish passes too: a quiet feed must not keep a stalled socket's buffers alive. */
   private sweep(): void {
     for (const socket of this.io.of('/').sockets.values()) this.cutIfOverflowing(socket);
-  }
-
-  private async prune(): Promise<void> {
-    try {
-      const removed = await pruneFeed(this.database, this.options.retentionHours);
-      if (removed > 0) this.log.info({ removed }, 'feed pruned');
-    } catch (error) {
-      this.log.warn({ err: error }, 'feed prune failed');
-    }
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import { narrowScope } from '../../db/queries/areas';
 import { AppError, classifyDatabaseError, issuesOf, toAck } from '../errors';
 import type { Logger } from '../logger';
 import { subscribeSchema, type Ack, type SubscribeResult } from '../protocol/wire';
+import type { PositionRelay } from './positions';
 import type { FeedPublisher } from './publisher';
 
 type AckFn<T> = (result: Ack<T>) => void;
@@ -38,7 +39,7 @@ type SocketHandler = (socket: AppSocket, payload: unknown) => Promise<unknown>;
  * fail validation are answered BAD_FRAME and change nothing; events without an
  * ack callback, and unknown events, are ignored (logged at debug).
  */
-export function registerSocketHandlers(io: AppIo, deps: { database: Database; publisher: FeedPublisher; log: Logger }) {
+export function registerSocketHandlers(io: AppIo, deps: { database: Database; publisher: FeedPublisher; log: Logger; positions: PositionRelay }) {
   const handlers: Record<string, SocketHandler> = {
     subscribe: async (socket, payload): Promise<SubscribeResult> => {
       const parsed = subscribeSchema.safeParse(payload);
@@ -56,8 +57,21 @@ export function registerSocketHandlers(io: AppIo, deps: { database: Database; pu
 
   io.on('connection', (socket) => {
     const bucket = new TokenBucket();
+    deps.positions.joinRooms(socket);
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
+      // Positions have their own throttle (one kept per interval, the rest dropped) and may come without an ack.
+      if (event === 'position') {
+        const reply = typeof ack === 'function' ? (ack as AckFn<unknown>) : undefined;
+        deps.positions.receive(socket, args[0]).then(
+          (data) => reply?.({ ok: true, data }),
+          (error: unknown) => {
+            if (!(error instanceof AppError) && !classifyDatabaseError(error)) deps.log.error({ err: error, event }, 'socket handler failed');
+            reply?.(toAck(error));
+          },
+        );
+        return;
+      }
       const handler = handlers[event];
       if (typeof ack !== 'function') {
         deps.log.debug({ event, socket: socket.id }, 'ignored socket event without ack');

@@ -7,7 +7,6 @@ import {
   lastCaseEvent,
   lockCaseInScope,
   lockMergeTarget,
-  readCaseForFeed,
   responderExists,
   responderOfUser,
   updateCaseLifecycle,
@@ -15,13 +14,14 @@ import {
   type LockedCase,
   type NewCaseEvent,
 } from '../../db/queries/case-commands';
+import { findCaseById } from '../../db/queries/cases';
 import { appendFeed } from '../../db/queries/feed';
 import { limitStatementTime } from '../../db/queries/session';
 import type { Scope } from '../../db/scope';
-import { CLOSED_STATUSES, layerOfKind, type Role } from '../../db/vocab';
+import { CLOSED_STATUSES, layerOfKind, type Role, type SlaState } from '../../db/vocab';
 import { actorRef, type Actor } from '../auth/actor';
 import { audit, auditBy, type AuditBy } from '../auth/audit';
-import { slaColumns, type TimeLimit, type WorkingCalendar } from '../domain/sla';
+import { SLA_RULES, slaColumns, slaView, stageLimit, type TimeLimit, type WorkingCalendar } from '../domain/sla';
 import { availableActions } from '../domain/workflow/available';
 import {
   decide,
@@ -36,6 +36,7 @@ import {
 } from '../domain/workflow';
 import { AppError, type ErrorCode } from '../errors';
 import type { CaseEventData } from '../protocol/wire';
+import { attachPhotos } from './photos';
 import { withRetry } from './retry';
 
 /**
@@ -172,9 +173,10 @@ export class CaseCommandService {
     const raced = await this.replay(tx, request, fingerprint);
     if (raced) return raced;
     if (row.version !== request.expectedVersion) {
-      const last = await lastCaseEvent(tx, caseId);
+      const [current, last] = [await findCaseById(tx, by.scope, caseId), await lastCaseEvent(tx, caseId)];
+      const { externalId: _externalId, areaCodes: _areaCodes, ...data } = current!;
       throw new AppError('VERSION_CONFLICT', `case ${caseId} is at version ${row.version}, not ${request.expectedVersion}: it was changed meanwhile`, {
-        current: caseDataOf(row),
+        current: data,
         last: last ?? null,
       });
     }
@@ -193,7 +195,11 @@ export class CaseCommandService {
 
     const sla = slaColumns(next.clock, row, this.calendar(), at);
     const stageChanged = next.clock?.stage !== state.clock?.stage || next.clock?.startedAt !== state.clock?.startedAt;
-    await updateCaseLifecycle(tx, {
+    // Within a stage a command never advances the SLA state: warning and overdue are the
+    // scheduler's to announce (feed event, escalation), and it finds them only while the
+    // row is behind (its sweeps read sla_state). An extension may relieve it, though.
+    const slaState = stageChanged ? sla.slaState : lessAdvanced(row.slaState, sla.slaState);
+    const after = await updateCaseLifecycle(tx, {
       id: caseId,
       status: next.status,
       version: next.version,
@@ -210,13 +216,20 @@ export class CaseCommandService {
       slaStage: sla.slaStage,
       slaDueAt: sla.slaDueAt,
       slaWarnAt: sla.slaWarnAt,
-      slaState: sla.slaState,
+      slaState,
       slaBeyondCalendar: sla.slaBeyondCalendar,
       resetEscalation: stageChanged,
+      stopEscalation: row.slaState === 'overdue' && slaState !== 'overdue',
     });
+    // 处置反馈 with photos: only the actor's own unattached uploads (server/services/photos.ts); a refusal rolls everything back.
+    const photos = transitioned.action === 'handle' ? (transitioned.data.photos as string[] | undefined) : undefined;
+    if (photos?.length) await attachPhotos(tx, caseId, photos, by.eventActor);
+    // The stage being left, and whether it was late: what the indicators (按期处置率, 按期结案率) count.
+    if (stageChanged && state.clock) {
+      const view = slaView(state.clock, stageLimit(state.clock.stage, row), at, this.calendar(), SLA_RULES.warningShare);
+      transitioned.data = { ...transitioned.data, left: { stage: state.clock.stage, dueAt: view.deadline?.toISOString() ?? null, overdue: view.state === 'overdue', elapsedMs: view.elapsedMs } };
+    }
     const [eventId] = await insertCaseEvents(tx, events.map((e) => eventRow(e, by.eventActor, commandId)));
-    const after = await readCaseForFeed(tx, caseId);
-    if (!after) throw new Error(`case ${caseId} vanished inside its own transaction`);
     const { areaCodes, ...data } = after;
     await audit(tx, by.audit, {
       action: `case.${transitioned.action}`,
@@ -257,6 +270,11 @@ export class CaseCommandService {
   }
 }
 
+const SLA_ORDER: Record<SlaState, number> = { normal: 0, warning: 1, overdue: 2 };
+function lessAdvanced(a: SlaState, b: SlaState): SlaState {
+  return SLA_ORDER[a] <= SLA_ORDER[b] ? a : b;
+}
+
 function reused(commandId: string): AppError {
   return new AppError('COMMAND_ID_REUSED', `command id ${commandId} was already used for a different command`, { commandId });
 }
@@ -282,11 +300,6 @@ function isCommandIdTaken(error: unknown): boolean {
     if (code === '23505' && (constraint === 'case_commands_pkey' || (typeof message === 'string' && message.includes('case_commands_pkey')))) return true;
   }
   return false;
-}
-
-function caseDataOf(row: LockedCase): CaseEventData {
-  const { areaCodes: _a, priorStatus: _p, pendingSuspension: _s, pendingExtension: _e, slaClock: _c, reportedAtMs: _r, ...data } = row;
-  return data;
 }
 
 /** The row as the state machine's CaseState. A live case from before clocks existed gets its stage's clock from the report. */

@@ -11,6 +11,7 @@ import type { CalendarService } from './calendar';
 import type { CaseCommandService } from './case-commands';
 import type { HealthService } from './health';
 import type { IngestService } from './ingest';
+import type { Scheduler } from './scheduler';
 import type { SnapshotService } from './snapshot';
 
 /** What route and socket handlers may use; built once by the server factory. */
@@ -22,8 +23,10 @@ export interface AppContext {
   publisher: FeedPublisher;
   notifier: FeedNotifier;
   ingest: IngestService;
-  /** The working calendar of the SLA clocks (loaded from the database at start). */
+  /** The working calendar of every SLA clock (reloaded on each scheduler tick when an import changed it). */
   calendar: CalendarService;
+  /** The database timers (server/services/scheduler.ts); tests tick it directly. */
+  scheduler: Scheduler;
   /** The one write path of case transitions. */
   caseCommands: CaseCommandService;
   auth: Authenticator;

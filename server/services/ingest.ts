@@ -1,21 +1,21 @@
 import type { Database } from '../../db/client';
 import { findCasesByExternalIds, insertCases, type CaseRow, type StoredCase } from '../../db/queries/cases';
 import { appendFeed, type NewFeedRow } from '../../db/queries/feed';
-import {
-  checkAreaGeometry,
-  findAffectedGrids,
-  findAlertByExternalId,
-  insertAlert,
-  type AffectedGrid,
-  type StoredAlert,
-} from '../../db/queries/alerts';
+import { alertFromRow } from '../../db/queries/alert-columns';
+import { findAffectedGrids, findAlertByExternalId, type AffectedGrid, type StoredAlert } from '../../db/queries/alerts';
 import { upsertCaseContacts } from '../../db/queries/contacts';
 import { limitStatementTime } from '../../db/queries/session';
+import type { Severity } from '../../db/vocab';
 import type { Actor } from '../auth/actor';
 import { audit, auditBy, type AuditBy } from '../auth/audit';
+import type { CapMessage } from '../cap/message';
+import { capToIntake } from '../cap/to-alert';
 import { AppError } from '../errors';
+import { escalationStep } from '../domain/alerts/escalation';
 import { geometryCost, geometryCostProblems } from '../domain/geometry-cost';
 import { Budget } from './budget';
+import { storeAlert, type AlertIntake, type ReferenceOutcome } from './alert-intake';
+import { attachPhotos } from './photos';
 import { assertChannels, outsideJurisdiction } from './intake-policy';
 import { withRetry } from './retry';
 import { ALERT_TYPES, APPEAL_TOPICS, APPEAL_TYPES, INCIDENT_CATEGORIES } from '../domain/categories';
@@ -50,6 +50,22 @@ export interface IngestedAlert {
   alert: AlertEventData;
   created: boolean;
   affectedGrids: AffectedGrid[];
+}
+
+/** The answer to a CAP message: the alert it stored (or had stored before) and what its references did. */
+export interface IngestedCap {
+  /** false when (sender, identifier, sent) had been stored before: nothing new was written. */
+  created: boolean;
+  alert: AlertEventData;
+  /** CAP <status>: anything but Actual is stored, flagged here, and kept off the wall. */
+  messageStatus: string;
+  msgType: string;
+  /** Pushed to walls: Actual, not a Cancel, and inside the city (or known only by name). */
+  onWall: boolean;
+  /** Each stored alert, with the codes of every area (any level) and unit grid it reaches; none when it misses the city. */
+  stored: Array<{ id: number; identifier: string; affectedAreas: string[]; affectedGrids: string[] }>;
+  areaDescs: string[];
+  references: ReferenceOutcome[];
 }
 
 /**
@@ -98,6 +114,9 @@ export class IngestService {
       throw new AppError('UNKNOWN_CODE', problems[0]!.message, problems.slice(0, 50));
     }
     const actor = by.actor;
+    if (!actor && inputs.some((input) => input.photos?.length)) {
+      throw new AppError('PHOTO_NOT_ATTACHABLE', 'photos can only be attached by the user who uploaded them', { path: 'photos' });
+    }
     if (actor) assertChannels(actor, inputs.map((input, index) => ({ channel: input.channel, index: single ? null : index })));
     const indexOf = new Map(rows.map((r, i) => [keyOf(r.channel, r.externalId), i]));
     // Canonical lock order: every transaction claims (channel, external id) keys in the
@@ -113,6 +132,12 @@ export class IngestService {
           // Located by PostGIS inside this transaction; a case outside the reporter's jurisdiction rolls it all back.
           const outside = inserted.filter((c) => !c.areaCodes.includes(actor.scope.code)).map((c) => indexOf.get(keyOf(c.channel, c.externalId))!);
           if (outside.length > 0) throw outsideJurisdiction(actor, outside, single);
+          // The report's photos move to the case in this transaction; someone else's, or one already used, refuses it all.
+          for (const c of inserted) {
+            const index = indexOf.get(keyOf(c.channel, c.externalId))!;
+            const photos = inputs[index]?.photos;
+            if (photos?.length) await attachPhotos(tx, c.id, photos, actor, single ? 'photos' : `cases.${index}.photos`);
+          }
         }
         await upsertCaseContacts(
           tx,
@@ -177,63 +202,83 @@ export class IngestService {
     if (tooCostly.length > 0) {
       throw new AppError('GEOMETRY_TOO_COMPLEX', `geometry is too complex: ${tooCostly[0]!.message}`, tooCostly);
     }
-    return this.options.alertBudget.run(() => this.writeAlert(input, by));
+    const intake: AlertIntake = {
+      row: {
+        source: input.source,
+        externalId: input.externalId,
+        eventType: input.eventType,
+        headline: input.headline,
+        description: input.description ?? null,
+        severity: input.severity,
+        urgency: input.urgency,
+        certainty: input.certainty,
+        onset: input.onset ?? null,
+        expires: input.expires ?? null,
+        messageStatus: 'Actual',
+        msgType: 'Alert',
+        translations: [],
+        cap: null,
+        createdBy: by.audit.actor,
+        escalationStepMs: escalationStep(input.severity),
+      },
+      shape: { geometry: input.geometry, circles: [], geocodes: [] },
+      polygonPaths: null,
+      references: [],
+    };
+    const { stored, created } = await this.options.alertBudget.run(() => this.writeAlert(intake, by));
+    return { alert: alertFromRow(stored), created, affectedGrids: await withRetry(() => findAffectedGrids(this.database, stored.id)) };
   }
 
-  /** Validity check, insert (the one spatial intersection), feed and audit rows, all under the statement timeout. */
-  private async writeAlert(input: AlertInput, by: IntakeBy): Promise<IngestedAlert> {
-    const row = {
-      source: input.source,
-      externalId: input.externalId,
-      eventType: input.eventType,
-      headline: input.headline,
-      description: input.description ?? null,
-      severity: input.severity,
-      urgency: input.urgency,
-      certainty: input.certainty,
-      onset: input.onset ?? null,
-      expires: input.expires ?? null,
-      geometry: input.geometry,
+  /**
+   * A validated CAP 1.2 message (server/cap/read.ts) through the same transaction as
+   * every alert. A repeat of (sender, identifier, sent) stores nothing and answers the
+   * alert stored the first time.
+   */
+  async ingestCap(message: CapMessage, by: IntakeBy = SYSTEM_INTAKE): Promise<IngestedCap> {
+    const cap = capToIntake(message);
+    const intake: AlertIntake = {
+      ...cap,
+      row: { ...cap.row, createdBy: by.audit.actor, escalationStepMs: escalationStep(cap.row.severity as Severity) },
     };
-    const inserted = await withRetry(() =>
+    const { stored, created, references } = await this.options.alertBudget.run(() => this.writeAlert(intake, by));
+    const grids = await withRetry(() => findAffectedGrids(this.database, stored.id));
+    return {
+      created,
+      alert: alertFromRow(stored),
+      messageStatus: stored.messageStatus,
+      msgType: stored.msgType,
+      onWall: stored.onWall,
+      stored: [
+        {
+          id: Number(stored.id),
+          identifier: message.identifier,
+          affectedAreas: stored.inCity ? stored.areaCodes : [],
+          affectedGrids: grids.map((g) => g.code),
+        },
+      ],
+      areaDescs: cap.areaDescs,
+      references,
+    };
+  }
+
+  /** One alert transaction, retried on conflicts and lost connections; a repeat finds the first one's row. */
+  private async writeAlert(intake: AlertIntake, by: IntakeBy): Promise<{ stored: StoredAlert; created: boolean; references: ReferenceOutcome[] }> {
+    const result = await withRetry(() =>
       this.database.transaction(async (tx) => {
         await limitStatementTime(tx, this.options.statementTimeoutMs);
-        const check = await checkAreaGeometry(tx, input.geometry);
-        if (!check.valid || check.empty) {
-          throw new AppError('INVALID_GEOMETRY', `geometry is not valid: ${check.empty ? 'empty' : check.reason}`, {
-            path: 'geometry',
-            reason: check.reason,
-          });
-        }
-        const alert = await insertAlert(tx, row);
-        if (alert && by.actor && !alert.areaCodes.includes(by.actor.scope.code)) {
-          throw new AppError('OUTSIDE_JURISDICTION', `the alert area does not reach the jurisdiction ${by.actor.scope.code}`, {
-            path: 'geometry',
-            scope: by.actor.scope.code,
-          });
-        }
-        if (alert) {
-          await appendFeed(tx, [alertFeedRow(alert)]);
-          await audit(tx, by.audit, {
-            action: 'alerts.create',
-            targetType: 'alert',
-            targetId: alert.id,
-            areaCodes: alert.areaCodes,
-            outcome: 'ok',
-            details: { eventType: alert.eventType, severity: alert.severity, affectedGrids: alert.affectedGrids },
-          });
-        }
-        return alert;
+        return storeAlert(tx, intake, by);
       }),
     );
-    if (inserted) this.onCommit();
-    const stored = inserted ?? (await withRetry(() => findAlertByExternalId(this.database, input.source, input.externalId)));
-    if (!stored) throw new Error(`alert ${input.source}/${input.externalId} neither inserted nor found`);
-    return {
-      alert: toAlertData(stored),
-      created: inserted !== null,
-      affectedGrids: await withRetry(() => findAffectedGrids(this.database, stored.id)),
-    };
+    if (result.fed > 0) this.onCommit();
+    if (result.stored) return { stored: result.stored, created: true, references: result.references };
+    const { source, externalId } = intake.row;
+    const old = await withRetry(() => findAlertByExternalId(this.database, source, externalId));
+    if (!old) throw new Error(`alert ${source}/${externalId} neither inserted nor found`);
+    // An idempotent repeat returns the stored alert only to someone who may see it.
+    if (by.actor && !old.areaCodes.includes(by.actor.scope.code)) {
+      throw new AppError('OUTSIDE_JURISDICTION', `the alert area does not reach the jurisdiction ${by.actor.scope.code}`, { scope: by.actor.scope.code });
+    }
+    return { stored: old, created: false, references: [] };
   }
 }
 
@@ -303,25 +348,4 @@ function caseFeedRow(stored: StoredCase): NewFeedRow {
     areaCodes: stored.areaCodes,
     payload: toEventData(stored),
   };
-}
-
-export function toAlertData(stored: StoredAlert): AlertEventData {
-  return {
-    id: stored.id,
-    source: stored.source,
-    eventType: stored.eventType,
-    headline: stored.headline,
-    severity: stored.severity as AlertEventData['severity'],
-    urgency: stored.urgency,
-    certainty: stored.certainty,
-    status: stored.status,
-    onset: stored.onset,
-    expires: stored.expires,
-    affectedGrids: stored.affectedGrids,
-    geometry: JSON.parse(stored.geometry) as AlertEventData['geometry'],
-  };
-}
-
-function alertFeedRow(stored: StoredAlert): NewFeedRow {
-  return { topic: 'alert.created', layer: 'alerts', areaCodes: stored.areaCodes, payload: toAlertData(stored) };
 }

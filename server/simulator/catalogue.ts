@@ -94,7 +94,8 @@ const FALLBACK_PROFILE: Omit<AlertProfile, 'code' | 'name'> = {
   weight: 1, severity: { Moderate: 1 }, urgency: { Expected: 1 }, certainty: { Likely: 1 }, radiusKm: [0.5, 2],
 };
 
-export const ALERT_PROFILES: AlertProfile[] = [...ALERT_TYPES.values()].map((t) => ({
+// CAP_* types are the catch-all of CAP categories for received messages, not something the city simulates.
+export const ALERT_PROFILES: AlertProfile[] = [...ALERT_TYPES.values()].filter((t) => !t.code.startsWith('CAP_')).map((t) => ({
   code: t.code,
   name: t.name,
   ...(PROFILES[t.code] ?? FALLBACK_PROFILE),

@@ -20,6 +20,8 @@ export interface IngestResult {
   ingestPerSec: number;
   batchMs: Distribution;
   gridded: number;
+  /** Cases linked at intake as possible duplicates (db/queries/duplicates.ts). */
+  linked: number;
   copyMs: number;
   copyPerSec: number;
   /** How many times slower intake is than the bare COPY. */
@@ -61,8 +63,8 @@ export async function benchIngest(
     }
     const ingestMs = performance.now() - started;
 
-    const [check] = await database.rows<{ n: number; gridded: number }>(
-      sql`SELECT count(*)::int AS n, count(grid_id)::int AS gridded FROM cases`,
+    const [check] = await database.rows<{ n: number; gridded: number; linked: number }>(
+      sql`SELECT count(*)::int AS n, count(grid_id)::int AS gridded, count(duplicate_of)::int AS linked FROM cases`,
     );
     if (check?.n !== cases.length) throw new Error(`expected ${cases.length} cases, found ${check?.n}`);
 
@@ -87,6 +89,7 @@ export async function benchIngest(
       ingestPerSec: Math.round((cases.length / ingestMs) * 1000),
       batchMs: distribution(batchTimes),
       gridded: check.gridded,
+      linked: check.linked,
       copyMs: round(copyMs),
       copyPerSec: Math.round((cases.length / copyMs) * 1000),
       ratio: round(ingestMs / copyMs, 2),

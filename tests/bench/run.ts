@@ -9,15 +9,22 @@ import { benchDeadlines, type DeadlineResult } from './deadlines';
 import { benchIngest, type IngestResult } from './ingest';
 import { benchLogin, type LoginResult } from './login';
 import { benchBarePush, benchServerPush, type PushResult } from './push';
+import { benchQueue, type QueueBenchResult } from './queue';
 import { benchScope, type ScopeResult } from './scope';
+import { benchSweeps, type SweepResult } from './sweeps';
 import { round, table } from './stats';
+import { benchSuggestions, type SuggestionsResult } from './suggestions';
+import { benchTransitions, type TransitionResult } from './transitions';
 
 /**
  * `npm run bench -- [options]`: intake throughput against a bare COPY,
  * ingest→socket latency against a bare Socket.IO broadcast, and login cost
  * (argon2id) against a bare SHA-256, SLA deadlines on the working calendar against a
- * bare `new Date(t + ms)`, and a jurisdiction's snapshot and replay against the whole
- * city's beside the bare SQL, in one run.
+ * bare `new Date(t + ms)`, a jurisdiction's snapshot and replay against the whole
+ * city's beside the bare SQL, the scheduler's catch-up sweep beside a bare UPDATE, the dispatch
+ * queue and case view of a district holding 100k live cases beside the bare SQL, routing help
+ * (KNN nearest responders) beside a plain ORDER BY ST_Distance, and case transitions through
+ * the command service against a bare `UPDATE … SET status, version = version + 1`, in one run.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -59,11 +66,20 @@ async function main(): Promise<void> {
       storm: { type: 'string', default: '1000' },
       'scope-cases': { type: 'string', default: '100000' },
       'scope-samples': { type: 'string', default: '10' },
+      'sweep-cases': { type: 'string', default: '10000' },
+      'queue-engines': { type: 'string', default: 'postgres' },
+      'queue-open': { type: 'string', default: '100000' },
+      'queue-samples': { type: 'string', default: '100' },
+      responders: { type: 'string', default: '5000' },
+      'suggest-samples': { type: 'string', default: '200' },
+      'transition-cases': { type: 'string', default: '400' },
+      /** Concurrent senders per engine (PGlite has one connection: extra senders only queue). */
+      'transition-parallel': { type: 'string', default: '1,4' },
     },
     strict: true,
   });
   const only = values.only;
-  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay'];
+  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps', 'queue', 'suggestions', 'transitions'];
   if (only !== undefined && !ONLY.includes(only)) throw new Error(`--only is one of ${ONLY.join(', ')}`);
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
@@ -88,9 +104,9 @@ async function main(): Promise<void> {
     console.log('\n1. Batch intake (IngestService: grid assignment + feed rows) vs raw COPY of the same rows');
     console.log(
       table([
-        ['engine', 'city', 'grids', 'cases', 'batch', 'intake s', 'intake cases/s', 'batch p50 ms', 'batch p99 ms', 'COPY s', 'COPY cases/s', 'intake/COPY'],
+        ['engine', 'city', 'grids', 'cases', 'batch', 'linked dup.', 'intake s', 'intake cases/s', 'batch p50 ms', 'batch p99 ms', 'COPY s', 'COPY cases/s', 'intake/COPY'],
         ...ingest.map((r) => [
-          r.engine, r.city, r.grids, r.cases, r.batch, round(r.ingestMs / 1000, 2), r.ingestPerSec,
+          r.engine, r.city, r.grids, r.cases, r.batch, r.linked, round(r.ingestMs / 1000, 2), r.ingestPerSec,
           round(r.batchMs.p50), round(r.batchMs.p99), round(r.copyMs / 1000, 2), r.copyPerSec, `${r.ratio}×`,
         ]),
       ]),
@@ -172,10 +188,85 @@ async function main(): Promise<void> {
     );
   }
 
+  const sweeps: SweepResult[] = [];
+  if (only === undefined || only === 'sweeps') {
+    for (const engine of engines(values.engines)) {
+      console.log(`\nsweeps: ${engine} …`);
+      sweeps.push(await benchSweeps(engine, { cases: positive('sweep-cases', values['sweep-cases']) }));
+    }
+    console.log('\n7. Scheduler catch-up: N cases a month past their deadline → overdue + escalated to the root (events + feed rows, batched) vs a bare UPDATE to the same end state; an idle tick');
+    console.log(
+      table([
+        ['engine', 'cases', 'batch', 'tick s', 'cases/s', 'bare UPDATE ms', 'bare cases/s', 'tick/bare', 'idle tick p50 ms', 'idle p99 ms'],
+        ...sweeps.map((r) => [
+          r.engine, r.cases, r.batch, round(r.tickMs / 1000, 2), r.tickPerSec, round(r.bareMs), r.barePerSec, `${r.ratio}×`,
+          round(r.idleTickMs.p50, 2), round(r.idleTickMs.p99, 2),
+        ]),
+      ]),
+    );
+  }
+
+  const transitions: TransitionResult[] = [];
+  if (only === undefined || only === 'transitions') {
+    const parallel = list(values['transition-parallel']).map((p) => positive('transition-parallel', p));
+    for (const engine of engines(values.engines)) {
+      console.log(`\ntransitions: ${engine} …`);
+      transitions.push(...(await benchTransitions(engine, { cases: positive('transition-cases', values['transition-cases']), parallel })));
+    }
+    console.log('\n10. Case transitions (register → dispatch → accept → handle → close) through CaseCommandService vs a bare UPDATE of the same rows');
+    const bare = (r: TransitionResult) => transitions.find((b) => b.engine === r.engine && b.parallel === r.parallel && b.target === 'bare UPDATE');
+    console.log(
+      table([
+        ['engine', 'senders', 'target', 'transitions', 'rows/transition', 'total s', 'transitions/s', 'p50 ms', 'p99 ms', 'max ms', 'vs bare'],
+        ...transitions.map((r) => [
+          r.engine, r.parallel, r.target, r.transitions, round(r.rowsPerTransition, 1), round(r.totalMs / 1000, 2), r.perSec,
+          round(r.ms.p50, 2), round(r.ms.p99, 2), round(r.ms.max, 2), r.target === 'service' ? `${round(r.totalMs / bare(r)!.totalMs, 1)}×` : '1×',
+        ]),
+      ]),
+    );
+  }
+
+  const queue: QueueBenchResult[] = [];
+  if (only === undefined || only === 'queue') {
+    const open = positive('queue-open', values['queue-open']);
+    for (const engine of engines(values['queue-engines'])) {
+      console.log(`\nqueue: ${engine}, ${open} live cases in the dispatcher's district …`);
+      queue.push(...(await benchQueue(engine, { open, samples: positive('queue-samples', values['queue-samples']) })));
+    }
+    console.log("\n8. Dispatch queue and case view: a district dispatcher's jurisdiction (南明区 520102) holding the live cases, beside the bare SQL");
+    console.log(
+      table([
+        ['engine', 'live in scope', 'all cases', 'target', 'rows', 'p50 ms', 'p99 ms', 'max ms'],
+        ...queue.map((r) => [r.engine, r.open, r.total, r.target, r.rows, round(r.ms.p50, 2), round(r.ms.p99, 2), round(r.ms.max, 2)]),
+      ]),
+    );
+  }
+
+  const suggestions: SuggestionsResult[] = [];
+  if (only === undefined || only === 'suggestions') {
+    for (const engine of engines(values.engines)) {
+      console.log(`\nsuggestions: ${engine} …`);
+      suggestions.push(
+        ...(await benchSuggestions(engine, {
+          responders: positive('responders', values.responders),
+          samples: positive('suggest-samples', values['suggest-samples']),
+          k: 5,
+        })),
+      );
+    }
+    console.log('\n9. Routing help per case: nearest available by KNN on the GiST index (then exact metres) and the whole answer, beside a plain ORDER BY ST_Distance');
+    console.log(
+      table([
+        ['engine', 'responders', 'cases', 'target', 'samples', 'p50 ms', 'p95 ms', 'max ms'],
+        ...suggestions.map((r) => [r.engine, r.responders, r.cases, r.target, r.ms.count, round(r.ms.p50, 2), round(r.ms.p95, 2), round(r.ms.max, 2)]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps, queue, suggestions, transitions }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 

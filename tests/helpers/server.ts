@@ -11,6 +11,7 @@ import { ensureUser, signIn } from './auth';
  * test database. Unless `signIn: false`, a city-wide admin ("test-admin") is
  * signed in and its cookie is used by postJson/getJson/FeedClient for this base
  * URL, so tests of other things talk to the server as an ordinary signed-in user.
+ * The scheduler is off unless `scheduler: { enabled: true }` is passed.
  */
 export async function startTestServer(
   database: Database,
@@ -19,7 +20,13 @@ export async function startTestServer(
 ): Promise<{ app: AppServer; base: string; port: number; cookie: string | null }> {
   const { signIn: wantSession = true, ...serverOptions } = options;
   const config = { ...configFromEnv({ LOG_LEVEL: 'silent' }), next: false, host: '127.0.0.1' };
-  const app = await createServer(config, { database, publisher: { frameMs: 20, pollMs: 200 }, ...serverOptions });
+  // The scheduler's timers stay off unless a test asks for them: background ticks must not write into other tests' counts.
+  const app = await createServer(config, {
+    database,
+    publisher: { frameMs: 20, pollMs: 200 },
+    ...serverOptions,
+    scheduler: { enabled: false, ...serverOptions.scheduler },
+  });
   const bound = await app.listen(port, '127.0.0.1');
   const base = `http://127.0.0.1:${bound}`;
   let cookie: string | null = null;

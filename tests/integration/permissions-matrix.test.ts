@@ -39,6 +39,8 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
     'post /api/cases': () => ({ path: '/api/cases', body: incident(`matrix-${tag}`, 106.605, 26.535) }),
     'post /api/cases/batch': () => ({ path: '/api/cases/batch', body: { cases: [incident(`matrix-b-${tag}`, 106.615, 26.535)] } }),
     'get /api/cases/{id}': () => ({ path: `/api/cases/${ids.caseId}` }),
+    'get /api/cases/{id}/suggestions': () => ({ path: `/api/cases/${ids.caseId}/suggestions?k=3` }),
+    'get /api/cases/{id}/duplicates': () => ({ path: `/api/cases/${ids.caseId}/duplicates` }),
     // A stale expectedVersion: an allowed role gets 409 VERSION_CONFLICT (the case is never moved by the matrix).
     'post /api/cases/{id}/transitions': () => ({
       path: `/api/cases/${ids.caseId}/transitions`,
@@ -46,6 +48,14 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
     }),
     'get /api/cases/{id}/events': () => ({ path: `/api/cases/${ids.caseId}/events` }),
     'post /api/cases/{id}/contact/reveal': () => ({ path: `/api/cases/${ids.caseId}/contact/reveal`, body: { reason: '核实来电人身份以便回访' } }),
+    'get /api/cases/{id}/photos': () => ({ path: `/api/cases/${ids.caseId}/photos` }),
+    // A JSON body: refused 415 by an allowed role (the matrix checks access, not uploads; tests/integration/photos.test.ts does).
+    'post /api/photos': () => ({ path: '/api/photos', body: {} }),
+    // A photo that does not exist: 404 for an allowed role.
+    'get /api/photos/{id}': () => ({ path: '/api/photos/00000000-0000-4000-8000-000000000000' }),
+    'get /api/dispatch/queue': () => ({ path: '/api/dispatch/queue?tab=register&limit=5' }),
+    'get /api/responders': () => ({ path: '/api/responders' }),
+    'get /api/me/tasks': () => ({ path: '/api/me/tasks' }),
     'post /api/alerts': () => ({
       path: '/api/alerts',
       body: {
@@ -59,6 +69,12 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
         geometry: { type: 'Polygon', coordinates: [[[106.6, 26.5], [106.61, 26.5], [106.61, 26.51], [106.6, 26.51], [106.6, 26.5]]] },
       },
     }),
+    // The matrix sends JSON: an allowed principal gets 415 from the XML body check, after the permission check.
+    'post /api/cap': () => ({ path: '/api/cap', body: {} }),
+    // Ids that do not exist: 404 for an allowed principal, nothing acknowledged.
+    'get /api/cap/alerts/{id}': () => ({ path: '/api/cap/alerts/999999' }),
+    'get /api/cap/feed.atom': () => ({ path: '/api/cap/feed.atom' }),
+    'post /api/alerts/{id}/acknowledgements': () => ({ path: '/api/alerts/999999/acknowledgements', body: {} }),
     'get /api/admin/users': () => ({ path: '/api/admin/users' }),
     'post /api/admin/users': () => ({
       path: '/api/admin/users',

@@ -6,6 +6,12 @@ import { CITY_FACTS } from '../../db/seed/facts';
 import { districtBudget } from '../../db/seed/plan';
 import { GRID_SIZE } from '../../db/seed/sql';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db';
+import { responderOfUser } from '../../db/queries/responders';
+import { findUserByLogin } from '../../db/queries/users';
+import { scopeOf } from '../../db/scope';
+import { UNIT_DEPARTMENTS } from '../../db/seed/responders';
+import { seedDemoAccounts } from '../../server/auth/demo-accounts';
+import { NANMING } from '../../server/auth/demo-secrets';
 
 /**
  * The demo city must be a real tiling at every level, the same city for the
@@ -207,11 +213,31 @@ for (const kind of DB_KINDS) {
                count(DISTINCT r.home_grid_id) FILTER (WHERE r.role = 'grid_worker')::int AS grids_covered
         FROM responders r JOIN areas g ON g.id = r.home_grid_id AND g.level = 'grid'`);
       expect(row?.n).toBe(summary.responders);
-      expect(summary.responders).toBe(summary.grids + 3 * summary.streets);
+      expect(summary.responders).toBe(summary.grids + 3 * summary.streets + 10 * UNIT_DEPARTMENTS.length);
       expect(row?.workers).toBe(summary.grids);
       expect(row?.grids_covered).toBe(summary.grids);
       expect(row?.inside).toBe(summary.responders);
       expect(row?.on_duty).toBeGreaterThan(summary.responders * 0.7);
+    });
+
+    it('gives every district a field unit of every department, and street crews their departments', async () => {
+      const units = await database.rows<{ district: string; departments: string[] }>(sql`
+        SELECT g.path[2] AS district, array_agg(r.department ORDER BY r.department) AS departments
+        FROM responders r JOIN areas g ON g.id = r.home_grid_id
+        WHERE r.role = 'unit' AND r.code = 'UN' || g.path[2] || upper(r.department)
+        GROUP BY g.path[2] ORDER BY 1`);
+      expect(units.map((u) => u.district)).toEqual(CITY_FACTS.districts.map((d) => d.code).sort());
+      const all = UNIT_DEPARTMENTS.map((d) => d.code).sort();
+      for (const u of units) expect(u.departments, u.district).toEqual(all);
+      const crews = await database.rows<{ role: string; department: string | null; n: number }>(sql`
+        SELECT role, department, count(*)::int AS n FROM responders WHERE code !~ '^UN[0-9]+[A-Z]+$'
+        GROUP BY role, department ORDER BY role, department NULLS FIRST`);
+      expect(crews).toEqual([
+        { role: 'grid_worker', department: null, n: summary.grids },
+        { role: 'officer', department: 'cgj', n: summary.streets },
+        { role: 'officer', department: 'gaj', n: summary.streets },
+        { role: 'unit', department: 'yjj', n: summary.streets },
+      ]);
     });
 
     it('refuses to seed over an existing city unless asked to replace', async () => {
@@ -253,5 +279,31 @@ for (const kind of DB_KINDS) {
         await fresh.drop();
       }
     }, 300_000);
+
+    // Last: demo accounts bind the city (replace is refused from here on).
+    it('links the demo grid worker to a responder based in its jurisdiction, once', async () => {
+      const env = { NODE_ENV: 'test' };
+      await seedDemoAccounts(database, env);
+      const city = scopeOf(CITY_FACTS.city.code);
+      const user = await findUserByLogin(database, city, 'nm-grid');
+      expect(user?.areaCode.startsWith(NANMING)).toBe(true);
+      const responder = await responderOfUser(database, user!.id);
+      expect(responder).toMatchObject({ role: 'grid_worker' });
+      const [home] = await database.rows<{ path: string[] }>(sql`SELECT path FROM areas WHERE code = ${responder!.homeGrid}`);
+      expect(home?.path).toContain(user!.areaCode);
+      // Nobody else was linked: the other demo accounts are desk roles.
+      const [linked] = await database.rows<{ n: number; total: number }>(sql`
+        SELECT count(*) FILTER (WHERE user_id IS NOT NULL)::int AS n, count(*)::int AS total FROM responders`);
+      expect(linked).toEqual({ n: 1, total: summary.responders });
+
+      // Again: nothing changes. An account from before the link existed gets linked on the next run.
+      await seedDemoAccounts(database, env);
+      expect(await responderOfUser(database, user!.id)).toEqual(responder);
+      await database.rows(sql`UPDATE responders SET user_id = NULL WHERE user_id = ${user!.id}::int`);
+      await seedDemoAccounts(database, env);
+      expect(await responderOfUser(database, user!.id)).toEqual(responder);
+      const [after] = await database.rows<{ total: number }>(sql`SELECT count(*)::int AS total FROM responders`);
+      expect(after?.total).toBe(summary.responders);
+    });
   });
 }

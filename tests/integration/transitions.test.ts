@@ -251,6 +251,27 @@ for (const kind of DB_KINDS) {
       }
     });
 
+    it('answers a retry racing its first attempt with that attempt, and an id raced onto two cases once', async () => {
+      const id = await caseAt('registered');
+      const before = await countWrites(t.database);
+      const body = { action: 'dispatch', assigneeId: workerA, expectedVersion: 2, commandId: `race-${kind}-${id}-abcdef` };
+      const [a, b] = await Promise.all([send('t-dispatcher', id, body), send('t-dispatcher', id, body)]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect([a.body.replayed, b.body.replayed].sort()).toEqual([false, true]);
+      expect({ ...a.body, replayed: null }).toEqual({ ...b.body, replayed: null });
+      expect(await countWrites(t.database)).toEqual(plusOneCommand(before, 2));
+
+      const [x, y] = [await newCase(), await newCase()];
+      const mid = await countWrites(t.database);
+      const commandId = `race2-${kind}-${x}-abcdef`;
+      const results = await Promise.all([
+        send('t-dispatcher', x, { action: 'register', expectedVersion: 1, commandId }),
+        send('t-dispatcher', y, { action: 'register', expectedVersion: 1, commandId }),
+      ]);
+      expect(results.map((r) => `${r.status} ${r.body.error?.code ?? ''}`.trim()).sort()).toEqual(['200', '409 COMMAND_ID_REUSED']);
+      expect(await countWrites(t.database)).toEqual(plusOneCommand(mid, 2));
+    });
+
     it('replays the case.updated events a client missed while offline, in order, versions rising', async () => {
       const id = await caseAt('reported');
       const watcher = new FeedClient(base, { layers: ['incidents'] });

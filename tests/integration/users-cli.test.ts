@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit';
+import { responderOfUser } from '../../db/queries/responders';
 import { scopeOf } from '../../db/scope';
 import { resolveApiKey } from '../../server/auth/api-keys';
 import { resolveDisplayToken } from '../../server/auth/display-tokens';
@@ -93,5 +95,22 @@ describe.runIf(DB_KINDS.includes('postgres'))('npm run users (PostgreSQL)', () =
     const badChannel = await users(t.url!, 'apikey', '--name', 'x', '--area', FIXTURE.city, '--channels', 'fax');
     expect(badChannel.code).toBe(2);
     expect(badChannel.stderr).toContain('--channels');
+  });
+
+  it('links a new grid worker to a responder: claims an unlinked one in the area, else creates one', async () => {
+    const seeded = `${FIXTURE.west}001001005`;
+    await t.database.rows(sql`
+      INSERT INTO responders (code, name, role, home_grid_id, geom)
+      SELECT 'GW-CLI', '王芳', 'grid_worker', id, ST_PointOnSurface(geom) FROM areas WHERE code = ${seeded}`);
+    const claim = await users(t.url!, 'add', '--login', 'wang.fang', '--name', '王芳', '--role', 'grid_worker', '--area', `${FIXTURE.west}001001`);
+    expect(claim.code, claim.stderr).toBe(0);
+    expect(claim.stdout).toContain(`linked to responder GW-CLI (王芳, home grid ${seeded})`);
+    const create = await users(t.url!, 'add', '--login', 'zhao.lei', '--name', '赵磊', '--role', 'grid_worker', '--area', FIXTURE.east, '--json');
+    expect(create.code, create.stderr).toBe(0);
+    const out = JSON.parse(create.stdout) as { user: { id: number }; responder: { code: string; homeGrid: string } };
+    expect(out.responder).toMatchObject({ code: `GWU${out.user.id}`, homeGrid: `${FIXTURE.east}001001001` });
+    expect(await responderOfUser(t.database, out.user.id)).toMatchObject({ name: '赵磊', role: 'grid_worker', status: 'on_duty' });
+    const [audited] = await listAudit(t.database, scopeOf(FIXTURE.east), { action: 'responders.link', limit: 1 });
+    expect(audited).toMatchObject({ actor: 'system:cli', details: { login: 'zhao.lei', claimed: false } });
   });
 });

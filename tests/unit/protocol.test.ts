@@ -80,4 +80,20 @@ describe('configuration', () => {
     expect(() => configFromEnv({ PORT: 'eighty' })).toThrow(/PORT/);
   });
 
+  it('reads office hours and the scheduler switch, naming a bad span', () => {
+    expect(configFromEnv({}).officeHours).toEqual([
+      ['08:30', '12:00'],
+      ['14:00', '17:30'],
+    ]);
+    expect(configFromEnv({ OFFICE_HOURS: '09:00-12:00, 13:30-18:00' }).officeHours).toEqual([
+      ['09:00', '12:00'],
+      ['13:30', '18:00'],
+    ]);
+    expect(() => configFromEnv({ OFFICE_HOURS: '9-12' })).toThrow(/OFFICE_HOURS: HH:MM/);
+    expect(() => configFromEnv({ OFFICE_HOURS: '14:00-17:30,08:30-12:00' })).toThrow(/OFFICE_HOURS: .*out of order/);
+    expect(() => configFromEnv({ OFFICE_HOURS: '08:30' })).toThrow(/OFFICE_HOURS: "08:30" is not like/);
+    expect(configFromEnv({}).scheduler).toEqual({ enabled: true, tickMs: 5000 });
+    expect(configFromEnv({ SCHEDULER: '0', SCHEDULER_TICK_MS: '250' }).scheduler).toEqual({ enabled: false, tickMs: 250 });
+  });
+
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyFrames } from '../../app/lib/wall-frames';
 import { LIMITS, emptyState, pruneState, shanghaiDay, stateFromSnapshot } from '../../app/lib/wall-state';
 import type { Snapshot } from '../../server/protocol/rest';
-import { PROTOCOL_VERSION, type CaseEventData, type FeedEvent, type FeedFrame } from '../../server/protocol/wire';
+import { PROTOCOL_VERSION, type AlertEventData, type CaseEventData, type FeedEvent, type FeedFrame } from '../../server/protocol/wire';
 import { REPORTED_LIFECYCLE } from '../../db/records';
 
 const NOW = Date.parse('2026-11-24T04:00:00Z'); // 12:00 in Guiyang
@@ -24,6 +24,21 @@ function caseData(id: number, extra: Partial<CaseEventData> = {}): CaseEventData
     ...REPORTED_LIFECYCLE,
     ...extra,
   };
+}
+
+function alertData(id: number, extra: Partial<AlertEventData> = {}): AlertEventData {
+  return {
+    id, source: 'api', eventType: 'FIRE', headline: 'h', severity: 'Severe', urgency: 'Immediate', certainty: 'Observed',
+    status: 'active', onset: null, expires: null, affectedGrids: 1,
+    impact: { openCases: 0, onDutyResponders: 0, population: 0 },
+    ack: { pending: ['520102'], acknowledged: [], level: 0 },
+    geometry: { type: 'MultiPolygon', coordinates: [] },
+    ...extra,
+  };
+}
+
+function alertEvent(seq: number, event: Pick<Extract<FeedEvent, { layer: 'alerts' }>, 'topic' | 'payload'>): FeedEvent {
+  return { seq, at: new Date(NOW).toISOString(), layer: 'alerts', areaCodes: ['520100', '520102'], ...event } as FeedEvent;
 }
 
 function event(seq: number, data: CaseEventData): FeedEvent {
@@ -98,9 +113,7 @@ describe('wall state', () => {
       layer: 'alerts' as const,
       areaCodes: ['520100'],
       payload: {
-        id: 1, source: 'api', eventType: 'FIRE', headline: 'h', severity: 'Severe' as const, urgency: 'Immediate', certainty: 'Observed',
-        status: 'active', onset: null, expires: new Date(NOW + 60_000).toISOString(), affectedGrids: 1,
-        geometry: { type: 'MultiPolygon' as const, coordinates: [] },
+        ...alertData(1, { expires: new Date(NOW + 60_000).toISOString() }),
       },
     };
     state = applyFrames(state, [frame(state.lastSeq, state.lastSeq + 2, [event(state.lastSeq + 1, oldAppeal), alert])], NOW);
@@ -110,6 +123,26 @@ describe('wall state', () => {
     expect(later.appeals.size).toBe(0);
     expect(later.totals.activeAlerts).toBe(0);
     expect(pruneState(later, NOW + 130_000)).toBe(later);
+  });
+  it('follows alerts live: acknowledged and escalated ones stay as they now are, ended ones leave, a late update of an unknown alert is ignored', () => {
+    let state = stateFromSnapshot(emptyState(), snapshot, NOW);
+    state = applyFrames(state, [frame(10, 11, [alertEvent(11, { topic: 'alert.created', payload: alertData(7) })])], NOW);
+    expect(state.alerts.get(7)?.status).toBe('active');
+    expect(state.recentAlerts.map((a) => a.id)).toEqual([7]);
+    const escalated = alertData(7, { ack: { pending: ['520102'], acknowledged: [], level: 1 } });
+    state = applyFrames(state, [frame(11, 12, [alertEvent(12, { topic: 'alert.escalated', payload: { ...escalated, level: 1, to: '520100' } })])], NOW);
+    expect(state.alerts.get(7)).toEqual(escalated);
+    const acknowledged = alertData(7, { status: 'acknowledged', ack: { pending: [], acknowledged: ['520102'], level: 1 } });
+    state = applyFrames(state, [frame(12, 13, [alertEvent(13, { topic: 'alert.updated', payload: { ...acknowledged, action: 'acknowledged' } })])], NOW);
+    expect(state.alerts.get(7)).toEqual(acknowledged);
+    expect(state.totals.activeAlerts).toBe(1);
+    // Updates are not new alerts: the ticker keeps one entry.
+    expect(state.recentAlerts.map((a) => a.id)).toEqual([7]);
+    state = applyFrames(state, [frame(13, 14, [alertEvent(14, { topic: 'alert.updated', payload: { ...alertData(7, { status: 'cancelled' }), action: 'cancelled' } })])], NOW);
+    expect(state.alerts.has(7)).toBe(false);
+    expect(state.totals.activeAlerts).toBe(0);
+    const ignored = applyFrames(state, [frame(14, 15, [alertEvent(15, { topic: 'alert.updated', payload: { ...alertData(8, { status: 'expired' }), action: 'expired' } })])], NOW);
+    expect(ignored.alerts).toBe(state.alerts);
   });
 });
 

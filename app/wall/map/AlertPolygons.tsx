@@ -63,6 +63,8 @@ export default function AlertPolygons({ visible }: { visible: boolean }) {
     // Oldest first, so the newest alert is on top.
     for (const [id, data] of alerts) {
       if (drawn.has(id)) continue;
+      // An area known only by its description (a CAP <areaDesc>) is in the ticker, not on the map.
+      if (data.geometry.coordinates.length === 0) continue;
       const colour = SEVERITY_COLOURS[data.severity];
       const shape = L.geoJSON(data.geometry as GeoJSON.MultiPolygon, {
         pane: 'alerts',

@@ -121,11 +121,21 @@ export function dayKind(calendar: WorkingCalendar, day: number): { working: bool
 
 /**
  * How far the calendar reaches from `now`: for /api/health and the admin screen.
- * `stale` once fewer than `warnDays` remain before the last covered day ends (the
- * State Council usually announces the next year in November).
+ * The reach is the run of covered days from today, so a later year imported over a
+ * gap (2031 with 2027–2030 missing) does not hide that next year is missing.
+ * `stale` once fewer than `warnDays` remain before it ends (the State Council
+ * usually announces the next year in November).
  */
 export function calendarHorizon(calendar: WorkingCalendar, now: Date | number, warnDays = 45): { lastYear: number; endsAt: Date; daysLeft: number; stale: boolean } {
-  const endsAt = new Date(dayIndexOf(`${calendar.lastYear + 1}-01-01`) * DAY_MS - calendar.utcOffsetMs);
-  const daysLeft = Math.floor((endsAt.getTime() - (typeof now === 'number' ? now : now.getTime())) / DAY_MS);
-  return { lastYear: calendar.lastYear, endsAt, daysLeft, stale: daysLeft < warnDays };
+  const t = typeof now === 'number' ? now : now.getTime();
+  const today = Math.floor((t + calendar.utcOffsetMs) / DAY_MS);
+  let i = today - calendar.firstDay;
+  if (i < 0 || i >= calendar.days.length) i = calendar.days.length;
+  else if (calendar.days[i] !== 0) while (i < calendar.days.length && calendar.days[i] !== 0) i++;
+  else while (i > 0 && calendar.days[i - 1] === 0) i--; // today lies in a gap: the reach ended where it began
+  const endDay = calendar.firstDay + i;
+  const endsAt = new Date(endDay * DAY_MS - calendar.utcOffsetMs);
+  const lastYear = new Date((endDay - 1) * DAY_MS).getUTCFullYear();
+  const daysLeft = Math.floor((endsAt.getTime() - t) / DAY_MS);
+  return { lastYear, endsAt, daysLeft, stale: daysLeft < warnDays };
 }

@@ -7,3 +7,4 @@ export * from './limits';
 export * from './import-file';
 export * from './chinese-days';
 export * from './record';
+export * from './escalation';

@@ -9,15 +9,24 @@ import {
   setApiKeyEnabledRoute,
 } from './admin/credentials';
 import { createUserRoute, listUsersRoute, resetPasswordRoute, setUserEnabledRoute } from './admin/users';
+import { acknowledgeAlertRoute } from './alerts/acknowledge';
 import { createAlert } from './alerts/create';
 import { exchangeDisplayToken } from './auth/display';
+import { capAtomFeed, exportCapAlert } from './cap/export';
+import { ingestCap } from './cap/ingest';
 import { signIn } from './auth/login';
 import { changePassword, signOut, whoAmI } from './auth/session';
 import { createCaseBatch } from './cases/batch';
 import { createCase } from './cases/create';
 import { getCase, revealCaseContact } from './cases/get';
+import { dispatchQueue } from './dispatch/queue';
+import { listRespondersRoute } from './dispatch/responders';
+import { caseDuplicates, caseSuggestions } from './cases/routing';
 import { caseTimeline, transitionCase } from './cases/transitions';
 import { areas } from './map/areas';
+import { myTasks } from './me/tasks';
+import { getPhotoRoute, listCasePhotosRoute } from './photos/get';
+import { uploadPhotoRoute } from './photos/upload';
 import { snapshot } from './map/snapshot';
 import { clientConfig } from './system/config';
 import { health } from './system/health';
@@ -37,9 +46,21 @@ export const ROUTES: readonly AnyRoute[] = [
   createCaseBatch,
   getCase,
   revealCaseContact,
+  listCasePhotosRoute,
+  uploadPhotoRoute,
+  getPhotoRoute,
+  dispatchQueue,
+  listRespondersRoute,
+  myTasks,
+  caseSuggestions,
+  caseDuplicates,
   transitionCase,
   caseTimeline,
   createAlert,
+  acknowledgeAlertRoute,
+  ingestCap,
+  exportCapAlert,
+  capAtomFeed,
   listUsersRoute,
   createUserRoute,
   setUserEnabledRoute,

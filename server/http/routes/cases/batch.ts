@@ -11,7 +11,7 @@ export const createCaseBatch = defineRoute({
   access: 'cases.create',
   body: { schema: caseBatchSchema, limit: LIMITS.batch },
   responses: {
-    200: { description: 'Per-case ids, grids and whether each was new' },
+    200: { description: 'Per-case ids, grids, whether each was new (`duplicates` counts repeats of known external ids) and `duplicateOf`, the open case each may duplicate' },
     400: { description: 'Invalid body' },
     413: { description: 'Body too large' },
     415: { description: 'Not application/json in UTF-8' },
@@ -25,7 +25,7 @@ export const createCaseBatch = defineRoute({
       body: {
         created,
         duplicates: results.length - created,
-        results: results.map((r) => ({ id: r.case.id, grid: r.case.grid, created: r.created })),
+        results: results.map((r) => ({ id: r.case.id, grid: r.case.grid, created: r.created, duplicateOf: r.case.duplicateOf })),
       },
     };
   },
