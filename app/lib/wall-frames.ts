@@ -7,6 +7,22 @@ export function isOpen(data: CaseEventData): boolean {
   return !CLOSED_STATUSES.includes(data.status);
 }
 
+/** The alert an alert event carries, without the event's own fields (action, level, to). */
+function alertOf(event: Extract<FeedEvent, { layer: 'alerts' }>): AlertEventData {
+  switch (event.topic) {
+    case 'alert.created':
+      return event.payload;
+    case 'alert.updated': {
+      const { action: _action, ...alert } = event.payload;
+      return alert;
+    }
+    case 'alert.escalated': {
+      const { level: _level, to: _to, ...alert } = event.payload;
+      return alert;
+    }
+  }
+}
+
 /** Pure merge of frames into state; copies only the collections that change. */
 export function applyFrames(state: WallState, frames: readonly FeedFrame[], now: number): WallState {
   const draft = new WallDraft(state, now);
@@ -21,8 +37,9 @@ export function applyFrames(state: WallState, frames: readonly FeedFrame[], now:
       case 'case.escalated':
         return draft.updated(event.payload);
       case 'alert.created':
-        if (alertIsLive(event.payload, now)) draft.alert(event.payload, event.at);
-        return;
+      case 'alert.updated':
+      case 'alert.escalated':
+        return draft.alert(alertOf(event), event.topic === 'alert.created' ? event.at : null);
     }
   };
 
@@ -113,9 +130,17 @@ export class WallDraft {
     }
   }
 
-  alert(payload: AlertEventData, at: string): void {
-    (this.alerts ??= new Map(this.state.alerts)).set(payload.id, payload);
-    this.freshAlerts.push(alertItem(payload, at));
+  /**
+   * Alerts: a live one is kept as it now is (a new one, `createdAt` set, joins the
+   * list); one that ended (expired, cancelled, superseded) leaves.
+   */
+  alert(alert: AlertEventData, createdAt: string | null): void {
+    if (alertIsLive(alert, this.now)) {
+      (this.alerts ??= new Map(this.state.alerts)).set(alert.id, alert);
+      if (createdAt !== null) this.freshAlerts.push(alertItem(alert, createdAt));
+    } else if ((this.alerts ?? this.state.alerts).has(alert.id)) {
+      (this.alerts ??= new Map(this.state.alerts)).delete(alert.id);
+    }
   }
 
   result(lastSeq: number, applied: number): WallState {

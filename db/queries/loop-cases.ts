@@ -12,6 +12,7 @@ export interface LoopCaseRow {
   id: number;
   kind: CaseKind;
   category: string;
+  topic: string | null;
   severity: Severity;
   status: CaseStatus;
   version: number;
@@ -33,7 +34,7 @@ export interface LoopCaseRow {
 const EPOCH_MS = (column: ReturnType<typeof sql>) => sql`(extract(epoch FROM ${column}) * 1000)::float8`;
 
 const LOOP_COLUMNS = sql`
-  c.id, c.kind, c.category, c.severity, c.status, c.version,
+  c.id, c.kind, c.category, c.topic, c.severity, c.status, c.version,
   ST_X(c.geom) AS lng, ST_Y(c.geom) AS lat, c.area_codes[1] AS root,
   c.assignee_id AS "assigneeId", c.duplicate_of AS "duplicateOf",
   CASE WHEN c.version = 1 THEN ${EPOCH_MS(sql`c.reported_at`)} ELSE coalesce(
@@ -67,8 +68,10 @@ export interface NearbyResponder {
 }
 
 /**
- * The `k` nearest on-duty responders of each point, by KNN on the GiST index
- * (`<->`), with their open workload. One statement for a whole batch of points.
+ * The `k` nearest on-duty grid workers of each point, by KNN on the GiST index
+ * (`<->`), with their open workload: one statement for a whole batch of points.
+ * (The dispatch desk's own suggestions, server/services/routing.ts, answer one case
+ * at a time with exact metres; the simulator needs a batch and not the last metre.)
  */
 export async function nearestResponders(db: Runner, points: Array<{ key: number; lng: number; lat: number }>, k: number): Promise<NearbyResponder[]> {
   if (points.length === 0) return [];
@@ -80,7 +83,7 @@ export async function nearestResponders(db: Runner, points: Array<{ key: number;
     CROSS JOIN LATERAL (
       SELECT n.id, ST_Distance(n.geom::geography, ST_SetSRID(ST_MakePoint(q.lng, q.lat), 4326)::geography)::float8 AS distance_m
       FROM responders n
-      WHERE n.status = 'on_duty' AND n.geom IS NOT NULL
+      WHERE n.status = 'on_duty' AND n.role = 'grid_worker' AND n.geom IS NOT NULL
       ORDER BY n.geom <-> ST_SetSRID(ST_MakePoint(q.lng, q.lat), 4326)
       LIMIT ${k}::int
     ) r

@@ -2,6 +2,7 @@ import type { Runner } from '../../db/client';
 import { nearestResponders, openSimulatedCases, simulatedCase, type LoopCaseRow } from '../../db/queries/loop-cases';
 import { scopeOf } from '../../db/scope';
 import type { Role } from '../../db/vocab';
+import { departmentOf } from '../domain/departments';
 import { AppError } from '../errors';
 import { systemCommandBy, type CaseCommandService, type CommandBy } from '../services/case-commands';
 import type { CaseEventData } from '../protocol/wire';
@@ -43,6 +44,7 @@ export interface CaseLoopStats {
 }
 
 interface Entry extends LoopCase {
+  topic: string | null;
   lng: number;
   lat: number;
   root: string;
@@ -58,6 +60,8 @@ const DEFAULT_MAX_NEW = 5_000;
 const NEAREST = 6;
 /** A responder with this many open cases is busy: a farther one is preferred. */
 const BUSY_WORKLOAD = 3;
+/** 城管局: where a case goes when its category names no department and no grid worker is on duty near it. */
+const FALLBACK_DEPARTMENT = 'cgj';
 /** A step refused for a reason the plan cannot see is tried again this much later. */
 const RETRY_MS = 10 * 60_000;
 
@@ -131,6 +135,7 @@ export class CaseLoop {
       id: row.id,
       kind: row.kind,
       category: row.category,
+      topic: row.topic,
       severity: row.severity,
       status: row.status,
       version: row.version,
@@ -156,7 +161,7 @@ export class CaseLoop {
     return due.slice(0, limit);
   }
 
-  /** The responder each dispatch goes to: the nearest on duty that is not busy (else the least loaded), never one who returned it. */
+  /** The grid worker each dispatch goes to: the nearest on duty that is not busy (else the least loaded), never one who returned it. */
   private async dispatchTargets(entries: Entry[]): Promise<Map<number, number>> {
     const nearby = await nearestResponders(
       this.db,
@@ -183,9 +188,10 @@ export class CaseLoop {
     const step = entry.step!;
     const payload: Record<string, unknown> = { ...step.payload };
     if (step.action === 'dispatch') {
-      // No responder on duty nearby: the case goes to the department of the city's management by default.
+      // To the category's department (专业部门) and the nearest grid worker on duty; with neither, to city management.
+      const department = departmentOf(entry.kind, entry.category, entry.topic)?.code ?? (assigneeId === null ? FALLBACK_DEPARTMENT : null);
+      if (department !== null) payload.department = department;
       if (assigneeId !== null) payload.assigneeId = assigneeId;
-      else payload.department = 'city_management';
     }
     const by = this.actorFor(entry, step.action);
     try {
@@ -214,6 +220,7 @@ export class CaseLoop {
         id: data.id,
         kind: data.kind,
         category: data.category,
+        topic: data.topic,
         severity: data.severity,
         status: data.status,
         version: data.version,
