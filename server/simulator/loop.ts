@@ -50,6 +50,8 @@ interface Entry extends LoopCase {
   root: string;
   assigneeId: number | null;
   step: LoopStep | null;
+  /** With no step (suspended: a person's business), when to read the case again. */
+  recheckAt: number;
   /** Responders who returned this case: not dispatched to again. */
   returnedBy: number[];
 }
@@ -62,8 +64,9 @@ const NEAREST = 6;
 const BUSY_WORKLOAD = 3;
 /** 城管局: where a case goes when its category names no department and no grid worker is on duty near it. */
 const FALLBACK_DEPARTMENT = 'cgj';
-/** A step refused for a reason the plan cannot see is tried again this much later. */
+/** A step refused for a reason the plan cannot see is tried again this much later; a suspended case is read again as often. */
 const RETRY_MS = 10 * 60_000;
+const RECHECKS_PER_TICK = 20;
 
 /** Codes of refusals after which the case is reloaded (someone else moved it, or the plan was stale). */
 const RELOAD_ON = new Set(['VERSION_CONFLICT', 'COMMAND_ID_REUSED', 'TRANSITION_REFUSED', 'NOT_FOUND', 'INVALID_REFERENCE', 'FORBIDDEN']);
@@ -96,6 +99,7 @@ export class CaseLoop {
     const windowStart = this.lastTickAt === null ? now : Math.min(now, this.lastTickAt);
     this.lastTickAt = now;
     await this.discover();
+    await this.recheck(now);
     let done = 0;
     while (done < maxCommands) {
       const due = this.dueSteps(now, maxCommands - done);
@@ -148,10 +152,21 @@ export class CaseLoop {
       root: row.root,
       assigneeId: row.assigneeId,
       step: null,
+      recheckAt: row.enteredAtMs + RETRY_MS,
       returnedBy,
     };
     entry.step = nextStep(this.options.seed, entry);
     this.entries.set(row.id, entry);
+  }
+
+  /** Cases the loop does not move (suspended by a person) are read again now and then, to see whether they were resumed. */
+  private async recheck(now: number): Promise<void> {
+    const stale = [...this.entries.values()].filter((e) => e.step === null && e.recheckAt <= now).slice(0, RECHECKS_PER_TICK);
+    for (const entry of stale) {
+      const row = await simulatedCase(this.db, entry.id);
+      if (!row) this.entries.delete(entry.id);
+      else this.track({ ...row, enteredAtMs: row.version === entry.version ? now : row.enteredAtMs }, entry.returnedBy);
+    }
   }
 
   private dueSteps(now: number, limit: number): Entry[] {
