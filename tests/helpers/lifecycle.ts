@@ -6,6 +6,10 @@ import type { Database } from '../../db/client';
  * counts every accepted command must raise by exactly one (and a refusal by none).
  */
 export async function insertResponder(database: Database, code: string, options: { userLogin?: string; gridCode?: string } = {}): Promise<number> {
+  // A grid worker's account is linked to a responder when it is made (server/auth/responder-link.ts): this one takes the link over.
+  if (options.userLogin) {
+    await database.rows(sql`UPDATE responders SET user_id = NULL WHERE user_id = (SELECT id FROM users WHERE lower(login) = lower(${options.userLogin}))`);
+  }
   const [row] = await database.rows<{ id: number }>(sql`
     INSERT INTO responders (code, name, role, department, home_grid_id, user_id)
     VALUES (${code}, ${`响应人 ${code}`}, 'grid_worker', 'test',

@@ -7,6 +7,7 @@ import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db';
 import { FIXTURE, incident, insertFixtureCity } from '../helpers/fixtures';
 import { countWrites, insertResponder, plusOneCommand } from '../helpers/lifecycle';
 import { FeedClient, getJson, postJson, startTestServer } from '../helpers/server';
+import { jpegWithGps } from '../helpers/images';
 
 /**
  * POST /api/cases/{id}/transitions through the real server: each accepted command
@@ -65,11 +66,15 @@ for (const kind of DB_KINDS) {
 
     it('runs register → dispatch → accept → handle → close, versions 2…6, each command writing its rows exactly once', async () => {
       const id = await newCase();
+      // 处置反馈 carries a photo the worker uploaded: attached to the case in the command's transaction.
+      const upload = await fetch(`${base}/api/photos`, { method: 'POST', headers: { 'content-type': 'image/jpeg', cookie: cookies['t-gw-a']! }, body: new Uint8Array(await jpegWithGps(320, 240)) });
+      expect(upload.status).toBe(201);
+      const photoId = ((await upload.json()) as { photo: { id: string } }).photo.id;
       const steps: Array<[string, Record<string, unknown>, string, string | null]> = [
         ['t-dispatcher', { action: 'register', note: '属实，立案' }, 'registered', 'dispatch'],
         ['t-dispatcher', { action: 'dispatch', assigneeId: workerA, department: 'city-management' }, 'dispatched', 'handle'],
         ['t-gw-a', { action: 'accept' }, 'in_progress', 'handle'],
-        ['t-gw-a', { action: 'handle', note: '已清理完毕', photos: ['p/1.jpg'] }, 'handled', 'verify'],
+        ['t-gw-a', { action: 'handle', note: '已清理完毕', photos: [photoId] }, 'handled', 'verify'],
         ['t-duty', { action: 'close', note: '核查属实' }, 'closed', null],
       ];
       let version = 1;
@@ -95,6 +100,18 @@ for (const kind of DB_KINDS) {
       }
       const [row] = await t.database.rows<{ closed: boolean; clock: unknown }>(sql`SELECT closed_at IS NOT NULL AS closed, sla_clock AS clock FROM cases WHERE id = ${id}`);
       expect(row).toEqual({ closed: true, clock: null });
+      expect(await t.database.rows(sql`SELECT case_id AS "caseId" FROM photos WHERE id = ${photoId}::uuid`)).toEqual([{ caseId: id }]);
+      // Each stage change records the stage it left and whether it was late (the indicators count these).
+      const left = await t.database.rows<{ action: string; stage: string; overdue: boolean }>(sql`
+        SELECT action, data->'left'->>'stage' AS stage, (data->'left'->>'overdue')::boolean AS overdue
+        FROM case_events WHERE case_id = ${id} AND version IS NOT NULL AND action <> 'reported' ORDER BY id`);
+      expect(left).toEqual([
+        { action: 'register', stage: 'register', overdue: false },
+        { action: 'dispatch', stage: 'dispatch', overdue: false },
+        { action: 'accept', stage: null, overdue: null },
+        { action: 'handle', stage: 'handle', overdue: false },
+        { action: 'close', stage: 'verify', overdue: false },
+      ]);
 
       const timeline = await getJson<{ events: Array<{ action: string; version: number | null; actor: { kind: string; login: string | null } }> }>(base, `/api/cases/${id}/events`);
       expect(timeline.status).toBe(200);
