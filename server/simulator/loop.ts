@@ -71,6 +71,8 @@ const RECHECKS_PER_TICK = 20;
 /** Codes of refusals after which the case is reloaded (someone else moved it, or the plan was stale). */
 const RELOAD_ON = new Set(['VERSION_CONFLICT', 'COMMAND_ID_REUSED', 'TRANSITION_REFUSED', 'NOT_FOUND', 'INVALID_REFERENCE', 'FORBIDDEN']);
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class CaseLoop {
   readonly stats: CaseLoopStats = { commands: 0, byAction: {}, late: 0, refused: 0, open: 0 };
   private readonly entries = new Map<number, Entry>();
@@ -108,6 +110,9 @@ export class CaseLoop {
       for (const entry of due) {
         await this.run(entry, Math.max(entry.step!.at, windowStart), targets.get(entry.id) ?? null);
         done++;
+        // PGlite answers on this thread, in promise callbacks only: without a macrotask turn between
+        // commands, a tick's chain of transactions would hold off HTTP and socket I/O until it ends.
+        await yieldToEventLoop();
       }
     }
     this.stats.open = this.entries.size;

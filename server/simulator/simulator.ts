@@ -235,6 +235,8 @@ export class Simulator {
       for (let l = t; this.loop && l < t + BACKFILL_STEP_MS && l <= end; l += BACKFILL_LOOP_STEP_MS) {
         commands += await this.loop.tick(l, BACKFILL_MAX_COMMANDS);
       }
+      // A turn for I/O between steps (PGlite answers on this thread): the server listens and serves meanwhile.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.lastTickAt = end;
     return { cases, alerts, commands };
