@@ -57,6 +57,9 @@ export class DispatchStore extends LiveStore<DispatchState> {
   private recent: FeedEvent[] = [];
   private queueEpoch = 0;
   private queueAbort: AbortController | null = null;
+  /** A page read is in flight; a refresh asked meanwhile runs after it (never aborts it: a slow server must not starve the queue). */
+  private reading = false;
+  private readAgain = false;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private refreshDueBy = 0;
   private positions = new Map<number, ResponderPosition>();
@@ -158,15 +161,26 @@ export class DispatchStore extends LiveStore<DispatchState> {
     const counts = this.state.queue.counts;
     const queue = { ...emptyQueue(tab, filters), counts };
     this.commit({ ...this.state, queue, selectedId: null });
+    // Another tab or filter: the read in flight is for the old one.
+    this.queueAbort?.abort();
     void this.fetchPage(QUEUE_PAGE);
+  }
+
+  /** A quiet re-read of the page on screen, unless one is in flight (then right after it). */
+  private refreshNow(): void {
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    void this.fetchPage(this.pageSize());
   }
 
   /** Reads the tab's page again (counts included) and re-applies the events seen since. */
   private async fetchPage(limit: number): Promise<void> {
     this.cancelRefresh();
-    this.queueAbort?.abort();
     const abort = new AbortController();
     this.queueAbort = abort;
+    this.reading = true;
     const epoch = ++this.queueEpoch;
     const { tab, filters } = this.state.queue;
     try {
@@ -181,7 +195,14 @@ export class DispatchStore extends LiveStore<DispatchState> {
       if (this.state.queue.rows.length === 0) this.commit({ ...this.state, queue: { ...this.state.queue, status: 'failed' } });
       this.refreshTimer = setTimeout(() => void this.fetchPage(limit), RETRY_MS);
     } finally {
-      if (this.queueAbort === abort) this.queueAbort = null;
+      if (this.queueAbort === abort) {
+        this.queueAbort = null;
+        this.reading = false;
+        if (this.readAgain) {
+          this.readAgain = false;
+          this.scheduleRefresh();
+        }
+      }
     }
   }
 
@@ -198,7 +219,7 @@ export class DispatchStore extends LiveStore<DispatchState> {
     const wait = Math.max(0, Math.min(REFRESH_DEBOUNCE_MS, this.refreshDueBy - now));
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
-      void this.fetchPage(this.pageSize());
+      this.refreshNow();
     }, wait);
   }
 
