@@ -20,6 +20,18 @@ import ShortcutBar from './ui/ShortcutBar';
  * The dispatch console: one DispatchStore fed by the shared socket controller
  * (cases only: incidents and appeals of the jurisdiction), the queue on the left,
  * the open case on the right. Nothing here reloads the page, ever.
+ *
+ * Stable hooks for end-to-end tests (tests/e2e/dispatch.spec.ts uses them):
+ * `tab-<register|dispatch|handling|verify|overdue>` (aria-selected), `count-<tab>`,
+ * `queue-list`, `queue-row-<caseId>` (data-status, data-version, aria-selected),
+ * `case-view` (data-case-id, data-status, data-version), `case-status`,
+ * `action-<action>` (one per allowed transition), `action-dialog` + `dialog-submit`,
+ * `suggestions` with `assign-<territorial|byDepartment|nearest>-<responderId>`,
+ * `conflict` (409: who did what), `refusal` (data-code), `contact-phone`,
+ * `reveal-contact` + `reveal-dialog`, `timeline`, `photos`, `duplicates` with
+ * `merge-into-<id>` / `merge-here-<id>`, `case-map` (its .leaflet-container has
+ * data-grid, data-outlines, data-responders = ids drawn), `link-wall`,
+ * `not-for-role`, `connection-status` (data-state).
  */
 export default function DispatchShell() {
   const [store] = useState(() => new DispatchStore());

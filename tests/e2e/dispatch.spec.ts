@@ -260,6 +260,8 @@ test('the keyboard drives the queue: ↑/↓, Enter, the action keys, 1–5 and 
 });
 
 test('is accessible and whole at 1920×1080 and 1366×768; the wall links here for desk roles', async ({ page }) => {
+  // Two axe passes over a full console take tens of seconds on a busy 2-core box.
+  test.slow();
   const problems = watchConsole(page);
   await signInContext(page, 'nm-dispatcher');
   const [, , , , , at] = await nanmingPoints(admin);

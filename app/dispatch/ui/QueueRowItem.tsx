@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import type { QueueRow, QueueTab } from '../../../server/protocol/dispatch';
 import { useT } from '../../lib/i18n';
+import { useDispatch } from '../state/dispatch-store';
 import { useDT } from '../strings';
 import SlaClock from './SlaClock';
 
@@ -11,6 +12,7 @@ function QueueRowItem({ row, tab, selected, open, onOpen }: { row: QueueRow; tab
   const tr = useT();
   const dt = useDT();
   const manyStatuses = tab !== 'register' && tab !== 'verify';
+  const assignee = useDispatch((s) => (row.assigneeId !== null ? (s.responders.get(row.assigneeId)?.name ?? null) : null));
   return (
     <li
       id={`queue-option-${row.id}`}
@@ -35,6 +37,7 @@ function QueueRowItem({ row, tab, selected, open, onOpen }: { row: QueueRow; tab
         <span>{tr.dateTime(row.reportedAt)}</span>
         {row.address ? <span className="queue-row-address">{row.address}</span> : null}
         {manyStatuses ? <span className={`status-chip status-${row.status}`}>{dt.status(row.status)}</span> : null}
+        {assignee ? <span className="queue-row-assignee">{assignee}</span> : null}
         {row.duplicateOf !== null ? <span className="flag-chip">{dt.d('duplicateOf', { id: row.duplicateOf })}</span> : null}
         {row.escalation > 0 ? <span className="flag-chip is-bad">{dt.d('escalated', { n: row.escalation })}</span> : null}
       </div>
