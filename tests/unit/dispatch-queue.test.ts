@@ -45,8 +45,8 @@ function created(data: CaseEventData, areaCodes = AREAS): FeedEvent {
   return { seq: ++seq, at: iso(NOW), topic: 'case.created', layer: 'incidents', areaCodes, payload: data };
 }
 
-function page(tab: QueueSlice['tab'], rows: QueueRow[], next: string | null = null, filters = NO_FILTERS): QueueSlice {
-  const response: QueueResponse = { tab, area: '520102', seq: 100, at: iso(NOW), counts: null, cases: rows, next };
+function page(tab: QueueSlice['tab'], rows: QueueRow[], next: string | null = null, filters = NO_FILTERS, counts: QueueResponse['counts'] = null): QueueSlice {
+  const response: QueueResponse = { tab, area: '520102', seq: 100, at: iso(NOW), counts, cases: rows, next };
   return queueFromResponse(tab, filters, response, null);
 }
 
@@ -120,6 +120,30 @@ describe('dispatch queue', () => {
     // A case already on the page moves freely.
     q = applyQueueEvents(q, [updated(caseData(2, { version: 2, sla: { stage: 'register', dueAt: iso(NOW + 99 * 60_000), state: 'normal', beyondCalendar: false } }))]);
     expect(ids(q)).toEqual([3, 4, 2]);
+  });
+
+  it('keeps the counts with what it knows: new cases, cases on screen moving, cases entering a complete page', () => {
+    const counts = { register: 2, dispatch: 5, handling: 7, verify: 1, overdue: 1 };
+    let q = page('register', [row(2), row(4)], null, NO_FILTERS, counts);
+    q = applyQueueEvents(q, [created(caseData(6))]);
+    expect(q.counts).toEqual({ ...counts, register: 3 });
+    // On screen: 2 is registered (待立案 → 待派遣), 4 is rejected (gone from every tab).
+    q = applyQueueEvents(q, [updated(caseData(2, { version: 2, status: 'registered' })), updated(caseData(4, { version: 2, status: 'rejected', sla: null }))]);
+    expect(q.counts).toEqual({ ...counts, register: 1, dispatch: 6 });
+    expect(ids(q)).toEqual([6]);
+    // Not on screen: a case returned to 待派遣 enters that complete page; where it came from is left to the refresh.
+    let d = page('dispatch', [row(8, { status: 'registered', version: 5 })], null, NO_FILTERS, counts);
+    d = applyQueueEvents(d, [updated(caseData(9, { version: 4, status: 'returned' }))]);
+    expect(d.counts).toEqual({ ...counts, dispatch: 6 });
+    // Late on screen: it counts in 已超时 too, and leaves both when closed.
+    const late = { stage: 'handle' as const, dueAt: iso(NOW - 1), state: 'overdue' as const, beyondCalendar: false };
+    let h = page('handling', [row(3, { status: 'in_progress', sla: late })], null, NO_FILTERS, counts);
+    h = applyQueueEvents(h, [updated(caseData(3, { version: 9, status: 'handled', sla: { ...late, stage: 'verify', state: 'normal' } }))]);
+    expect(h.counts).toEqual({ ...counts, handling: 6, verify: 2, overdue: 0 });
+    // A stale payload of a case on screen changes nothing, counts included; a new case outside the filters is not counted.
+    expect(applyQueueEvents(d, [updated(caseData(8, { version: 4, status: 'dispatched' }))])).toBe(d);
+    const filtered = page('register', [], null, { ...NO_FILTERS, category: '0401' }, counts);
+    expect(applyQueueEvents(filtered, [created(caseData(11))]).counts).toEqual(counts);
   });
 
   it('ignores alert events and returns the same slice when nothing changes', () => {

@@ -113,10 +113,27 @@ export function caseOfEvent(event: FeedEvent): CaseEventData | null {
  * Applies case events to the queue: a case that now belongs (tab, filters) is put
  * in its place (kept beyond the loaded page only when the page is complete), one
  * that no longer belongs leaves. A payload older than the row held is ignored.
+ *
+ * The tab counts follow what is known for certain: a new case counts in its tab; a
+ * case on screen moves from its tab to its new one; a case that enters a complete
+ * page was not in that tab before. What it left is then unknown (it was not on
+ * screen): the next refresh of the page brings the exact counts.
  * Returns the same slice when nothing changed.
  */
 export function applyQueueEvents(queue: QueueSlice, events: readonly FeedEvent[]): QueueSlice {
   let rows: QueueRow[] | null = null;
+  let counts: Record<QueueTab, number> | null = null;
+  const count = (tab: QueueTab | null, delta: number) => {
+    if (!tab || !queue.counts) return;
+    counts ??= { ...queue.counts };
+    counts[tab] = Math.max(0, counts[tab] + delta);
+  };
+  /** The tabs a case counts in under the filters: its status's tab and, when late, 已超时. */
+  const countIn = (c: CaseEventData, areaCodes: readonly string[] | null, delta: number) => {
+    if (!isOpenStatus(c.status) || !matches(queue.filters, c, areaCodes)) return;
+    count(homeTab(c.status), delta);
+    if (inTab('overdue', c)) count('overdue', delta);
+  };
   for (const event of events) {
     const data = caseOfEvent(event);
     if (!data) continue;
@@ -125,6 +142,14 @@ export function applyQueueEvents(queue: QueueSlice, events: readonly FeedEvent[]
     const held = index >= 0 ? current[index]! : null;
     if (held && data.version < held.version) continue;
     const belongs = inTab(queue.tab, data) && matches(queue.filters, data, event.areaCodes);
+    if (held) {
+      countIn(held, null, -1);
+      countIn(data, event.areaCodes, +1);
+    } else if (event.topic === 'case.created') {
+      countIn(data, event.areaCodes, +1);
+    } else if (belongs && queue.next === null) {
+      count(queue.tab, +1);
+    }
     if (!belongs) {
       if (held) (rows ??= [...queue.rows]).splice(index, 1);
       continue;
@@ -140,7 +165,8 @@ export function applyQueueEvents(queue: QueueSlice, events: readonly FeedEvent[]
     if (at < 0) at = next.length;
     next.splice(at, 0, row);
   }
-  return rows ? { ...queue, rows } : queue;
+  if (!rows && !counts) return queue;
+  return { ...queue, rows: rows ?? queue.rows, counts: counts ?? queue.counts };
 }
 
 /** The SLA look of a row at `now`: the clock turns amber at warnAt (or when the server says warning), red past the deadline. */
