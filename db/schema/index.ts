@@ -11,3 +11,4 @@ export * from './audit';
 export * from './contacts';
 export * from './rate-limits';
 export * from './calendar';
+export * from './indicators';

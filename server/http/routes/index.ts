@@ -16,6 +16,7 @@ import { changePassword, signOut, whoAmI } from './auth/session';
 import { createCaseBatch } from './cases/batch';
 import { createCase } from './cases/create';
 import { getCase, revealCaseContact } from './cases/get';
+import { exportIndicatorsCsv, exportIndicatorsXlsx, handoverReport, indicatorPanel, indicatorTrend } from './indicators';
 import { areas } from './map/areas';
 import { snapshot } from './map/snapshot';
 import { clientConfig } from './system/config';
@@ -48,4 +49,9 @@ export const ROUTES: readonly AnyRoute[] = [
   createApiKeyRoute,
   setApiKeyEnabledRoute,
   listAuditRoute,
+  indicatorPanel,
+  indicatorTrend,
+  exportIndicatorsCsv,
+  exportIndicatorsXlsx,
+  handoverReport,
 ];
