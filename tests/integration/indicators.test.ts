@@ -1,16 +1,16 @@
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INDICATOR_COLUMNS, type Indicators } from '../../server/domain/indicators';
+import { addDays, INDICATOR_COLUMNS, shanghaiDate, type Indicators } from '../../server/domain/indicators';
 import { CalendarService } from '../../server/services/calendar';
 import type { Handover } from '../../server/services/handover';
 import type { IndicatorPanel, IndicatorTrend } from '../../server/services/indicators';
 import { ensureUser, signIn } from '../helpers/auth';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db';
-import { FIXTURE, insertFixtureCity } from '../helpers/fixtures';
+import { FIXTURE, incident, insertFixtureCity } from '../helpers/fixtures';
 import { fixtureGridPath, insertEventsOneByOne, insertHistoryCases, type HistoryCase, type HistoryEvent } from '../helpers/indicator-history';
 import { oracleIndicators } from '../helpers/indicator-oracle';
-import { authed, getJson, startTestServer } from '../helpers/server';
+import { authed, getJson, postJson, startTestServer } from '../helpers/server';
 
 /**
  * A small hand-made history whose indicators were worked out by hand (below, with
@@ -339,6 +339,21 @@ describe.each(DB_KINDS)('indicators on a hand-made history (%s)', (kind) => {
       const r = await getJson<{ error: { code: string; details: Array<{ path: string }> } }>(base, path);
       expect([path, r.status, r.body.error.code, r.body.error.details[0]!.path]).toEqual([path, 400, 'BAD_QUERY', field]);
     }
+  });
+
+  it('intake (one case, and a batch in one statement) is counted at once, in the right areas', async () => {
+    const from = addDays(shanghaiDate(Date.now()), -1);
+    const query = `from=${from}&to=${addDays(from, 3)}&children=1`;
+    const before = (await getJson<IndicatorPanel>(base, `/api/indicators?${query}`)).body;
+    expect((await postJson(base, '/api/cases', incident('live-1', 106.605, 26.535))).status).toBe(201);
+    const batch = [incident('live-2', 106.645, 26.535), incident('live-3', 106.655, 26.505), incident('live-4', 107.5, 27.5)];
+    expect((await postJson(base, '/api/cases/batch', { cases: batch })).body.created).toBe(3);
+    const after = (await getJson<IndicatorPanel>(base, `/api/indicators?${query}`)).body;
+    const child = (p: IndicatorPanel, code: string) => p.children!.find((c) => c.code === code)!.indicators;
+    // 4 new cases: one west, two east, one outside every area (the city only).
+    expect([after.indicators.reported - before.indicators.reported, after.indicators.open - before.indicators.open]).toEqual([4, 4]);
+    expect(child(after, FIXTURE.west).reported - child(before, FIXTURE.west).reported).toBe(1);
+    expect(child(after, FIXTURE.east).reported - child(before, FIXTURE.east).reported).toBe(2);
   });
 
   it('the rollups equal a rebuild from scratch, and the OpenAPI document lists the routes', async () => {
