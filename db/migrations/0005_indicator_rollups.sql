@@ -3,58 +3,55 @@
 -- therefore carries its own increments (no watermark can skip it), a rolled-back one
 -- leaves none, and a 5,000-case intake batch is folded by one upsert per area and day.
 
--- Working ms between two instants on the working calendar: the SQL twin of
--- server/domain/sla/working-time.ts workingTimeBetween with the default office hours
--- (08:30–12:00, 14:00–17:30, UTC+8 all year). calendar_days holds the holidays and
--- 调休 working weekends; other days follow Monday–Friday, as in the TypeScript.
--- tests/integration/indicator-working-time.test.ts holds the two equal.
-CREATE FUNCTION hcm_working_ms(a timestamptz, b timestamptz) RETURNS bigint
+-- Working time on the working calendar: the SQL twin of server/domain/sla/working-time.ts
+-- workingTimeBetween with the default office hours (08:30–12:00, 14:00–17:30 = 7 h a
+-- day, UTC+8 all year). calendar_days lists the exceptions to Monday–Friday (holidays,
+-- 调休 working weekends) of the covered years; other days follow Monday–Friday, as in
+-- the TypeScript. Closed form, so a span of months costs as little as one of minutes;
+-- tests/integration/indicator-rollups.test.ts holds it equal to the TypeScript.
+
+-- Office ms of a local day before a local time of that day.
+CREATE FUNCTION hcm_office_ms_before(t timestamp) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT round(least(greatest(extract(epoch FROM t - date_trunc('day', t)) * 1000 - 30600000, 0), 12600000)
+             + least(greatest(extract(epoch FROM t - date_trunc('day', t)) * 1000 - 50400000, 0), 12600000))::bigint
+$$;
+--> statement-breakpoint
+
+-- Monday–Friday days in [1900-01-01, d) (1900-01-01 was a Monday).
+CREATE FUNCTION hcm_weekdays_before(d date) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT 5 * ((d - date '1900-01-01') / 7)::bigint + least((d - date '1900-01-01') % 7, 5)
+$$;
+--> statement-breakpoint
+
+CREATE FUNCTION hcm_working_day(d date) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN a IS NULL OR b IS NULL OR b <= a THEN 0 ELSE (
-    SELECT coalesce(round(sum(extract(epoch FROM least(d.d + s.upto, x.lb) - greatest(d.d + s.since, x.la)) * 1000)), 0)::bigint
-    FROM (SELECT (a AT TIME ZONE 'UTC') + interval '8 hours' AS la, (b AT TIME ZONE 'UTC') + interval '8 hours' AS lb) x
-    CROSS JOIN LATERAL generate_series(date_trunc('day', x.la), date_trunc('day', x.lb), interval '1 day') AS d(d)
-    CROSS JOIN (VALUES (interval '8 hours 30 minutes', interval '12 hours'), (interval '14 hours', interval '17 hours 30 minutes')) AS s(since, upto)
-    LEFT JOIN calendar_days cd ON cd.day = d.d::date
-    WHERE coalesce(cd.working, extract(isodow FROM d.d) < 6)
-      AND least(d.d + s.upto, x.lb) > greatest(d.d + s.since, x.la)
-  ) END
+  SELECT coalesce((SELECT working FROM calendar_days WHERE day = d), extract(isodow FROM d) < 6)
 $$;
 --> statement-breakpoint
 
--- Working ms of one 处置: from the dispatch (or rework) that started the handle stage to
--- the handle event, minus the suspensions (挂账: suspend_approve → resume) inside it, as
--- the SLA clock counts it. NULL when no dispatch or rework precedes the handle.
--- A case's events are written one command at a time (the case row is locked), so ids
--- order them.
-CREATE FUNCTION indicator_handle_work_ms(p_case bigint, p_event bigint, p_at timestamptz) RETURNS bigint
-LANGUAGE sql STABLE AS $$
-  SELECT greatest(0, hcm_working_ms(s.at, p_at) - coalesce((
-      SELECT sum(hcm_working_ms(greatest(pa.at, s.at), least(coalesce(rs.at, p_at), p_at)))
-      FROM case_events pa
-      LEFT JOIN LATERAL (
-        SELECT r.at FROM case_events r
-        WHERE r.case_id = p_case AND r.id > pa.id AND r.id < p_event AND r.action = 'resume'
-        ORDER BY r.id LIMIT 1) rs ON true
-      WHERE pa.case_id = p_case AND pa.id > s.id AND pa.id < p_event AND pa.action = 'suspend_approve'), 0))
-  FROM (
-    SELECT id, at FROM case_events
-    WHERE case_id = p_case AND id < p_event AND action IN ('dispatch', 'rework')
-    ORDER BY id DESC LIMIT 1) s
-$$;
---> statement-breakpoint
-
--- 按期结案: the close left the 核查 stage before its deadline and no earlier command of
--- the case left any stage (立案, 派遣, 处置 — each rework round included) past its deadline.
-CREATE FUNCTION indicator_closed_on_time(p_case bigint, p_event bigint, p_data jsonb) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-  SELECT coalesce(p_data->'left'->>'overdue' = 'false', false) AND NOT EXISTS (
-    SELECT 1 FROM case_events p
-    WHERE p.case_id = p_case AND p.id < p_event
-      AND p.action IN ('register', 'reject', 'dispatch', 'accept', 'return', 'handle', 'close', 'rework', 'merge',
-                       'suspend_request', 'suspend_approve', 'suspend_refuse', 'resume',
-                       'extension_request', 'extension_approve', 'extension_refuse')
-      AND p.data->'left'->>'overdue' = 'true')
+-- Working ms between two instants (0 when b is not after a).
+CREATE FUNCTION hcm_working_ms(a timestamptz, b timestamptz) RETURNS bigint
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+  la timestamp := (a AT TIME ZONE 'UTC') + interval '8 hours';
+  lb timestamp := (b AT TIME ZONE 'UTC') + interval '8 hours';
+  da date := la::date;
+  db date := lb::date;
+  days bigint;
+BEGIN
+  IF a IS NULL OR b IS NULL OR b <= a THEN
+    RETURN 0;
+  END IF;
+  -- Working days in [da, db): Monday–Friday, plus worked weekends, minus weekday holidays.
+  days := hcm_weekdays_before(db) - hcm_weekdays_before(da) + coalesce((
+    SELECT sum(CASE WHEN working THEN 1 ELSE -1 END) FROM calendar_days
+    WHERE day >= da AND day < db AND working = (extract(isodow FROM day) >= 6)), 0);
+  RETURN days * 25200000
+    - CASE WHEN hcm_working_day(da) THEN hcm_office_ms_before(la) ELSE 0 END
+    + CASE WHEN hcm_working_day(db) THEN hcm_office_ms_before(lb) ELSE 0 END;
+END
 $$;
 --> statement-breakpoint
 
@@ -62,7 +59,14 @@ $$;
 -- (city → grid), Asia/Shanghai day of the event and case kind. The one place the
 -- counters are defined; the trigger and indicator_rebuild() both call it. Rows are
 -- upserted root first (then by code, day, kind), so concurrent folds lock the shared
--- rows in one order.
+-- rows in one order. A case's events are written one command at a time (its row is
+-- locked), so within a case ids order them.
+--   按期处置: the handle left the 处置 stage before its deadline (data.left.overdue = false).
+--   按期结案: the close left the 核查 stage in time and no earlier command of the case left
+--             any stage (立案, 派遣, 处置 — every rework round included) past its deadline.
+--   处置时长: working ms from the dispatch (or rework) that started the 处置 stage to the
+--             handle, minus the suspensions (suspend_approve → resume) inside it, as the SLA
+--             clock counts; not timed when no dispatch or rework precedes the handle.
 CREATE FUNCTION indicator_fold(ids bigint[]) RETURNS void
 LANGUAGE sql VOLATILE AS $$
   INSERT INTO indicator_daily AS r (area_code, day, kind, reported, registered, rejected, dispatched, returned,
@@ -90,13 +94,32 @@ LANGUAGE sql VOLATILE AS $$
     SELECT e.action, c.kind, c.area_codes, ((e.at AT TIME ZONE 'UTC') + interval '8 hours')::date AS day,
       CASE e.action
         WHEN 'handle' THEN coalesce(e.data->'left'->>'overdue' = 'false', false)
-        WHEN 'close' THEN indicator_closed_on_time(e.case_id, e.id, e.data)
+        WHEN 'close' THEN coalesce(e.data->'left'->>'overdue' = 'false', false) AND NOT EXISTS (
+          SELECT 1 FROM case_events p
+          WHERE p.case_id = e.case_id AND p.id < e.id AND p.data->'left'->>'overdue' = 'true'
+            AND p.action IN ('register', 'reject', 'dispatch', 'accept', 'return', 'handle', 'close', 'rework', 'merge',
+                             'suspend_request', 'suspend_approve', 'suspend_refuse', 'resume',
+                             'extension_request', 'extension_approve', 'extension_refuse'))
       END AS on_time,
-      CASE WHEN e.action = 'handle' THEN indicator_handle_work_ms(e.case_id, e.id, e.at) END AS work_ms
-    FROM case_events e JOIN cases c ON c.id = e.case_id
-    WHERE e.id = ANY (ids)
-      AND e.action IN ('reported', 'register', 'reject', 'dispatch', 'return', 'handle', 'close', 'rework', 'merge',
+      CASE WHEN e.action = 'handle' THEN (
+        SELECT greatest(0, hcm_working_ms(s.at, e.at) - coalesce((
+            SELECT sum(hcm_working_ms(greatest(pa.at, s.at), least(coalesce((
+                SELECT r.at FROM case_events r
+                WHERE r.case_id = e.case_id AND r.id > pa.id AND r.id < e.id AND r.action = 'resume'
+                ORDER BY r.id LIMIT 1), e.at), e.at)))
+            FROM case_events pa
+            WHERE pa.case_id = e.case_id AND pa.id > s.id AND pa.id < e.id AND pa.action = 'suspend_approve'), 0))
+        FROM (
+          SELECT st.id, st.at FROM case_events st
+          WHERE st.case_id = e.case_id AND st.id < e.id AND st.action IN ('dispatch', 'rework')
+          ORDER BY st.id DESC LIMIT 1) s)
+      END AS work_ms
+    FROM unnest(ids) AS n(id)
+    JOIN case_events e ON e.id = n.id
+    JOIN cases c ON c.id = e.case_id
+    WHERE e.action IN ('reported', 'register', 'reject', 'dispatch', 'return', 'handle', 'close', 'rework', 'merge',
                        'suspend_approve', 'extension_approve', 'sla_overdue', 'escalated')
+    OFFSET 0 -- a fence: compute each event's facts once, not once per area of its path
   ) f
   CROSS JOIN LATERAL unnest(f.area_codes) WITH ORDINALITY AS a(code, depth)
   GROUP BY a.code, f.day, f.kind
@@ -125,7 +148,7 @@ $$;
 CREATE FUNCTION indicator_fold_events() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM indicator_fold(ARRAY(SELECT id FROM new_events));
+  PERFORM indicator_fold(ARRAY(SELECT id FROM new_events ORDER BY id));
   RETURN NULL;
 END
 $$;
