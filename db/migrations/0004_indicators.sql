@@ -22,4 +22,13 @@ CREATE TABLE "indicator_daily" (
 	CONSTRAINT "indicator_daily_pk" PRIMARY KEY("area_code","day","kind")
 );
 --> statement-breakpoint
+CREATE TABLE "indicator_open" (
+	"area_code" text NOT NULL,
+	"kind" text NOT NULL,
+	"open" integer DEFAULT 0 NOT NULL,
+	"overdue" integer DEFAULT 0 NOT NULL,
+	"warning" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "indicator_open_pk" PRIMARY KEY("area_code","kind")
+);
+--> statement-breakpoint
 CREATE INDEX "cases_open_area_codes_gin" ON "cases" USING gin ("area_codes") WHERE status NOT IN ('closed', 'rejected', 'merged');

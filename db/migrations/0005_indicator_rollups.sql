@@ -159,16 +159,75 @@ REFERENCING NEW TABLE AS new_events
 FOR EACH STATEMENT EXECUTE FUNCTION indicator_fold_events();
 --> statement-breakpoint
 
--- Recomputes indicator_daily from case_events (after a restore, a deleted case, or a
--- change of these rules). Holds inserts of events off until it commits, so nothing is
--- folded twice or missed; folds in slices of 100,000 events to bound each array.
+-- The statement that adds the open cases of some rows (sign 1) or removes them (sign -1)
+-- from indicator_open, per area of the path and kind; rows whose changes cancel out (an
+-- update that moves no case in or out of open / overdue / warning) touch nothing.
+-- `rows` is a query over (kind, area_codes, status, sla_state, sign): the trigger's
+-- transition tables, or the whole cases table for a rebuild. Returned as text because
+-- transition tables are visible only to the trigger function's own statements.
+CREATE FUNCTION indicator_open_sql(rows text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT format($q$
+    INSERT INTO indicator_open AS r (area_code, kind, open, overdue, warning)
+    SELECT code, kind, open, overdue, warning FROM (
+      SELECT a.code, d.kind, min(a.depth) AS depth, sum(d.sign)::int AS open,
+             coalesce(sum(d.sign) FILTER (WHERE d.sla_state = 'overdue'), 0)::int AS overdue,
+             coalesce(sum(d.sign) FILTER (WHERE d.sla_state = 'warning'), 0)::int AS warning
+      FROM (%s) d
+      CROSS JOIN LATERAL unnest(d.area_codes) WITH ORDINALITY AS a(code, depth)
+      WHERE d.status NOT IN ('closed', 'rejected', 'merged')
+      GROUP BY a.code, d.kind
+    ) x
+    WHERE open <> 0 OR overdue <> 0 OR warning <> 0
+    ORDER BY depth, code, kind
+    ON CONFLICT (area_code, kind) DO UPDATE SET
+      open = r.open + excluded.open, overdue = r.overdue + excluded.overdue, warning = r.warning + excluded.warning$q$, rows)
+$$;
+--> statement-breakpoint
+
+CREATE FUNCTION indicator_open_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    EXECUTE indicator_open_sql('SELECT kind, area_codes, status, sla_state, 1 AS sign FROM new_cases');
+  ELSIF TG_OP = 'DELETE' THEN
+    EXECUTE indicator_open_sql('SELECT kind, area_codes, status, sla_state, -1 AS sign FROM old_cases');
+  ELSE
+    EXECUTE indicator_open_sql('SELECT kind, area_codes, status, sla_state, 1 AS sign FROM new_cases
+                                UNION ALL SELECT kind, area_codes, status, sla_state, -1 FROM old_cases');
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER cases_indicator_open_insert AFTER INSERT ON cases
+REFERENCING NEW TABLE AS new_cases
+FOR EACH STATEMENT EXECUTE FUNCTION indicator_open_changed();
+--> statement-breakpoint
+
+CREATE TRIGGER cases_indicator_open_update AFTER UPDATE ON cases
+REFERENCING OLD TABLE AS old_cases NEW TABLE AS new_cases
+FOR EACH STATEMENT EXECUTE FUNCTION indicator_open_changed();
+--> statement-breakpoint
+
+CREATE TRIGGER cases_indicator_open_delete AFTER DELETE ON cases
+REFERENCING OLD TABLE AS old_cases
+FOR EACH STATEMENT EXECUTE FUNCTION indicator_open_changed();
+--> statement-breakpoint
+
+-- Recomputes both tables: indicator_daily from case_events (after a restore, a deleted
+-- case, or a change of these rules) and indicator_open from cases. Holds writes of
+-- events and cases off until it commits, so nothing is counted twice or missed; folds
+-- in slices of 100,000 events to bound each array. Returns the rows of indicator_daily.
 CREATE FUNCTION indicator_rebuild() RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
   lo bigint;
   hi bigint;
 BEGIN
-  LOCK TABLE case_events IN SHARE MODE;
+  LOCK TABLE cases, case_events IN SHARE MODE;
+  DELETE FROM indicator_open WHERE true;
+  EXECUTE indicator_open_sql('SELECT kind, area_codes, status, sla_state, 1 AS sign FROM cases');
   DELETE FROM indicator_daily WHERE true;
   SELECT min(id), max(id) INTO lo, hi FROM case_events;
   WHILE lo <= hi LOOP

@@ -2,12 +2,11 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Runner } from '../client';
 import type { Scope } from '../scope';
 import type { AreaLevel, CaseKind } from '../vocab';
-import { OPEN_CASE } from './case-columns';
 
 /**
  * Reads for the indicator panels (server/domain/indicators): sums of indicator_daily
  * over a period (one primary-key range per area, never the events), and what is
- * open "now" from the cases' partial GIN index over open cases.
+ * open "now" from indicator_open (both kept by triggers: migration 0005).
  */
 export interface RollupCounters {
   reported: number;
@@ -57,6 +56,13 @@ const SUMS = sql`
   sum(turned_overdue)::int AS "turnedOverdue", sum(escalated)::int AS escalated,
   sum(handle_timed)::int AS "handleTimed", sum(handle_work_ms)::float8 AS "handleWorkMs"`;
 
+const COUNTER_COLUMNS = [
+  'reported', 'registered', 'rejected', 'dispatched', 'returned', 'handled', 'handledOnTime', 'closed', 'closedOnTime',
+  'rework', 'merged', 'suspended', 'extended', 'turnedOverdue', 'escalated', 'handleTimed', 'handleWorkMs',
+] as const satisfies ReadonlyArray<keyof RollupCounters>;
+/** The lateral sums `d` of readPanelRows, 0 where an area has no rows in the period. */
+const ZEROED = sql.raw(COUNTER_COLUMNS.map((c) => `coalesce(d."${c}", 0) AS "${c}"`).join(', '));
+
 const kindFilter = (column: SQL, kind: CaseKind | undefined) => (kind ? sql`AND ${column} = ${kind}` : sql``);
 
 /** The area a scope names and its children (one level down), by code. */
@@ -73,16 +79,41 @@ export async function findIndicatorAreas(db: Runner, scope: Scope): Promise<{ ar
   return { area: strip(first), children: rest.map(strip) };
 }
 
-/** Sums of the rollup counters per area over the days; areas without rows are absent. */
-export async function sumRollups(db: Runner, codes: readonly string[], days: DayRange, kind?: CaseKind): Promise<Map<string, RollupCounters>> {
-  if (codes.length === 0) return new Map();
-  const rows = await db.rows<RollupCounters & { code: string }>(sql`
-    SELECT area_code AS code, ${SUMS}
-    FROM indicator_daily
-    WHERE area_code = ANY(${`{${codes.join(',')}}`}::text[])
-      AND day >= ${days.from}::date AND day < ${days.to}::date ${kindFilter(sql`kind`, kind)}
-    GROUP BY area_code`);
-  return new Map(rows.map(({ code, ...counters }) => [code, counters]));
+/** One area of a panel: its identity, its counters over the days, and what is open in it now. */
+export type PanelRow = IndicatorArea & RollupCounters & OpenNow & { self: boolean };
+
+/**
+ * A panel in one statement: the area, and with `children` the areas one level down,
+ * each with its rollup sums over the days (a primary-key range of indicator_daily)
+ * and its open counts (indicator_open). The area itself comes first; none when the
+ * scope's area does not exist.
+ */
+export async function readPanelRows(db: Runner, scope: Scope, days: DayRange, options: { children: boolean; kind?: CaseKind }): Promise<PanelRow[]> {
+  return db.rows<PanelRow>(sql`
+    WITH self AS (SELECT id, code, name, name_en, level, path FROM areas WHERE code = ${scope.code}),
+    listed AS (
+      SELECT code, name, name_en, level, path, true AS self FROM self
+      UNION ALL
+      SELECT a.code, a.name, a.name_en, a.level, a.path, false FROM areas a JOIN self ON a.parent_id = self.id WHERE ${options.children}::boolean
+    )
+    SELECT l.code, l.name, l.name_en AS "nameEn", l.level, l.path, l.self,
+      ${ZEROED}, coalesce(o.open, 0)::int AS open, coalesce(o.overdue, 0)::int AS overdue, coalesce(o.warning, 0)::int AS warning
+    FROM listed l
+    LEFT JOIN LATERAL (
+      SELECT ${SUMS} FROM indicator_daily
+      WHERE area_code = l.code AND day >= ${days.from}::date AND day < ${days.to}::date ${kindFilter(sql`kind`, options.kind)}) d ON true
+    LEFT JOIN LATERAL (
+      SELECT sum(open) AS open, sum(overdue) AS overdue, sum(warning) AS warning FROM indicator_open
+      WHERE area_code = l.code ${kindFilter(sql`kind`, options.kind)}) o ON true
+    ORDER BY l.self DESC, l.code`);
+}
+
+/** What is open in one area now (indicator_open). */
+export async function readOpenNow(db: Runner, code: string, kind?: CaseKind): Promise<OpenNow> {
+  const [row] = await db.rows<OpenNow>(sql`
+    SELECT coalesce(sum(open), 0)::int AS open, coalesce(sum(overdue), 0)::int AS overdue, coalesce(sum(warning), 0)::int AS warning
+    FROM indicator_open WHERE area_code = ${code} ${kindFilter(sql`kind`, kind)}`);
+  return row!;
 }
 
 /** The counters of one area per bucket (day, ISO week or month) that has rows. */
@@ -99,19 +130,4 @@ export async function rollupSeries(
     FROM indicator_daily
     WHERE area_code = ${code} AND day >= ${days.from}::date AND day < ${days.to}::date ${kindFilter(sql`kind`, kind)}
     GROUP BY 1 ORDER BY 1`);
-}
-
-/**
- * Open cases now in an area, split by the area one level below it (`child`: null for
- * cases that stop at the area itself, such as a city's cases outside every grid).
- */
-export async function countOpenNow(db: Runner, area: IndicatorArea, kind?: CaseKind): Promise<Array<OpenNow & { child: string | null }>> {
-  const depth = area.path.length;
-  return db.rows(sql`
-    SELECT c.area_codes[${depth + 1}::int] AS child, count(*)::int AS open,
-           count(*) FILTER (WHERE c.sla_state = 'overdue')::int AS overdue,
-           count(*) FILTER (WHERE c.sla_state = 'warning')::int AS warning
-    FROM cases c
-    WHERE ${OPEN_CASE} AND c.area_codes @> ARRAY[${area.code}::text] ${kindFilter(sql`c.kind`, kind)}
-    GROUP BY 1`);
 }

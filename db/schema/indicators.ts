@@ -46,3 +46,25 @@ export const indicatorDaily = pgTable(
   },
   (t) => [primaryKey({ name: 'indicator_daily_pk', columns: [t.areaCode, t.day, t.kind] })],
 );
+
+/**
+ * Open cases now per area (every level of the path) and kind: the "now" of a panel
+ * (在办, 超期, 预警) without counting cases. Kept by statement-level triggers on cases
+ * (insert, update, delete) from their old and new rows, so an update that moves no
+ * case in or out of these counts (a version bump, dispatched → in_progress) touches
+ * no counter row at all.
+ */
+export const indicatorOpen = pgTable(
+  'indicator_open',
+  {
+    areaCode: text('area_code').notNull(),
+    kind: text('kind', { enum: CASE_KINDS }).notNull(),
+    /** Status not closed, rejected or merged. */
+    open: counter('open'),
+    /** Open with sla_state = 'overdue'. */
+    overdue: counter('overdue'),
+    /** Open with sla_state = 'warning'. */
+    warning: counter('warning'),
+  },
+  (t) => [primaryKey({ name: 'indicator_open_pk', columns: [t.areaCode, t.kind] })],
+);

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client';
 import { alertsOfShift, casesWithEventInShift, overdueNow, shiftCounts, type HandoverAlert, type HandoverCase, type Shift, type ShiftCounts } from '../../db/queries/handover';
-import { countOpenNow, findIndicatorAreas } from '../../db/queries/indicators';
+import { findIndicatorAreas, readOpenNow } from '../../db/queries/indicators';
 import { limitStatementTime } from '../../db/queries/session';
 import type { Scope } from '../../db/scope';
 import { AppError } from '../errors';
@@ -34,17 +34,16 @@ export async function readHandover(database: Database, scope: Scope, shift: Shif
         if (!found) throw new AppError('NOT_FOUND', `no area ${scope.code}`, { path: 'area' });
         const { code, name, nameEn, level, path } = found.area;
         const counts = await shiftCounts(tx, scope, shift);
-        const open = await countOpenNow(tx, found.area);
+        const open = await readOpenNow(tx, code);
         const received = await casesWithEventInShift(tx, scope, shift, 'reported', HANDOVER_LIST_LIMIT);
         const closed = await casesWithEventInShift(tx, scope, shift, 'close', HANDOVER_LIST_LIMIT);
         const overdue = await overdueNow(tx, scope, HANDOVER_LIST_LIMIT);
         const alerts = await alertsOfShift(tx, scope, shift, HANDOVER_LIST_LIMIT);
-        const sum = (key: 'open' | 'overdue' | 'warning') => open.reduce((n, r) => n + r[key], 0);
         return {
           area: { code, name, nameEn, level, path },
           shift: { from: shift.from.toISOString(), to: shift.to.toISOString() },
           generatedAt: new Date().toISOString(),
-          summary: { ...counts, alerts: alerts.total, openNow: sum('open'), overdueNow: sum('overdue'), warningNow: sum('warning') },
+          summary: { ...counts, alerts: alerts.total, openNow: open.open, overdueNow: open.overdue, warningNow: open.warning },
           received,
           closed,
           overdue,

@@ -1,10 +1,11 @@
 import type { Database, Runner } from '../../db/client';
 import { limitStatementTime } from '../../db/queries/session';
-import { countOpenNow, findIndicatorAreas, rollupSeries, sumRollups, type IndicatorArea } from '../../db/queries/indicators';
+import { findIndicatorAreas, readPanelRows, rollupSeries, type IndicatorArea, type PanelRow } from '../../db/queries/indicators';
 import type { Scope } from '../../db/scope';
 import type { CaseKind } from '../../db/vocab';
 import {
   bucketStarts,
+  COUNTER_KEYS,
   compareForRanking,
   indicatorsOf,
   periodDays,
@@ -78,36 +79,38 @@ async function areasOf(tx: Runner, scope: Scope) {
   return found;
 }
 
+/**
+ * One statement (readPanelRows): the area, its children, their rollup sums and open
+ * counts. Its work is bounded by construction (≤ 366 rollup rows per area listed and
+ * one counter row per kind), so it runs outside a transaction, without the statement
+ * timeout's round trips.
+ */
 export async function readIndicatorPanel(
   database: Database,
   scope: Scope,
   query: { period: Period; children: boolean; kind?: CaseKind },
-  options: IndicatorReadOptions,
 ): Promise<IndicatorPanel> {
-  return read(database, options, async (tx) => {
-    const { area, children } = await areasOf(tx, scope);
-    const listed = query.children ? children : [];
-    const counters = await sumRollups(tx, [area.code, ...listed.map((c) => c.code)], query.period, query.kind);
-    const open = await countOpenNow(tx, area, query.kind);
-    const asOf = new Date().toISOString();
-    const nowOf = (code: string | null): NowCounts => {
-      const rows = code === null ? open : open.filter((r) => r.child === code);
-      return rows.reduce((sum, r) => ({ open: sum.open + r.open, overdue: sum.overdue + r.overdue, warning: sum.warning + r.warning }), ZERO_NOW);
-    };
-    const indicatorsFor = (code: string, now: NowCounts) => indicatorsOf((counters.get(code) as Counters | undefined) ?? ZERO_COUNTERS, now);
-    const ranked = listed
-      .map((child) => ({ ...areaRef(child), indicators: indicatorsFor(child.code, nowOf(child.code)) }))
-      .sort(compareForRanking)
-      .map((child, i) => ({ ...child, rank: i + 1 }));
-    return {
-      area: { ...areaRef(area), path: area.path },
-      period: periodView(query.period),
-      kind: query.kind ?? 'all',
-      asOf,
-      indicators: indicatorsFor(area.code, nowOf(null)),
-      children: query.children ? ranked : null,
-    };
-  });
+  const rows = await withRetry(() => readPanelRows(database, scope, query.period, { children: query.children, kind: query.kind }));
+  const [self, ...children] = rows;
+  // The scope was narrowed from a verified jurisdiction, so the area exists unless it was deleted meanwhile.
+  if (!self?.self) throw new AppError('NOT_FOUND', `no area ${scope.code}`, { path: 'area' });
+  const indicatorsFor = (row: PanelRow) => {
+    const { open, overdue, warning } = row;
+    const counters = Object.fromEntries(COUNTER_KEYS.map((k) => [k, row[k]])) as Counters;
+    return indicatorsOf(counters, { open, overdue, warning });
+  };
+  const ranked = children
+    .map((child) => ({ ...areaRef(child), indicators: indicatorsFor(child) }))
+    .sort(compareForRanking)
+    .map((child, i) => ({ ...child, rank: i + 1 }));
+  return {
+    area: { ...areaRef(self), path: self.path },
+    period: periodView(query.period),
+    kind: query.kind ?? 'all',
+    asOf: new Date().toISOString(),
+    indicators: indicatorsFor(self),
+    children: query.children ? ranked : null,
+  };
 }
 
 export async function readIndicatorTrend(

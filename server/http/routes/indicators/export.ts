@@ -10,7 +10,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 async function panelFor({ ctx, actor, query }: Pick<RouteInput<z.infer<typeof exportQuery>, undefined, undefined, 'indicators.read'>, 'ctx' | 'actor' | 'query'>) {
   const period = periodOf(query);
   const scope = await requestScope(ctx.database, actor, query.area);
-  return readIndicatorPanel(ctx.database, scope, { period, kind: query.kind, children: true }, { statementTimeoutMs: ctx.config.statementTimeoutMs });
+  return readIndicatorPanel(ctx.database, scope, { period, kind: query.kind, children: true });
 }
 
 const description =

@@ -18,7 +18,7 @@ export const indicatorPanel = defineRoute({
   handle: async ({ ctx, actor, query }) => {
     const period = periodOf(query);
     const scope = await requestScope(ctx.database, actor, query.area);
-    const body = await readIndicatorPanel(ctx.database, scope, { ...query, period }, { statementTimeoutMs: ctx.config.statementTimeoutMs });
+    const body = await readIndicatorPanel(ctx.database, scope, { ...query, period });
     return { status: 200, body };
   },
 });
