@@ -55,8 +55,17 @@ END
 $$;
 --> statement-breakpoint
 
+-- Which of the 8 rows per key (db/schema/indicators.ts INDICATOR_SHARDS) this transaction
+-- adds to: concurrent transactions have different ids, so they do not queue on the
+-- city's row, which each would otherwise hold until it commits. Readers sum the shards.
+CREATE FUNCTION indicator_shard() RETURNS smallint
+LANGUAGE sql VOLATILE AS $$
+  SELECT (txid_current() % 8)::smallint
+$$;
+--> statement-breakpoint
+
 -- Adds the given events to indicator_daily: one row per area of the case's path
--- (city → grid), Asia/Shanghai day of the event and case kind. The one place the
+-- (city → grid), Asia/Shanghai day of the event and case kind (in this transaction's shard). The one place the
 -- counters are defined; the trigger and indicator_rebuild() both call it. Rows are
 -- upserted root first (then by code, day, kind), so concurrent folds lock the shared
 -- rows in one order. A case's events are written one command at a time (its row is
@@ -69,10 +78,10 @@ $$;
 --             clock counts; not timed when no dispatch or rework precedes the handle.
 CREATE FUNCTION indicator_fold(ids bigint[]) RETURNS void
 LANGUAGE sql VOLATILE AS $$
-  INSERT INTO indicator_daily AS r (area_code, day, kind, reported, registered, rejected, dispatched, returned,
+  INSERT INTO indicator_daily AS r (area_code, day, kind, shard, reported, registered, rejected, dispatched, returned,
     handled, handled_on_time, closed, closed_on_time, rework, merged, suspended, extended, turned_overdue,
     escalated, handle_timed, handle_work_ms)
-  SELECT a.code, f.day, f.kind,
+  SELECT a.code, f.day, f.kind, indicator_shard(),
     count(*) FILTER (WHERE f.action = 'reported'),
     count(*) FILTER (WHERE f.action = 'register'),
     count(*) FILTER (WHERE f.action = 'reject'),
@@ -124,7 +133,7 @@ LANGUAGE sql VOLATILE AS $$
   CROSS JOIN LATERAL unnest(f.area_codes) WITH ORDINALITY AS a(code, depth)
   GROUP BY a.code, f.day, f.kind
   ORDER BY min(a.depth), a.code, f.day, f.kind
-  ON CONFLICT (area_code, day, kind) DO UPDATE SET
+  ON CONFLICT (area_code, day, kind, shard) DO UPDATE SET
     reported = r.reported + excluded.reported,
     registered = r.registered + excluded.registered,
     rejected = r.rejected + excluded.rejected,
@@ -168,8 +177,8 @@ FOR EACH STATEMENT EXECUTE FUNCTION indicator_fold_events();
 CREATE FUNCTION indicator_open_sql(rows text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
   SELECT format($q$
-    INSERT INTO indicator_open AS r (area_code, kind, open, overdue, warning)
-    SELECT code, kind, open, overdue, warning FROM (
+    INSERT INTO indicator_open AS r (area_code, kind, shard, open, overdue, warning)
+    SELECT code, kind, indicator_shard(), open, overdue, warning FROM (
       SELECT a.code, d.kind, min(a.depth) AS depth, sum(d.sign)::int AS open,
              coalesce(sum(d.sign) FILTER (WHERE d.sla_state = 'overdue'), 0)::int AS overdue,
              coalesce(sum(d.sign) FILTER (WHERE d.sla_state = 'warning'), 0)::int AS warning
@@ -180,7 +189,7 @@ LANGUAGE sql IMMUTABLE AS $$
     ) x
     WHERE open <> 0 OR overdue <> 0 OR warning <> 0
     ORDER BY depth, code, kind
-    ON CONFLICT (area_code, kind) DO UPDATE SET
+    ON CONFLICT (area_code, kind, shard) DO UPDATE SET
       open = r.open + excluded.open, overdue = r.overdue + excluded.overdue, warning = r.warning + excluded.warning$q$, rows)
 $$;
 --> statement-breakpoint
