@@ -224,6 +224,47 @@ REFERENCING OLD TABLE AS old_cases
 FOR EACH STATEMENT EXECUTE FUNCTION indicator_open_changed();
 --> statement-breakpoint
 
+-- Folds the shards of the days before `before` into shard 0, so a closed day is read as
+-- one row per area and kind (a nightly job; returns the rows merged). Events are
+-- written with the time they happen, so days before yesterday no longer change and
+-- nothing queues behind this; should a late write meet it anyway, the write waits for
+-- the commit and then adds to a fresh row of its shard: sums stay exact.
+CREATE FUNCTION indicator_compact(before date) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$
+  WITH moved AS (
+    DELETE FROM indicator_daily WHERE day < before AND shard <> 0 RETURNING *
+  ), merged AS (
+    INSERT INTO indicator_daily AS r (area_code, day, kind, shard, reported, registered, rejected, dispatched, returned,
+      handled, handled_on_time, closed, closed_on_time, rework, merged, suspended, extended, turned_overdue,
+      escalated, handle_timed, handle_work_ms)
+    SELECT area_code, day, kind, 0, sum(reported), sum(registered), sum(rejected), sum(dispatched), sum(returned),
+      sum(handled), sum(handled_on_time), sum(closed), sum(closed_on_time), sum(rework), sum(merged), sum(suspended),
+      sum(extended), sum(turned_overdue), sum(escalated), sum(handle_timed), sum(handle_work_ms)
+    FROM moved GROUP BY area_code, day, kind ORDER BY day, area_code, kind
+    ON CONFLICT (area_code, day, kind, shard) DO UPDATE SET
+      reported = r.reported + excluded.reported,
+      registered = r.registered + excluded.registered,
+      rejected = r.rejected + excluded.rejected,
+      dispatched = r.dispatched + excluded.dispatched,
+      returned = r.returned + excluded.returned,
+      handled = r.handled + excluded.handled,
+      handled_on_time = r.handled_on_time + excluded.handled_on_time,
+      closed = r.closed + excluded.closed,
+      closed_on_time = r.closed_on_time + excluded.closed_on_time,
+      rework = r.rework + excluded.rework,
+      merged = r.merged + excluded.merged,
+      suspended = r.suspended + excluded.suspended,
+      extended = r.extended + excluded.extended,
+      turned_overdue = r.turned_overdue + excluded.turned_overdue,
+      escalated = r.escalated + excluded.escalated,
+      handle_timed = r.handle_timed + excluded.handle_timed,
+      handle_work_ms = r.handle_work_ms + excluded.handle_work_ms
+    RETURNING 1
+  )
+  SELECT count(*) FROM merged
+$$;
+--> statement-breakpoint
+
 -- Recomputes both tables: indicator_daily from case_events (after a restore, a deleted
 -- case, or a change of these rules) and indicator_open from cases. Holds writes of
 -- events and cases off until it commits, so nothing is counted twice or missed; folds

@@ -18,7 +18,8 @@ import { round, table } from './stats';
  * ingest→socket latency against a bare Socket.IO broadcast, and login cost
  * (argon2id) against a bare SHA-256, SLA deadlines on the working calendar against a
  * bare `new Date(t + ms)`, and a jurisdiction's snapshot and replay against the whole
- * city's beside the bare SQL, in one run.
+ * city's beside the bare SQL, in one run; `--only indicators` (on request: a long fill)
+ * measures indicator panels at city scale from the rollups against case_events.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -199,7 +200,8 @@ async function main(): Promise<void> {
       `\n7. Indicator panels at ${f.cases.toLocaleString('en-US')} cases / ${f.events.toLocaleString('en-US')} events` +
         `${f.complete ? '' : ` (target ${target.toLocaleString('en-US')} not reached within the fill budget)`}, ` +
         `${f.rollupRows.toLocaleString('en-US')} rollup rows, ${f.openCases.toLocaleString('en-US')} open cases; filled in ${round(f.fillMs / 1000)} s ` +
-        `(bulk insert ${f.insertPerSec.triggerOff.toLocaleString('en-US')} events/s without the trigger, ${f.insertPerSec.triggerOn.toLocaleString('en-US')} with it)`,
+        `(bulk insert ${f.insertPerSec.triggerOff.toLocaleString('en-US')} events/s without the trigger, ${f.insertPerSec.triggerOn.toLocaleString('en-US')} with it); ` +
+        `nightly compaction of the shards ${round(f.compactMs / 1000, 1)} s`,
     );
     console.log(
       table([

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compactIndicatorRollups } from '../../db/queries/indicators';
 import { scopeOf } from '../../db/scope';
 import { createRng } from '../../db/seed/random';
 import type { CaseKind } from '../../db/vocab';
@@ -164,5 +165,21 @@ describe.each(DB_KINDS)('indicator rollups (%s)', (kind) => {
     }
     const [city] = await t.database.rows<{ reported: number }>(sql`SELECT sum(reported)::int AS reported FROM indicator_daily WHERE area_code = ${FIXTURE.city} AND day = ${day}::date`);
     expect(city!.reported).toBe(keys.length - rolledBack.size + openKeys.length - 1 /* the deleted one */);
+
+    // The nightly compaction merges the shards of closed days into one row per key; the sums stay.
+    await t.database.rows(sql`SELECT indicator_rebuild()`);
+    for (const [k, key] of keys.slice(0, 16).entries()) {
+      await t.database.transaction(async (tx) => insertHistoryEvents(tx, ids, [{ key, at: at(500 + k), action: 'sla_overdue' }]));
+    }
+    const [spread] = await t.database.rows<{ n: number }>(sql`SELECT count(DISTINCT shard)::int AS n FROM indicator_daily WHERE area_code = ${FIXTURE.city} AND day = ${day}::date`);
+    expect(spread!.n).toBeGreaterThan(1);
+    const totals = await rollupTotals(t.database);
+    expect(await compactIndicatorRollups(t.database, '2026-06-11')).toBeGreaterThan(0);
+    expect(await rollupTotals(t.database)).toEqual(totals);
+    const [layout] = await t.database.rows<{ sharded: number; keys: number; rows: number }>(sql`
+      SELECT count(*) FILTER (WHERE shard <> 0)::int AS sharded, count(DISTINCT (area_code, day, kind))::int AS keys, count(*)::int AS rows
+      FROM indicator_daily WHERE day < '2026-06-11'`);
+    expect(layout!.sharded).toBe(0);
+    expect(layout!.rows).toBe(layout!.keys);
   }, 120_000);
 });
