@@ -1,23 +1,36 @@
 'use client';
 
+import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import { useMap } from 'react-leaflet';
+import type { AreaCollection } from '../../../server/protocol/rest';
 import { useProjection } from '../../wall/map/support';
 import { CASE_ZOOM } from './CaseMap';
 
-/** Centres the map on the case when another case opens (the map itself is kept); a moved point is followed without changing the zoom. */
-export default function CaseFocus({ id, lng, lat }: { id: number; lng: number; lat: number }) {
+/**
+ * Frames the open case: on its grid once the outline is known (else on the point
+ * at CASE_ZOOM), once per case, whichever arrives first (the map's code or the
+ * outline); a case whose point moves is followed without changing the zoom.
+ */
+export default function CaseFocus({ id, lng, lat, grid }: { id: number; lng: number; lat: number; grid: AreaCollection | null }) {
   const map = useMap();
   const { project } = useProjection();
-  const shown = useRef<number | null>(null);
+  const shown = useRef<{ id: number; onGrid: boolean } | null>(null);
   useEffect(() => {
     const at = project(lng, lat);
-    if (shown.current !== id) {
-      shown.current = id;
-      map.setView(at, CASE_ZOOM, { animate: false });
-    } else {
-      map.panTo(at);
+    const outline = grid && grid.features.length > 0 ? L.geoJSON(grid as GeoJSON.FeatureCollection, { coordsToLatLng: (c) => L.latLng(project(c[0]!, c[1]!)) }).getBounds() : null;
+    const shownNow = shown.current;
+    if (shownNow?.id === id && (shownNow.onGrid || !outline?.isValid())) {
+      if (!map.getBounds().contains(at)) map.panTo(at);
+      return;
     }
-  }, [map, project, id, lng, lat]);
+    if (outline?.isValid()) {
+      map.fitBounds(outline.extend(at), { padding: [28, 28], maxZoom: 17, animate: false });
+      shown.current = { id, onGrid: true };
+    } else {
+      map.setView(at, CASE_ZOOM, { animate: false });
+      shown.current = { id, onGrid: false };
+    }
+  }, [map, project, id, lng, lat, grid]);
   return null;
 }

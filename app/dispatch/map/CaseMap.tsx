@@ -64,7 +64,7 @@ export default function CaseMap({
           <GridOutline grid={grid} />
           <CaseMarkers data={data} duplicates={duplicates} />
           <ResponderMarkers suggested={suggested} assigneeId={data.assigneeId} />
-          <CaseFocus id={data.id} lng={data.lng} lat={data.lat} />
+          <CaseFocus id={data.id} lng={data.lng} lat={data.lat} grid={grid} />
         </MapContainer>
       </div>
     </ProjectionContext>
