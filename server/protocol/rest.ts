@@ -42,4 +42,4 @@ export interface DemoInfo {
 }
 
 // Shapes that the database layer produces are defined there (db/records.ts).
-export type { AreaCollection, AreaFeatureProperties, CaseDuplicates, CaseSuggestions, OpenCounts, ResponderView, Snapshot } from '../../db/records';
+export type { AlertPreview, AreaCollection, AreaFeatureProperties, CaseDuplicates, CaseSuggestions, OpenCounts, ResponderView, Snapshot } from '../../db/records';
