@@ -55,6 +55,8 @@ async function signedInPage(browser: Browser, login: string, viewport = DESK): P
 test('a duty officer draws an alert, previews its grids, sends it; it shows live on the desk and on a wall, and is acknowledged live', async ({
   browser,
 }) => {
+  // Two browsers, three accessibility passes and a dozen live waits: on a busy two-core box this takes about a minute.
+  test.setTimeout(180_000);
   const desk = await signedInPage(browser, 'nm-duty');
   const wall = await signedInPage(browser, 'admin');
   const deskProblems = watchConsole(desk);
