@@ -1,5 +1,5 @@
 import type { AreaCollection, ClientConfig, Snapshot } from '../../server/protocol/rest';
-import type { AreaLevel } from '../../server/protocol/vocab';
+import type { AreaLevel, Layer } from '../../server/protocol/vocab';
 import type { BBox } from './coords';
 import { goToLogin, isLeaving } from './session';
 
@@ -20,7 +20,22 @@ export class ApiRequestError extends Error {
 }
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { signal, headers: { accept: 'application/json' } });
+  return readJson<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
+}
+
+/** POST a JSON body (same origin, so the session cookie goes along); the answer as getJson's. */
+export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return readJson<T>(
+    await fetch(path, {
+      method: 'POST',
+      signal,
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+async function readJson<T>(response: Response): Promise<T> {
   if (!response.ok) {
     let code = 'HTTP_ERROR';
     let message = `${response.status} ${response.statusText}`;
@@ -42,8 +57,12 @@ export function fetchConfig(signal?: AbortSignal): Promise<ClientConfig> {
   return getJson<ClientConfig>('/api/config', signal);
 }
 
-export function fetchSnapshot(options: { area?: string | null; appealHours: number }, signal?: AbortSignal): Promise<Snapshot> {
-  const params = new URLSearchParams({ layers: 'incidents,appeals,alerts', appealHours: String(options.appealHours) });
+export function fetchSnapshot(
+  options: { area?: string | null; appealHours: number; layers?: readonly Layer[] },
+  signal?: AbortSignal,
+): Promise<Snapshot> {
+  const layers = options.layers ?? ['incidents', 'appeals', 'alerts'];
+  const params = new URLSearchParams({ layers: layers.join(','), appealHours: String(options.appealHours) });
   if (options.area) params.set('area', options.area);
   return getJson<Snapshot>(`/api/snapshot?${params}`, signal);
 }

@@ -150,7 +150,7 @@ export class SocketController {
   /** Fetches the snapshot (retrying until it works or the controller stops) and replaces the store. */
   private async loadSnapshot(): Promise<boolean> {
     const snapshot = await this.retrying(() =>
-      fetchSnapshot({ area: this.area, appealHours: LIMITS.appealHours }, this.abort.signal),
+      fetchSnapshot({ area: this.area, appealHours: LIMITS.appealHours, layers: this.layers }, this.abort.signal),
     );
     if (!snapshot) return false;
     this.store.replaceFromSnapshot(snapshot);

@@ -70,7 +70,7 @@ function Wall() {
   );
 }
 
-function LoadingOverlay() {
+export function LoadingOverlay() {
   const tr = useT();
   const loaded = useWall((s) => s.loaded);
   const failed = useWall((s) => s.loadFailed);
@@ -84,7 +84,7 @@ function LoadingOverlay() {
 }
 
 /** The server ended this page's credential: say why, briefly, before the login page. */
-function SignedOutNotice() {
+export function SignedOutNotice() {
   const tr = useT();
   const reason = useWall((s) => s.signedOut);
   if (reason === null) return null;

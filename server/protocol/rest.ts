@@ -42,7 +42,7 @@ export interface DemoInfo {
 }
 
 // Shapes that the database layer produces are defined there (db/records.ts).
-export type { AreaCollection, AreaFeatureProperties, CaseDuplicates, CaseSuggestions, OpenCounts, ResponderView, Snapshot } from '../../db/records';
+export type { AlertPreview, AreaCollection, AreaFeatureProperties, CaseDuplicates, CaseSuggestions, OpenCounts, ResponderView, Snapshot } from '../../db/records';
 
 // Indicator answers (GET /api/indicators, /api/indicators/trend, /api/handover); their pure rules
 // (table columns, score weights, star bands, periods) are in server/domain/indicators.

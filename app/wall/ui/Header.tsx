@@ -4,9 +4,14 @@ import { useEffect, useState } from 'react';
 import { useLangToggle, useT } from '../../lib/i18n';
 import { useWall } from '../../lib/store';
 import { useSignOut } from '../sign-out';
+import SurfaceLinks from './SurfaceLinks';
 
-/** Title, the area on the wall, connection pill with last-update time, clock, who is signed in and the 中/EN switch. */
-export default function Header() {
+/**
+ * Title, the area on the wall, connection pill with last-update time, clock, links to
+ * the other surfaces the signed-in role works on, who is signed in and the 中/EN switch.
+ * Other surfaces reuse it with their own subtitle.
+ */
+export default function Header({ subtitle }: { subtitle?: string } = {}) {
   const tr = useT();
   const config = useWall((s) => s.config);
   const toggle = useLangToggle();
@@ -17,9 +22,10 @@ export default function Header() {
       <div className="wall-title">
         <h1>{tr.t('title')}</h1>
         {city && city !== '—' ? <span className="wall-city">{city}</span> : null}
-        <span className="wall-subtitle">{tr.t('subtitle')}</span>
+        <span className="wall-subtitle">{subtitle ?? tr.t('subtitle')}</span>
       </div>
       <div className="wall-header-right">
+        <SurfaceLinks />
         <ConnectionStatus />
         <Clock />
         <WhoIsSignedIn />
