@@ -77,6 +77,8 @@ export const cases = pgTable(
     index('cases_escalation_idx').on(t.nextEscalationAt).where(sql`next_escalation_at IS NOT NULL`),
     index('cases_assignee_open_idx').on(t.assigneeId).where(sql`status IN ('dispatched', 'in_progress', 'handled', 'suspended')`),
     index('cases_duplicate_of_idx').on(t.duplicateOf).where(sql`duplicate_of IS NOT NULL`),
+    // Open cases per area "now" (indicator panels): only the open few, whatever the history's size.
+    index('cases_open_area_codes_gin').using('gin', t.areaCodes).where(sql`status NOT IN ('closed', 'rejected', 'merged')`),
     index('cases_open_category_idx').on(t.category, t.reportedAt).where(sql`status NOT IN ('closed', 'rejected', 'merged')`),
     // The dispatch queue (db/queries/queue.ts): live cases in deadline order (none last), walked in order and keyset-paged…
     index('cases_queue_idx').on(sql`coalesce(${t.slaDueAt}, 'infinity'::timestamptz)`, t.id).where(sql`status NOT IN ('closed', 'rejected', 'merged')`),

@@ -12,3 +12,4 @@ export * from './contacts';
 export * from './rate-limits';
 export * from './calendar';
 export * from './photos';
+export * from './indicators';

@@ -52,6 +52,8 @@ export const ACTIONS = {
   'admin.tokens': ['admin'],
   'admin.apikeys': ['admin'],
   'audit.read': ['admin'],
+  /** Evaluation indicators, rankings, trends, exports and the shift handover report (within the actor's scope). */
+  'indicators.read': ['admin', 'leader', 'duty_officer', 'dispatcher'],
 } as const satisfies Record<string, readonly ActorRole[]>;
 
 export type Action = keyof typeof ACTIONS;

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { DatabaseKind } from '../../db/client';
 import type { CityKind } from './city';
 import { benchDeadlines, type DeadlineResult } from './deadlines';
+import { benchIndicators, type IndicatorBench } from './indicators';
 import { benchIngest, type IngestResult } from './ingest';
 import { benchLogin, type LoginResult } from './login';
 import { benchBarePush, benchServerPush, type PushResult } from './push';
@@ -75,11 +76,18 @@ async function main(): Promise<void> {
       'transition-cases': { type: 'string', default: '400' },
       /** Concurrent senders per engine (PGlite has one connection: extra senders only queue). */
       'transition-parallel': { type: 'string', default: '1,4' },
+      'indicator-cases': { type: 'string', default: '1000000' },
+      'indicator-fill-seconds': { type: 'string', default: '300' },
+      'indicator-chunk': { type: 'string', default: '50000' },
+      'indicator-samples': { type: 'string', default: '50' },
+      'indicator-direct-samples': { type: 'string', default: '3' },
+      'indicator-clients': { type: 'string', default: '16' },
+      'indicator-contention-seconds': { type: 'string', default: '15' },
     },
     strict: true,
   });
   const only = values.only;
-  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps', 'queue', 'suggestions', 'transitions'];
+  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps', 'queue', 'suggestions', 'transitions', 'indicators'];
   if (only !== undefined && !ONLY.includes(only)) throw new Error(`--only is one of ${ONLY.join(', ')}`);
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
@@ -263,10 +271,46 @@ async function main(): Promise<void> {
     );
   }
 
+  // City-scale indicator panels (PostgreSQL; a long fill, so only on request).
+  let indicators: IndicatorBench | null = null;
+  if (only === 'indicators') {
+    const target = positive('indicator-cases', values['indicator-cases']);
+    console.log(`\nindicators: postgres, up to ${target.toLocaleString('en-US')} cases (≈ 10 events each) within ${values['indicator-fill-seconds']} s of filling …`);
+    indicators = await benchIndicators({
+      cases: target,
+      fillSeconds: positive('indicator-fill-seconds', values['indicator-fill-seconds']),
+      chunk: positive('indicator-chunk', values['indicator-chunk']),
+      samples: positive('indicator-samples', values['indicator-samples']),
+      directSamples: positive('indicator-direct-samples', values['indicator-direct-samples']),
+      clients: positive('indicator-clients', values['indicator-clients']),
+      contentionSeconds: positive('indicator-contention-seconds', values['indicator-contention-seconds']),
+    });
+    const f = indicators.fill;
+    console.log(
+      `\n7. Indicator panels at ${f.cases.toLocaleString('en-US')} cases / ${f.events.toLocaleString('en-US')} events` +
+        `${f.complete ? '' : ` (target ${target.toLocaleString('en-US')} not reached within the fill budget)`}, ` +
+        `${f.rollupRows.toLocaleString('en-US')} rollup rows, ${f.openCases.toLocaleString('en-US')} open cases; filled in ${round(f.fillMs / 1000)} s ` +
+        `(bulk insert ${f.insertPerSec.triggerOff.toLocaleString('en-US')} events/s without the trigger, ${f.insertPerSec.triggerOn.toLocaleString('en-US')} with it)`,
+    );
+    console.log(
+      table([
+        ['target', 'area', 'period', 'samples', 'p50 ms', 'p95 ms', 'max ms'],
+        ...indicators.reads.map((r) => [r.target, r.area, r.period, r.ms.count, round(r.ms.p50), round(r.ms.p95), round(r.ms.max)]),
+      ]),
+    );
+    console.log('\n8. Command-shaped transactions on random cases (lock, update, event, feed), all on today\'s city rows: the trigger off vs on');
+    console.log(
+      table([
+        ['trigger', 'clients', 'transactions', 'tx/s', 'p50 ms', 'p95 ms', 'p99 ms', 'deadlocks'],
+        ...indicators.contention.map((r) => [r.trigger, r.clients, r.transactions, r.perSec, round(r.ms.p50), round(r.ms.p95), round(r.ms.p99), r.deadlocks]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps, queue, suggestions, transitions }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps, queue, suggestions, transitions, indicators }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 

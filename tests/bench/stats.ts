@@ -2,6 +2,7 @@
 export interface Distribution {
   count: number;
   p50: number;
+  p95: number;
   p99: number;
   max: number;
   mean: number;
@@ -12,7 +13,7 @@ export function distribution(samples: ArrayLike<number>): Distribution {
   const at = (q: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
   let sum = 0;
   for (const v of sorted) sum += v;
-  return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN, mean: sorted.length ? sum / sorted.length : NaN };
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? NaN, mean: sorted.length ? sum / sorted.length : NaN };
 }
 
 export function round(value: number, digits = 1): number {

@@ -91,6 +91,11 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
     'post /api/admin/api-keys': () => ({ path: '/api/admin/api-keys', body: { name: `key ${tag}`, areaCode: FIXTURE.east, channels: ['sensor'] } }),
     'post /api/admin/api-keys/{id}/enabled': () => ({ path: '/api/admin/api-keys/999999/enabled', body: { enabled: true } }),
     'get /api/admin/audit': () => ({ path: '/api/admin/audit?limit=5' }),
+    'get /api/indicators': () => ({ path: '/api/indicators?children=1' }),
+    'get /api/indicators/trend': () => ({ path: '/api/indicators/trend' }),
+    'get /api/indicators/export.csv': () => ({ path: '/api/indicators/export.csv' }),
+    'get /api/indicators/export.xlsx': () => ({ path: '/api/indicators/export.xlsx' }),
+    'get /api/handover': () => ({ path: '/api/handover' }),
   };
 }
 

@@ -23,6 +23,7 @@ import { dispatchQueue } from './dispatch/queue';
 import { listRespondersRoute } from './dispatch/responders';
 import { caseDuplicates, caseSuggestions } from './cases/routing';
 import { caseTimeline, transitionCase } from './cases/transitions';
+import { exportIndicatorsCsv, exportIndicatorsXlsx, handoverReport, indicatorPanel, indicatorTrend } from './indicators';
 import { areas } from './map/areas';
 import { myTasks } from './me/tasks';
 import { getPhotoRoute, listCasePhotosRoute } from './photos/get';
@@ -72,4 +73,9 @@ export const ROUTES: readonly AnyRoute[] = [
   createApiKeyRoute,
   setApiKeyEnabledRoute,
   listAuditRoute,
+  indicatorPanel,
+  indicatorTrend,
+  exportIndicatorsCsv,
+  exportIndicatorsXlsx,
+  handoverReport,
 ];

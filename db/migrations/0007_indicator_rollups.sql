@@ -1,0 +1,242 @@
+-- Indicator rollups (docs/indicators.md): indicator_daily is kept by a statement-level
+-- trigger on case_events, in the inserting transaction. A late-committing transaction
+-- therefore carries its own increments (no watermark can skip it), a rolled-back one
+-- leaves none, and a 5,000-case intake batch is folded by one upsert per area and day.
+
+-- Working time on the working calendar: the SQL twin of server/domain/sla/working-time.ts
+-- workingTimeBetween with the default office hours (08:30–12:00, 14:00–17:30 = 7 h a
+-- day, UTC+8 all year). calendar_days lists the exceptions to Monday–Friday (holidays,
+-- 调休 working weekends) of the covered years; other days follow Monday–Friday, as in
+-- the TypeScript. Closed form, so a span of months costs as little as one of minutes;
+-- tests/integration/indicator-rollups.test.ts holds it equal to the TypeScript.
+
+-- Office ms of a local day before a local time of that day.
+CREATE FUNCTION hcm_office_ms_before(t timestamp) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT round(least(greatest(extract(epoch FROM t - date_trunc('day', t)) * 1000 - 30600000, 0), 12600000)
+             + least(greatest(extract(epoch FROM t - date_trunc('day', t)) * 1000 - 50400000, 0), 12600000))::bigint
+$$;
+--> statement-breakpoint
+
+-- Monday–Friday days in [1900-01-01, d) (1900-01-01 was a Monday).
+CREATE FUNCTION hcm_weekdays_before(d date) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT 5 * ((d - date '1900-01-01') / 7)::bigint + least((d - date '1900-01-01') % 7, 5)
+$$;
+--> statement-breakpoint
+
+CREATE FUNCTION hcm_working_day(d date) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT coalesce((SELECT working FROM calendar_days WHERE day = d), extract(isodow FROM d) < 6)
+$$;
+--> statement-breakpoint
+
+-- Working ms between two instants (0 when b is not after a).
+CREATE FUNCTION hcm_working_ms(a timestamptz, b timestamptz) RETURNS bigint
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+  la timestamp := (a AT TIME ZONE 'UTC') + interval '8 hours';
+  lb timestamp := (b AT TIME ZONE 'UTC') + interval '8 hours';
+  da date := la::date;
+  db date := lb::date;
+  days bigint;
+BEGIN
+  IF a IS NULL OR b IS NULL OR b <= a THEN
+    RETURN 0;
+  END IF;
+  -- Working days in [da, db): Monday–Friday, plus worked weekends, minus weekday holidays.
+  days := hcm_weekdays_before(db) - hcm_weekdays_before(da) + coalesce((
+    SELECT sum(CASE WHEN working THEN 1 ELSE -1 END) FROM calendar_days
+    WHERE day >= da AND day < db AND working = (extract(isodow FROM day) >= 6)), 0);
+  RETURN days * 25200000
+    - CASE WHEN hcm_working_day(da) THEN hcm_office_ms_before(la) ELSE 0 END
+    + CASE WHEN hcm_working_day(db) THEN hcm_office_ms_before(lb) ELSE 0 END;
+END
+$$;
+--> statement-breakpoint
+
+-- Adds the given events to indicator_daily: one row per area of the case's path
+-- (city → grid), Asia/Shanghai day of the event and case kind. The one place the
+-- counters are defined; the trigger and indicator_rebuild() both call it. Rows are
+-- upserted root first (then by code, day, kind), so concurrent folds lock the shared
+-- rows in one order. A case's events are written one command at a time (its row is
+-- locked), so within a case ids order them.
+--   按期处置: the handle left the 处置 stage before its deadline (data.left.overdue = false).
+--   按期结案: the close left the 核查 stage in time and no earlier command of the case left
+--             any stage (立案, 派遣, 处置 — every rework round included) past its deadline.
+--   处置时长: working ms from the dispatch (or rework) that started the 处置 stage to the
+--             handle, minus the suspensions (suspend_approve → resume) inside it, as the SLA
+--             clock counts; not timed when no dispatch or rework precedes the handle.
+CREATE FUNCTION indicator_fold(ids bigint[]) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+  INSERT INTO indicator_daily AS r (area_code, day, kind, reported, registered, rejected, dispatched, returned,
+    handled, handled_on_time, closed, closed_on_time, rework, merged, suspended, extended, turned_overdue,
+    escalated, handle_timed, handle_work_ms)
+  SELECT a.code, f.day, f.kind,
+    count(*) FILTER (WHERE f.action = 'reported'),
+    count(*) FILTER (WHERE f.action = 'register'),
+    count(*) FILTER (WHERE f.action = 'reject'),
+    count(*) FILTER (WHERE f.action = 'dispatch'),
+    count(*) FILTER (WHERE f.action = 'return'),
+    count(*) FILTER (WHERE f.action = 'handle'),
+    count(*) FILTER (WHERE f.action = 'handle' AND f.on_time),
+    count(*) FILTER (WHERE f.action = 'close'),
+    count(*) FILTER (WHERE f.action = 'close' AND f.on_time),
+    count(*) FILTER (WHERE f.action = 'rework'),
+    count(*) FILTER (WHERE f.action = 'merge'),
+    count(*) FILTER (WHERE f.action = 'suspend_approve'),
+    count(*) FILTER (WHERE f.action = 'extension_approve'),
+    count(*) FILTER (WHERE f.action = 'sla_overdue'),
+    count(*) FILTER (WHERE f.action = 'escalated'),
+    count(f.work_ms),
+    coalesce(sum(f.work_ms), 0)
+  FROM (
+    SELECT e.action, c.kind, c.area_codes, ((e.at AT TIME ZONE 'UTC') + interval '8 hours')::date AS day,
+      CASE e.action
+        WHEN 'handle' THEN coalesce(e.data->'left'->>'overdue' = 'false', false)
+        WHEN 'close' THEN coalesce(e.data->'left'->>'overdue' = 'false', false) AND NOT EXISTS (
+          SELECT 1 FROM case_events p
+          WHERE p.case_id = e.case_id AND p.id < e.id AND p.data->'left'->>'overdue' = 'true'
+            AND p.action IN ('register', 'reject', 'dispatch', 'accept', 'return', 'handle', 'close', 'rework', 'merge',
+                             'suspend_request', 'suspend_approve', 'suspend_refuse', 'resume',
+                             'extension_request', 'extension_approve', 'extension_refuse'))
+      END AS on_time,
+      CASE WHEN e.action = 'handle' THEN (
+        SELECT greatest(0, hcm_working_ms(s.at, e.at) - coalesce((
+            SELECT sum(hcm_working_ms(greatest(pa.at, s.at), least(coalesce((
+                SELECT r.at FROM case_events r
+                WHERE r.case_id = e.case_id AND r.id > pa.id AND r.id < e.id AND r.action = 'resume'
+                ORDER BY r.id LIMIT 1), e.at), e.at)))
+            FROM case_events pa
+            WHERE pa.case_id = e.case_id AND pa.id > s.id AND pa.id < e.id AND pa.action = 'suspend_approve'), 0))
+        FROM (
+          SELECT st.id, st.at FROM case_events st
+          WHERE st.case_id = e.case_id AND st.id < e.id AND st.action IN ('dispatch', 'rework')
+          ORDER BY st.id DESC LIMIT 1) s)
+      END AS work_ms
+    FROM unnest(ids) AS n(id)
+    JOIN case_events e ON e.id = n.id
+    JOIN cases c ON c.id = e.case_id
+    WHERE e.action IN ('reported', 'register', 'reject', 'dispatch', 'return', 'handle', 'close', 'rework', 'merge',
+                       'suspend_approve', 'extension_approve', 'sla_overdue', 'escalated')
+    OFFSET 0 -- a fence: compute each event's facts once, not once per area of its path
+  ) f
+  CROSS JOIN LATERAL unnest(f.area_codes) WITH ORDINALITY AS a(code, depth)
+  GROUP BY a.code, f.day, f.kind
+  ORDER BY min(a.depth), a.code, f.day, f.kind
+  ON CONFLICT (area_code, day, kind) DO UPDATE SET
+    reported = r.reported + excluded.reported,
+    registered = r.registered + excluded.registered,
+    rejected = r.rejected + excluded.rejected,
+    dispatched = r.dispatched + excluded.dispatched,
+    returned = r.returned + excluded.returned,
+    handled = r.handled + excluded.handled,
+    handled_on_time = r.handled_on_time + excluded.handled_on_time,
+    closed = r.closed + excluded.closed,
+    closed_on_time = r.closed_on_time + excluded.closed_on_time,
+    rework = r.rework + excluded.rework,
+    merged = r.merged + excluded.merged,
+    suspended = r.suspended + excluded.suspended,
+    extended = r.extended + excluded.extended,
+    turned_overdue = r.turned_overdue + excluded.turned_overdue,
+    escalated = r.escalated + excluded.escalated,
+    handle_timed = r.handle_timed + excluded.handle_timed,
+    handle_work_ms = r.handle_work_ms + excluded.handle_work_ms
+$$;
+--> statement-breakpoint
+
+CREATE FUNCTION indicator_fold_events() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM indicator_fold(ARRAY(SELECT id FROM new_events ORDER BY id));
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+
+CREATE TRIGGER case_events_indicators AFTER INSERT ON case_events
+REFERENCING NEW TABLE AS new_events
+FOR EACH STATEMENT EXECUTE FUNCTION indicator_fold_events();
+--> statement-breakpoint
+
+-- The statement that adds the open cases of some rows (sign 1) or removes them (sign -1)
+-- from indicator_open, per area of the path and kind; rows whose changes cancel out (an
+-- update that moves no case in or out of open / overdue / warning) touch nothing.
+-- `rows` is a query over (kind, area_codes, status, sla_state, sign): the trigger's
+-- transition tables, or the whole cases table for a rebuild. Returned as text because
+-- transition tables are visible only to the trigger function's own statements.
+CREATE FUNCTION indicator_open_sql(rows text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT format($q$
+    INSERT INTO indicator_open AS r (area_code, kind, open, overdue, warning)
+    SELECT code, kind, open, overdue, warning FROM (
+      SELECT a.code, d.kind, min(a.depth) AS depth, sum(d.sign)::int AS open,
+             coalesce(sum(d.sign) FILTER (WHERE d.sla_state = 'overdue'), 0)::int AS overdue,
+             coalesce(sum(d.sign) FILTER (WHERE d.sla_state = 'warning'), 0)::int AS warning
+      FROM (%s) d
+      CROSS JOIN LATERAL unnest(d.area_codes) WITH ORDINALITY AS a(code, depth)
+      WHERE d.status NOT IN ('closed', 'rejected', 'merged')
+      GROUP BY a.code, d.kind
+    ) x
+    WHERE open <> 0 OR overdue <> 0 OR warning <> 0
+    ORDER BY depth, code, kind
+    ON CONFLICT (area_code, kind) DO UPDATE SET
+      open = r.open + excluded.open, overdue = r.overdue + excluded.overdue, warning = r.warning + excluded.warning$q$, rows)
+$$;
+--> statement-breakpoint
+
+CREATE FUNCTION indicator_open_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    EXECUTE indicator_open_sql('SELECT kind, area_codes, status, sla_state, 1 AS sign FROM new_cases');
+  ELSIF TG_OP = 'DELETE' THEN
+    EXECUTE indicator_open_sql('SELECT kind, area_codes, status, sla_state, -1 AS sign FROM old_cases');
+  ELSE
+    EXECUTE indicator_open_sql('SELECT kind, area_codes, status, sla_state, 1 AS sign FROM new_cases
+                                UNION ALL SELECT kind, area_codes, status, sla_state, -1 FROM old_cases');
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER cases_indicator_open_insert AFTER INSERT ON cases
+REFERENCING NEW TABLE AS new_cases
+FOR EACH STATEMENT EXECUTE FUNCTION indicator_open_changed();
+--> statement-breakpoint
+
+CREATE TRIGGER cases_indicator_open_update AFTER UPDATE ON cases
+REFERENCING OLD TABLE AS old_cases NEW TABLE AS new_cases
+FOR EACH STATEMENT EXECUTE FUNCTION indicator_open_changed();
+--> statement-breakpoint
+
+CREATE TRIGGER cases_indicator_open_delete AFTER DELETE ON cases
+REFERENCING OLD TABLE AS old_cases
+FOR EACH STATEMENT EXECUTE FUNCTION indicator_open_changed();
+--> statement-breakpoint
+
+-- Recomputes both tables: indicator_daily from case_events (after a restore, a deleted
+-- case, or a change of these rules) and indicator_open from cases. Holds writes of
+-- events and cases off until it commits, so nothing is counted twice or missed; folds
+-- in slices of 100,000 events to bound each array. Returns the rows of indicator_daily.
+CREATE FUNCTION indicator_rebuild() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  lo bigint;
+  hi bigint;
+BEGIN
+  LOCK TABLE cases, case_events IN SHARE MODE;
+  DELETE FROM indicator_open WHERE true;
+  EXECUTE indicator_open_sql('SELECT kind, area_codes, status, sla_state, 1 AS sign FROM cases');
+  DELETE FROM indicator_daily WHERE true;
+  SELECT min(id), max(id) INTO lo, hi FROM case_events;
+  WHILE lo <= hi LOOP
+    PERFORM indicator_fold(ARRAY(SELECT id FROM case_events WHERE id >= lo AND id < lo + 100000));
+    lo := lo + 100000;
+  END LOOP;
+  RETURN (SELECT count(*) FROM indicator_daily);
+END
+$$;
+--> statement-breakpoint
+
+SELECT indicator_rebuild();

@@ -1,0 +1,3 @@
+export { exportIndicatorsCsv, exportIndicatorsXlsx } from './export';
+export { handoverReport } from './handover';
+export { indicatorPanel, indicatorTrend } from './panel';

@@ -1,0 +1,77 @@
+import { sql } from 'drizzle-orm';
+import type { Runner } from '../../db/client';
+import type { CaseKind } from '../../db/vocab';
+import type { Counters, NowCounts } from '../../server/domain/indicators';
+import { buildCalendar, chineseDaysYears, workingTimeBetween } from '../../server/domain/sla';
+
+/**
+ * The indicators of one area and period computed the slow, obvious way, straight
+ * from case_events and cases: no rollup table, none of the migration's SQL functions
+ * (days by the 'Asia/Shanghai' time zone name, 按期结案 by a window function, working
+ * time in TypeScript on the chinese-days calendar). What the rollups must equal.
+ */
+const calendar = buildCalendar(chineseDaysYears());
+
+export async function oracleIndicators(db: Runner, code: string, from: string, to: string, kind?: CaseKind): Promise<Counters & NowCounts> {
+  const kindFilter = kind ? sql`AND kind = ${kind}` : sql``;
+  const [counts] = await db.rows<Omit<Counters, 'handleTimed' | 'handleWorkMs'>>(sql`
+    WITH ev AS (
+      SELECT e.id, e.case_id, e.at, e.action, e.data, c.kind, c.area_codes,
+        coalesce(bool_or(e.data->'left'->>'overdue' = 'true' AND e.action NOT LIKE 'clock:%'
+                         AND e.action NOT IN ('reported', 'sla_warning', 'sla_overdue', 'escalated'))
+          OVER (PARTITION BY e.case_id ORDER BY e.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS late_before
+      FROM case_events e JOIN cases c ON c.id = e.case_id
+    )
+    SELECT count(*) FILTER (WHERE action = 'reported')::int AS reported,
+           count(*) FILTER (WHERE action = 'register')::int AS registered,
+           count(*) FILTER (WHERE action = 'reject')::int AS rejected,
+           count(*) FILTER (WHERE action = 'dispatch')::int AS dispatched,
+           count(*) FILTER (WHERE action = 'return')::int AS returned,
+           count(*) FILTER (WHERE action = 'handle')::int AS handled,
+           count(*) FILTER (WHERE action = 'handle' AND data->'left'->>'overdue' = 'false')::int AS "handledOnTime",
+           count(*) FILTER (WHERE action = 'close')::int AS closed,
+           count(*) FILTER (WHERE action = 'close' AND data->'left'->>'overdue' = 'false' AND NOT late_before)::int AS "closedOnTime",
+           count(*) FILTER (WHERE action = 'rework')::int AS rework,
+           count(*) FILTER (WHERE action = 'merge')::int AS merged,
+           count(*) FILTER (WHERE action = 'suspend_approve')::int AS suspended,
+           count(*) FILTER (WHERE action = 'extension_approve')::int AS extended,
+           count(*) FILTER (WHERE action = 'sla_overdue')::int AS "turnedOverdue",
+           count(*) FILTER (WHERE action = 'escalated')::int AS escalated
+    FROM ev
+    WHERE ${code} = ANY(area_codes) ${kindFilter}
+      AND (at AT TIME ZONE 'Asia/Shanghai')::date >= ${from}::date AND (at AT TIME ZONE 'Asia/Shanghai')::date < ${to}::date`);
+
+  const handles = await db.rows<{ id: number; caseId: number; at: number }>(sql`
+    SELECT e.id, e.case_id AS "caseId", (extract(epoch FROM e.at) * 1000)::float8 AS at FROM case_events e JOIN cases c ON c.id = e.case_id
+    WHERE e.action = 'handle' AND ${code} = ANY(c.area_codes) ${kind ? sql`AND c.kind = ${kind}` : sql``}
+      AND (e.at AT TIME ZONE 'Asia/Shanghai')::date >= ${from}::date AND (e.at AT TIME ZONE 'Asia/Shanghai')::date < ${to}::date`);
+  const caseIds = [...new Set(handles.map((h) => h.caseId))];
+  const history = caseIds.length
+    ? await db.rows<{ id: number; caseId: number; at: number; action: string }>(sql`
+        SELECT id, case_id AS "caseId", (extract(epoch FROM at) * 1000)::float8 AS at, action FROM case_events
+        WHERE case_id = ANY(${`{${caseIds.join(',')}}`}::bigint[]) ORDER BY case_id, id`)
+    : [];
+  const byCase = new Map<number, typeof history>();
+  for (const e of history) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), e]);
+  let handleTimed = 0;
+  let handleWorkMs = 0;
+  for (const h of handles) {
+    const before = byCase.get(h.caseId)!.filter((e) => e.id < h.id);
+    const start = before.filter((e) => e.action === 'dispatch' || e.action === 'rework').at(-1);
+    if (!start) continue;
+    const end = h.at;
+    let work = workingTimeBetween(start.at, end, calendar).ms;
+    for (const pause of before.filter((e) => e.action === 'suspend_approve' && e.id > start.id)) {
+      const resume = before.find((e) => e.action === 'resume' && e.id > pause.id);
+      work -= workingTimeBetween(Math.max(pause.at, start.at), Math.min(resume ? resume.at : end, end), calendar).ms;
+    }
+    handleTimed++;
+    handleWorkMs += Math.max(0, work);
+  }
+
+  const [now] = await db.rows<NowCounts>(sql`
+    SELECT count(*)::int AS open, count(*) FILTER (WHERE sla_state = 'overdue')::int AS overdue,
+           count(*) FILTER (WHERE sla_state = 'warning')::int AS warning
+    FROM cases WHERE status NOT IN ('closed', 'rejected', 'merged') AND ${code} = ANY(area_codes) ${kindFilter}`);
+  return { ...counts!, handleTimed, handleWorkMs, ...now! };
+}
