@@ -43,3 +43,9 @@ export interface DemoInfo {
 
 // Shapes that the database layer produces are defined there (db/records.ts).
 export type { AreaCollection, AreaFeatureProperties, CaseDuplicates, CaseSuggestions, OpenCounts, ResponderView, Snapshot } from '../../db/records';
+
+// Evaluation indicators (GET /api/indicators, /trend, /api/handover): shapes and the pure formulas' vocabulary.
+export type { AreaRef, IndicatorPanel, IndicatorTrend, PeriodView } from '../services/indicators';
+export type { Handover } from '../services/handover';
+export type { HandoverAlert, HandoverCase } from '../../db/queries/handover';
+export type { ColumnFormat, IndicatorColumn, Indicators, Stars } from '../domain/indicators';
