@@ -2,6 +2,7 @@ CREATE TABLE "indicator_daily" (
 	"area_code" text NOT NULL,
 	"day" date NOT NULL,
 	"kind" text NOT NULL,
+	"shard" smallint DEFAULT 0 NOT NULL,
 	"reported" integer DEFAULT 0 NOT NULL,
 	"registered" integer DEFAULT 0 NOT NULL,
 	"rejected" integer DEFAULT 0 NOT NULL,
@@ -19,16 +20,17 @@ CREATE TABLE "indicator_daily" (
 	"escalated" integer DEFAULT 0 NOT NULL,
 	"handle_timed" integer DEFAULT 0 NOT NULL,
 	"handle_work_ms" bigint DEFAULT 0 NOT NULL,
-	CONSTRAINT "indicator_daily_pk" PRIMARY KEY("area_code","day","kind")
+	CONSTRAINT "indicator_daily_pk" PRIMARY KEY("area_code","day","kind","shard")
 );
 --> statement-breakpoint
 CREATE TABLE "indicator_open" (
 	"area_code" text NOT NULL,
 	"kind" text NOT NULL,
+	"shard" smallint DEFAULT 0 NOT NULL,
 	"open" integer DEFAULT 0 NOT NULL,
 	"overdue" integer DEFAULT 0 NOT NULL,
 	"warning" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "indicator_open_pk" PRIMARY KEY("area_code","kind")
+	CONSTRAINT "indicator_open_pk" PRIMARY KEY("area_code","kind","shard")
 );
 --> statement-breakpoint
 CREATE INDEX "cases_open_area_codes_gin" ON "cases" USING gin ("area_codes") WHERE status NOT IN ('closed', 'rejected', 'merged');

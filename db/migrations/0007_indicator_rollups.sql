@@ -55,8 +55,17 @@ END
 $$;
 --> statement-breakpoint
 
+-- Which of the 8 rows per key (db/schema/indicators.ts INDICATOR_SHARDS) this transaction
+-- adds to: concurrent transactions have different ids, so they do not queue on the
+-- city's row, which each would otherwise hold until it commits. Readers sum the shards.
+CREATE FUNCTION indicator_shard() RETURNS smallint
+LANGUAGE sql VOLATILE AS $$
+  SELECT (txid_current() % 8)::smallint
+$$;
+--> statement-breakpoint
+
 -- Adds the given events to indicator_daily: one row per area of the case's path
--- (city → grid), Asia/Shanghai day of the event and case kind. The one place the
+-- (city → grid), Asia/Shanghai day of the event and case kind (in this transaction's shard). The one place the
 -- counters are defined; the trigger and indicator_rebuild() both call it. Rows are
 -- upserted root first (then by code, day, kind), so concurrent folds lock the shared
 -- rows in one order. A case's events are written one command at a time (its row is
@@ -69,10 +78,10 @@ $$;
 --             clock counts; not timed when no dispatch or rework precedes the handle.
 CREATE FUNCTION indicator_fold(ids bigint[]) RETURNS void
 LANGUAGE sql VOLATILE AS $$
-  INSERT INTO indicator_daily AS r (area_code, day, kind, reported, registered, rejected, dispatched, returned,
+  INSERT INTO indicator_daily AS r (area_code, day, kind, shard, reported, registered, rejected, dispatched, returned,
     handled, handled_on_time, closed, closed_on_time, rework, merged, suspended, extended, turned_overdue,
     escalated, handle_timed, handle_work_ms)
-  SELECT a.code, f.day, f.kind,
+  SELECT a.code, f.day, f.kind, indicator_shard(),
     count(*) FILTER (WHERE f.action = 'reported'),
     count(*) FILTER (WHERE f.action = 'register'),
     count(*) FILTER (WHERE f.action = 'reject'),
@@ -124,7 +133,7 @@ LANGUAGE sql VOLATILE AS $$
   CROSS JOIN LATERAL unnest(f.area_codes) WITH ORDINALITY AS a(code, depth)
   GROUP BY a.code, f.day, f.kind
   ORDER BY min(a.depth), a.code, f.day, f.kind
-  ON CONFLICT (area_code, day, kind) DO UPDATE SET
+  ON CONFLICT (area_code, day, kind, shard) DO UPDATE SET
     reported = r.reported + excluded.reported,
     registered = r.registered + excluded.registered,
     rejected = r.rejected + excluded.rejected,
@@ -168,8 +177,8 @@ FOR EACH STATEMENT EXECUTE FUNCTION indicator_fold_events();
 CREATE FUNCTION indicator_open_sql(rows text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
   SELECT format($q$
-    INSERT INTO indicator_open AS r (area_code, kind, open, overdue, warning)
-    SELECT code, kind, open, overdue, warning FROM (
+    INSERT INTO indicator_open AS r (area_code, kind, shard, open, overdue, warning)
+    SELECT code, kind, indicator_shard(), open, overdue, warning FROM (
       SELECT a.code, d.kind, min(a.depth) AS depth, sum(d.sign)::int AS open,
              coalesce(sum(d.sign) FILTER (WHERE d.sla_state = 'overdue'), 0)::int AS overdue,
              coalesce(sum(d.sign) FILTER (WHERE d.sla_state = 'warning'), 0)::int AS warning
@@ -180,7 +189,7 @@ LANGUAGE sql IMMUTABLE AS $$
     ) x
     WHERE open <> 0 OR overdue <> 0 OR warning <> 0
     ORDER BY depth, code, kind
-    ON CONFLICT (area_code, kind) DO UPDATE SET
+    ON CONFLICT (area_code, kind, shard) DO UPDATE SET
       open = r.open + excluded.open, overdue = r.overdue + excluded.overdue, warning = r.warning + excluded.warning$q$, rows)
 $$;
 --> statement-breakpoint
@@ -213,6 +222,47 @@ FOR EACH STATEMENT EXECUTE FUNCTION indicator_open_changed();
 CREATE TRIGGER cases_indicator_open_delete AFTER DELETE ON cases
 REFERENCING OLD TABLE AS old_cases
 FOR EACH STATEMENT EXECUTE FUNCTION indicator_open_changed();
+--> statement-breakpoint
+
+-- Folds the shards of the days before `before` into shard 0, so a closed day is read as
+-- one row per area and kind (a nightly job; returns the rows merged). Events are
+-- written with the time they happen, so days before yesterday no longer change and
+-- nothing queues behind this; should a late write meet it anyway, the write waits for
+-- the commit and then adds to a fresh row of its shard: sums stay exact.
+CREATE FUNCTION indicator_compact(before date) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$
+  WITH moved AS (
+    DELETE FROM indicator_daily WHERE day < before AND shard <> 0 RETURNING *
+  ), merged AS (
+    INSERT INTO indicator_daily AS r (area_code, day, kind, shard, reported, registered, rejected, dispatched, returned,
+      handled, handled_on_time, closed, closed_on_time, rework, merged, suspended, extended, turned_overdue,
+      escalated, handle_timed, handle_work_ms)
+    SELECT area_code, day, kind, 0, sum(reported), sum(registered), sum(rejected), sum(dispatched), sum(returned),
+      sum(handled), sum(handled_on_time), sum(closed), sum(closed_on_time), sum(rework), sum(merged), sum(suspended),
+      sum(extended), sum(turned_overdue), sum(escalated), sum(handle_timed), sum(handle_work_ms)
+    FROM moved GROUP BY area_code, day, kind ORDER BY day, area_code, kind
+    ON CONFLICT (area_code, day, kind, shard) DO UPDATE SET
+      reported = r.reported + excluded.reported,
+      registered = r.registered + excluded.registered,
+      rejected = r.rejected + excluded.rejected,
+      dispatched = r.dispatched + excluded.dispatched,
+      returned = r.returned + excluded.returned,
+      handled = r.handled + excluded.handled,
+      handled_on_time = r.handled_on_time + excluded.handled_on_time,
+      closed = r.closed + excluded.closed,
+      closed_on_time = r.closed_on_time + excluded.closed_on_time,
+      rework = r.rework + excluded.rework,
+      merged = r.merged + excluded.merged,
+      suspended = r.suspended + excluded.suspended,
+      extended = r.extended + excluded.extended,
+      turned_overdue = r.turned_overdue + excluded.turned_overdue,
+      escalated = r.escalated + excluded.escalated,
+      handle_timed = r.handle_timed + excluded.handle_timed,
+      handle_work_ms = r.handle_work_ms + excluded.handle_work_ms
+    RETURNING 1
+  )
+  SELECT count(*) FROM merged
+$$;
 --> statement-breakpoint
 
 -- Recomputes both tables: indicator_daily from case_events (after a restore, a deleted

@@ -131,3 +131,13 @@ export async function rollupSeries(
     WHERE area_code = ${code} AND day >= ${days.from}::date AND day < ${days.to}::date ${kindFilter(sql`kind`, kind)}
     GROUP BY 1 ORDER BY 1`);
 }
+
+/**
+ * Merges the shards of the days before `before` (YYYY-MM-DD) into one row per area,
+ * day and kind: what the scheduler runs nightly (for days before yesterday), so a
+ * year's panel reads one row per day. Returns the rows written.
+ */
+export async function compactIndicatorRollups(db: Runner, before: string): Promise<number> {
+  const [row] = await db.rows<{ n: number }>(sql`SELECT indicator_compact(${before}::date)::int AS n`);
+  return row!.n;
+}

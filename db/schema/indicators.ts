@@ -1,15 +1,23 @@
-import { bigint, date, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, date, integer, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core';
 import { CASE_KINDS } from '../vocab';
 
 /**
  * Indicator rollups: per area (every level of a case's path, city to grid), per
- * Asia/Shanghai day and per case kind, the counters the indicators are made of
+ * Asia/Shanghai day and per case kind (and shard), the counters the indicators are made of
  * (docs/indicators.md). Maintained by the statement-level trigger on case_events
  * (migration 0005_indicator_rollups), in the same transaction as the events, so a
  * panel is a sum over at most 366 rows per area and never a scan of the history.
  * `indicator_rebuild()` recomputes the whole table from case_events.
  */
 const counter = (name: string) => integer(name).notNull().default(0);
+
+/**
+ * Writers add to one of INDICATOR_SHARDS rows per key, chosen by their transaction id,
+ * so concurrent transactions do not queue on the city's row (each holds its row lock
+ * until it commits); readers sum the shards.
+ */
+export const INDICATOR_SHARDS = 8;
+const shard = () => smallint('shard').notNull().default(0);
 
 export const indicatorDaily = pgTable(
   'indicator_daily',
@@ -18,6 +26,7 @@ export const indicatorDaily = pgTable(
     /** The Asia/Shanghai (UTC+8) date of the events. */
     day: date('day', { mode: 'string' }).notNull(),
     kind: text('kind', { enum: CASE_KINDS }).notNull(),
+    shard: shard(),
     /** Intake (`reported` events): 新增. */
     reported: counter('reported'),
     registered: counter('registered'),
@@ -44,7 +53,7 @@ export const indicatorDaily = pgTable(
     handleTimed: counter('handle_timed'),
     handleWorkMs: bigint('handle_work_ms', { mode: 'number' }).notNull().default(0),
   },
-  (t) => [primaryKey({ name: 'indicator_daily_pk', columns: [t.areaCode, t.day, t.kind] })],
+  (t) => [primaryKey({ name: 'indicator_daily_pk', columns: [t.areaCode, t.day, t.kind, t.shard] })],
 );
 
 /**
@@ -59,6 +68,7 @@ export const indicatorOpen = pgTable(
   {
     areaCode: text('area_code').notNull(),
     kind: text('kind', { enum: CASE_KINDS }).notNull(),
+    shard: shard(),
     /** Status not closed, rejected or merged. */
     open: counter('open'),
     /** Open with sla_state = 'overdue'. */
@@ -66,5 +76,5 @@ export const indicatorOpen = pgTable(
     /** Open with sla_state = 'warning'. */
     warning: counter('warning'),
   },
-  (t) => [primaryKey({ name: 'indicator_open_pk', columns: [t.areaCode, t.kind] })],
+  (t) => [primaryKey({ name: 'indicator_open_pk', columns: [t.areaCode, t.kind, t.shard] })],
 );

@@ -81,9 +81,9 @@ async function areasOf(tx: Runner, scope: Scope) {
 
 /**
  * One statement (readPanelRows): the area, its children, their rollup sums and open
- * counts. Its work is bounded by construction (≤ 366 rollup rows per area listed and
- * one counter row per kind), so it runs outside a transaction, without the statement
- * timeout's round trips.
+ * counts. Its work is bounded by construction (per area listed: at most 366 days ×
+ * 2 kinds × 8 shards of rollup rows and 16 counter rows, by primary key), so it runs
+ * outside a transaction, without the statement timeout's round trips.
  */
 export async function readIndicatorPanel(
   database: Database,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../db/client';
 import { appendFeed, type NewFeedRow } from '../../db/queries/feed';
+import { compactIndicatorRollups } from '../../db/queries/indicators';
 import { seedDemoCity } from '../../db/seed/city';
 import { scopeOf } from '../../db/scope';
 import { addDays, shanghaiDate, type Period } from '../../server/domain/indicators';
@@ -30,6 +31,8 @@ export interface IndicatorFill {
   complete: boolean;
   /** One chunk inserted with the trigger off, then the same size with it on: events/s. */
   insertPerSec: { triggerOff: number; triggerOn: number };
+  /** The nightly compaction of all days before yesterday, once after the fill. */
+  compactMs: number;
 }
 
 export interface IndicatorRead {
@@ -151,10 +154,19 @@ export async function benchIndicators(options: {
     }
     const fillMs = performance.now() - started;
     await t.database.rows(sql`ANALYZE`);
+    const today = shanghaiDate(Date.now());
+    const year: Period = { from: addDays(today, -364), to: addDays(today, 1) };
+    // Before the nightly compaction, each bulk chunk (one transaction) wrote its own shard.
+    const uncompacted = await time(options.samples, () => readIndicatorPanel(t.database, scopeOf(CITY), { period: year, children: true }));
+    const compactStarted = performance.now();
+    const compacted = await compactIndicatorRollups(t.database, addDays(today, -1));
+    const compactMs = performance.now() - compactStarted;
+    log(`  compaction: ${compacted.toLocaleString('en-US')} rows in ${Math.round(compactMs)} ms`);
+    await t.database.rows(sql`VACUUM ANALYZE indicator_daily`);
     const [stats] = await t.database.rows<{ rollups: number; open: number }>(sql`
       SELECT (SELECT count(*)::int FROM indicator_daily) AS rollups,
              (SELECT count(*)::int FROM cases WHERE status NOT IN ('closed', 'rejected', 'merged')) AS open`);
-    const fill: IndicatorFill = { cases, events, rollupRows: stats!.rollups, openCases: stats!.open, fillMs, complete: cases >= options.cases, insertPerSec };
+    const fill: IndicatorFill = { cases, events, rollupRows: stats!.rollups, openCases: stats!.open, fillMs, complete: cases >= options.cases, insertPerSec, compactMs };
 
     // ---- Reads.
     const reads: IndicatorRead[] = [];
@@ -162,12 +174,12 @@ export async function benchIndicators(options: {
       reads.push({ target, area, period, ms });
       log(`  ${target} ${area} ${period}: p50 ${ms.p50.toFixed(1)} ms, p95 ${ms.p95.toFixed(1)} ms`);
     };
-    const today = shanghaiDate(Date.now());
+    record('rollups: readIndicatorPanel + children, shards not yet compacted', 'city', '365 days', uncompacted);
     const periods: Array<[string, Period]> = [
       ['today', { from: today, to: addDays(today, 1) }],
       ['7 days', { from: addDays(today, -6), to: addDays(today, 1) }],
       ['30 days', { from: addDays(today, -29), to: addDays(today, 1) }],
-      ['365 days', { from: addDays(today, -364), to: addDays(today, 1) }],
+      ['365 days', year],
     ];
     const [street] = await t.database.rows<{ code: string }>(sql`SELECT code FROM areas WHERE level = 'street' AND code LIKE ${`${DISTRICT}%`} ORDER BY code LIMIT 1`);
     const [grid] = await t.database.rows<{ code: string }>(sql`SELECT code FROM areas WHERE level = 'grid' AND code LIKE ${`${street!.code}%`} ORDER BY code LIMIT 1`);

@@ -25,7 +25,9 @@ import { benchTransitions, type TransitionResult } from './transitions';
  * city's beside the bare SQL, the scheduler's catch-up sweep beside a bare UPDATE, the dispatch
  * queue and case view of a district holding 100k live cases beside the bare SQL, routing help
  * (KNN nearest responders) beside a plain ORDER BY ST_Distance, and case transitions through
- * the command service against a bare `UPDATE … SET status, version = version + 1`, in one run.
+ * the command service against a bare `UPDATE … SET status, version = version + 1`, in one run;
+ * `--only indicators` (on request: a long fill) measures indicator panels at city scale from
+ * the rollups against case_events.
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -290,7 +292,8 @@ async function main(): Promise<void> {
       `\n7. Indicator panels at ${f.cases.toLocaleString('en-US')} cases / ${f.events.toLocaleString('en-US')} events` +
         `${f.complete ? '' : ` (target ${target.toLocaleString('en-US')} not reached within the fill budget)`}, ` +
         `${f.rollupRows.toLocaleString('en-US')} rollup rows, ${f.openCases.toLocaleString('en-US')} open cases; filled in ${round(f.fillMs / 1000)} s ` +
-        `(bulk insert ${f.insertPerSec.triggerOff.toLocaleString('en-US')} events/s without the trigger, ${f.insertPerSec.triggerOn.toLocaleString('en-US')} with it)`,
+        `(bulk insert ${f.insertPerSec.triggerOff.toLocaleString('en-US')} events/s without the trigger, ${f.insertPerSec.triggerOn.toLocaleString('en-US')} with it); ` +
+        `nightly compaction of the shards ${round(f.compactMs / 1000, 1)} s`,
     );
     console.log(
       table([

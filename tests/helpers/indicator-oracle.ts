@@ -75,3 +75,19 @@ export async function oracleIndicators(db: Runner, code: string, from: string, t
     FROM cases WHERE status NOT IN ('closed', 'rejected', 'merged') AND ${code} = ANY(area_codes) ${kindFilter}`);
   return { ...counts!, handleTimed, handleWorkMs, ...now! };
 }
+
+/** Both rollup tables with their shards summed (what readers see), for comparing a kept table with a rebuild. */
+export async function rollupTotals(db: Runner): Promise<unknown[]> {
+  return db.rows(sql`
+    SELECT 'daily' AS t, area_code, day::text AS day, kind,
+           jsonb_build_array(sum(reported), sum(registered), sum(rejected), sum(dispatched), sum(returned), sum(handled),
+             sum(handled_on_time), sum(closed), sum(closed_on_time), sum(rework), sum(merged), sum(suspended), sum(extended),
+             sum(turned_overdue), sum(escalated), sum(handle_timed), sum(handle_work_ms)) AS counters
+    FROM indicator_daily GROUP BY area_code, day, kind
+    UNION ALL
+    SELECT 'open', area_code, NULL, kind, jsonb_build_array(sum(open), sum(overdue), sum(warning))
+    FROM indicator_open GROUP BY area_code, kind
+    -- Counters that went back to zero stay as rows; a rebuild writes none.
+    HAVING sum(open) <> 0 OR sum(overdue) <> 0 OR sum(warning) <> 0
+    ORDER BY 1, 2, 3, 4`);
+}

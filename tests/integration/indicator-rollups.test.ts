@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compactIndicatorRollups } from '../../db/queries/indicators';
 import { scopeOf } from '../../db/scope';
 import { createRng } from '../../db/seed/random';
 import type { CaseKind } from '../../db/vocab';
@@ -9,7 +10,7 @@ import { readIndicatorPanel } from '../../server/services/indicators';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/db';
 import { FIXTURE, insertFixtureCity } from '../helpers/fixtures';
 import { fixtureGridPath, insertHistoryCases, insertHistoryEvents, randomHistory, type HistoryEvent } from '../helpers/indicator-history';
-import { oracleIndicators } from '../helpers/indicator-oracle';
+import { oracleIndicators, rollupTotals } from '../helpers/indicator-oracle';
 
 /**
  * The rollups against independent computations: the SQL working time against the
@@ -141,19 +142,17 @@ describe.each(DB_KINDS)('indicator rollups (%s)', (kind) => {
       ),
     );
     expect(changes.filter((r) => r.status === 'rejected')).toHaveLength(open.slice(0, 60).filter((_, i) => i % 9 === 5).length);
-    const tables = () => t.database.rows(sql`
-      SELECT 'daily' AS t, area_code, day::text, kind, reported AS a, handled AS b, closed_on_time AS c, handle_work_ms AS d FROM indicator_daily
-      UNION ALL SELECT 'open', area_code, NULL, kind, open, overdue, warning, NULL FROM indicator_open
-      -- Counters that went back to zero stay as rows; a rebuild writes none.
-      WHERE open <> 0 OR overdue <> 0 OR warning <> 0
-      ORDER BY 1, 2, 3, 4`);
+    // Concurrent writers add to different shards of the city's rows (readers sum them).
+    const [shards] = await t.database.rows<{ n: number }>(sql`SELECT count(DISTINCT shard)::int AS n FROM indicator_daily WHERE area_code = ${FIXTURE.city} AND day = ${day}::date`);
+    expect(shards!.n).toBeGreaterThan(1);
+    const tables = () => rollupTotals(t.database);
     const kept = await tables();
     await t.database.rows(sql`SELECT indicator_rebuild()`);
     expect(await tables()).toEqual(kept);
 
     // A deleted case leaves the open counts exact (its events go with it: indicator_daily needs a rebuild, documented).
     await t.database.rows(sql`DELETE FROM cases WHERE id = ${open.at(-1)!.id}::bigint`);
-    const openCounts = () => t.database.rows(sql`SELECT * FROM indicator_open WHERE open <> 0 OR overdue <> 0 OR warning <> 0 ORDER BY area_code, kind`);
+    const openCounts = async () => (await rollupTotals(t.database)).filter((r) => (r as { t: string }).t === 'open');
     const afterDelete = await openCounts();
     await t.database.rows(sql`SELECT indicator_rebuild()`);
     expect(await openCounts()).toEqual(afterDelete);
@@ -166,5 +165,21 @@ describe.each(DB_KINDS)('indicator rollups (%s)', (kind) => {
     }
     const [city] = await t.database.rows<{ reported: number }>(sql`SELECT sum(reported)::int AS reported FROM indicator_daily WHERE area_code = ${FIXTURE.city} AND day = ${day}::date`);
     expect(city!.reported).toBe(keys.length - rolledBack.size + openKeys.length - 1 /* the deleted one */);
+
+    // The nightly compaction merges the shards of closed days into one row per key; the sums stay.
+    await t.database.rows(sql`SELECT indicator_rebuild()`);
+    for (const [k, key] of keys.slice(0, 16).entries()) {
+      await t.database.transaction(async (tx) => insertHistoryEvents(tx, ids, [{ key, at: at(500 + k), action: 'sla_overdue' }]));
+    }
+    const [spread] = await t.database.rows<{ n: number }>(sql`SELECT count(DISTINCT shard)::int AS n FROM indicator_daily WHERE area_code = ${FIXTURE.city} AND day = ${day}::date`);
+    expect(spread!.n).toBeGreaterThan(1);
+    const totals = await rollupTotals(t.database);
+    expect(await compactIndicatorRollups(t.database, '2026-06-11')).toBeGreaterThan(0);
+    expect(await rollupTotals(t.database)).toEqual(totals);
+    const [layout] = await t.database.rows<{ sharded: number; keys: number; rows: number }>(sql`
+      SELECT count(*) FILTER (WHERE shard <> 0)::int AS sharded, count(DISTINCT (area_code, day, kind))::int AS keys, count(*)::int AS rows
+      FROM indicator_daily WHERE day < '2026-06-11'`);
+    expect(layout!.sharded).toBe(0);
+    expect(layout!.rows).toBe(layout!.keys);
   }, 120_000);
 });
