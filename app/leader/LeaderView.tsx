@@ -56,7 +56,14 @@ export default function LeaderView({ store, me, config }: { store: WallStore; me
     if (data) rememberNames([data.area, ...(data.children ?? [])]);
   }, [data]);
 
-  const select = useCallback((code: string) => go({ ...location, area: code }, 'push'), [go, location]);
+  const select = useCallback(
+    (code: string) => {
+      go({ ...location, area: code }, 'push');
+      // A row tapped far down the page: the new area starts at the top (its name, cards and map).
+      window.scrollTo({ top: 0 });
+    },
+    [go, location],
+  );
   const childLevel = data ? childLevelOf(data.area.level) : null;
   const children = data?.children ?? null;
   const scale = useMemo(() => scaleFor(shade, (children ?? []).map((c) => c.indicators[shade] as number | null)), [children, shade]);
@@ -71,11 +78,12 @@ export default function LeaderView({ store, me, config }: { store: WallStore; me
 
   const notFound = panel.error instanceof ApiRequestError && panel.error.status === 404 && !current;
   const jurisdiction = me.area?.code ?? null;
+  const crumbs = data ? crumbsOf(data.area.path, data.area.code, jurisdiction) : [];
 
   return (
     <main className="leader-main" data-area={data?.area.code ?? ''} data-loading={panel.loading || !current}>
       <div className="leader-bar">
-        {data ? <Breadcrumb path={crumbsOf(data.area.path, data.area.code, jurisdiction)} onSelect={select} /> : <span />}
+        {data && crumbs.length > 1 ? <Breadcrumb path={crumbs} onSelect={select} /> : <span />}
         <PeriodSwitch period={period} onChange={(p) => go({ ...location, period: p }, 'push')} />
       </div>
       {notFound ? (

@@ -56,7 +56,8 @@ describe('shifts of the handover report', () => {
     expect(presetShift('night', NOW)).toEqual({ from: '2026-05-10T20:00:00+08:00', to: '2026-05-11T08:00:00+08:00' });
     const early = Date.parse('2026-05-10T22:00:00Z'); // 06:00 on the 11th in Shanghai
     expect(presetShift('day', early)).toEqual({ from: '2026-05-10T08:00:00+08:00', to: '2026-05-10T20:00:00+08:00' });
-    expect(presetShift('last12', NOW)).toEqual({ from: '2026-05-10T21:30:00+08:00', to: '2026-05-11T09:30:00+08:00' });
+    expect(presetShift('last12', NOW)).toEqual({ from: '2026-05-10T21:31:00+08:00', to: '2026-05-11T09:31:00+08:00' });
+    expect(presetShift('last12', NOW + 59_000).to).toBe('2026-05-11T09:31:00+08:00'); // covers the current minute
     expect(presetOfShift(presetShift('night', NOW), NOW)).toBe('night');
   });
 

@@ -65,18 +65,20 @@ export default function HandoverView() {
   return (
     <div className="handover" data-testid="handover">
       <div className="handover-controls">
-        <a className="leader-button leader-button-secondary" href={back}>
-          ‹ {tr.s('back')}
-        </a>
-        {shift ? <ShiftPicker key={`${shift.from}|${shift.to}`} shift={shift} onChange={change} /> : null}
-        <div className="handover-controls-right">
-          <button type="button" className="lang-toggle" onClick={toggle} aria-label={tr.base.t('switchTo')} title={tr.base.t('switchLabel')}>
-            {tr.base.t('switchTo')}
-          </button>
-          <button type="button" className="leader-button" onClick={() => window.print()} disabled={!data}>
-            {tr.s('print')}
-          </button>
+        <div className="handover-controls-row">
+          <a className="leader-button leader-button-secondary" href={back}>
+            ‹ {tr.s('back')}
+          </a>
+          <div className="handover-controls-right">
+            <button type="button" className="lang-toggle" onClick={toggle} aria-label={tr.base.t('switchTo')} title={tr.base.t('switchLabel')}>
+              {tr.base.t('switchTo')}
+            </button>
+            <button type="button" className="leader-button" onClick={() => window.print()} disabled={!data}>
+              {tr.s('print')}
+            </button>
+          </div>
         </div>
+        {shift ? <ShiftPicker key={`${shift.from}|${shift.to}`} shift={shift} onChange={change} /> : null}
       </div>
       {refused ? (
         <p className="handover-status" role="alert">

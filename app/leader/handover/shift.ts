@@ -30,10 +30,12 @@ function atShanghaiHour(ms: number, hour: number, dayOffset = 0): number {
 }
 
 export function presetShift(preset: ShiftPreset, now: number): Shift {
-  const minute = Math.floor(now / 60_000) * 60_000;
   switch (preset) {
-    case 'last12':
-      return { from: shanghaiIso(minute - 12 * HOUR_MS), to: shanghaiIso(minute) };
+    case 'last12': {
+      // Up to the end of the current minute, so what happened seconds ago is in.
+      const end = Math.ceil((now + 1) / 60_000) * 60_000;
+      return { from: shanghaiIso(end - 12 * HOUR_MS), to: shanghaiIso(end) };
+    }
     case 'day': {
       const start = now >= atShanghaiHour(now, 8) ? atShanghaiHour(now, 8) : atShanghaiHour(now, 8, -1);
       return { from: shanghaiIso(start), to: shanghaiIso(start + 12 * HOUR_MS) };

@@ -38,16 +38,15 @@ export default function KpiCards({ indicators, stale }: { indicators: Indicators
         <span className="leader-kpi-value" data-testid="kpi-score" data-value={value('score') ?? ''} aria-labelledby="kpi-label-score">
           {indicators ? formatIndicator('score', value('score'), tr.lang) : '–'}
         </span>
-        <span
-          className="leader-stars"
-          data-testid="kpi-stars"
-          data-value={value('stars') ?? ''}
-          role="img"
-          aria-label={`${tr.s('stars')}: ${value('stars') ?? tr.s('starsNone')}`}
-          title={value('stars') === null ? tr.s('starsNone') : undefined}
-        >
-          {starText(value('stars'))}
-        </span>
+        {value('stars') !== null ? (
+          <span className="leader-stars" data-testid="kpi-stars" data-value={value('stars')!} role="img" aria-label={`${tr.s('stars')}: ${value('stars')}`}>
+            {starText(value('stars'))}
+          </span>
+        ) : indicators && value('score') !== null ? (
+          <span className="leader-kpi-note" data-testid="kpi-stars" data-value="">
+            {tr.s('starsNone')}
+          </span>
+        ) : null}
       </div>
       {KPI_KEYS.map((key) => (
         <div key={key} className="leader-kpi" data-tone={TONE[key]}>

@@ -59,7 +59,7 @@ export default function MapPanel({
         ) : null}
       </div>
       <div className="leader-map-foot">
-        <Legend shade={shade} scale={scale} />
+        {childLevel ? <Legend shade={shade} scale={scale} /> : <span />}
         <span className="leader-map-hint">{childLevel ? tr.s('tapToDrill') : tr.s('smallestUnit')}</span>
       </div>
     </section>

@@ -56,21 +56,18 @@ export default function Ranking({
             return (
               <li key={row.code} data-code={row.code} data-rank={row.rank} data-extra={extra ? 'yes' : 'no'}>
                 <button type="button" onClick={() => onSelect(row.code)} aria-label={`${row.rank}. ${name}`}>
-                  <span className="leader-rank" data-top={row.rank <= 3}>
+                  <span className="leader-rank" data-top={row.rank <= 3 && row.indicators.score !== null}>
                     {row.rank}
                   </span>
                   <span className="leader-ranking-name">
                     <span className="leader-swatch" style={{ background: swatch ?? 'transparent' }} aria-hidden="true" />
                     <span className="leader-ranking-text">
                       <span>{name}</span>
-                      <span
-                        className="leader-stars"
-                        role="img"
-                        aria-label={`${tr.s('stars')}: ${row.indicators.stars ?? tr.s('starsNone')}`}
-                        data-value={row.indicators.stars ?? ''}
-                      >
-                        {starText(row.indicators.stars)}
-                      </span>
+                      {row.indicators.stars !== null ? (
+                        <span className="leader-stars" role="img" aria-label={`${tr.s('stars')}: ${row.indicators.stars}`} data-value={row.indicators.stars}>
+                          {starText(row.indicators.stars)}
+                        </span>
+                      ) : null}
                     </span>
                   </span>
                   <span className="leader-num" data-testid="rank-score">
