@@ -23,8 +23,10 @@ import { LIMITS, shanghaiDay, type WallStore } from './store';
  * - reconnect (network loss, server restart): subscribe again with since = last seq
  *   received; the server replays the gap from the feed table;
  * - ack mode 'resync' or a 'resync' event: reload the snapshot, subscribe from it;
- * - the day changes in Shanghai, or REFRESH_MS passes: reload quietly, because the
- *   feed carries creations only and closures reach the wall through snapshots.
+ * - the day changes in Shanghai (today's count restarts), or REFRESH_MS passes:
+ *   reload quietly. Cases move and close through `case.updated` in the feed, so
+ *   this reload is a backstop (alerts expiring, anything missed), not how the
+ *   counts stay right.
  *
  * Authentication: the wall opens on the actor's jurisdiction (config, snapshot and
  * subscription default to it on the server). No credential — a REST 401 or the

@@ -4,7 +4,8 @@ import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { ClientConfig, Snapshot } from '../../server/protocol/rest';
 import type { FeedFrame } from '../../server/protocol/wire';
 import type { Me } from './session';
-import { applyFrames, emptyState, pruneState, stateFromSnapshot, type ConnectionStatus, type SignOutState, type WallState } from './wall-state';
+import { applyFrames } from './wall-frames';
+import { emptyState, pruneState, stateFromSnapshot, type ConnectionStatus, type SignOutState, type WallState } from './wall-state';
 
 export * from './wall-state';
 
