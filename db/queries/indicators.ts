@@ -66,12 +66,16 @@ const ZEROED = sql.raw(COUNTER_COLUMNS.map((c) => `coalesce(d."${c}", 0) AS "${c
 const kindFilter = (column: SQL, kind: CaseKind | undefined) => (kind ? sql`AND ${column} = ${kind}` : sql``);
 
 /** The area a scope names and its children (one level down), by code. */
-export async function findIndicatorAreas(db: Runner, scope: Scope): Promise<{ area: IndicatorArea; children: IndicatorArea[] } | null> {
+export async function findIndicatorAreas(
+  db: Runner,
+  scope: Scope,
+  options: { children: boolean } = { children: true },
+): Promise<{ area: IndicatorArea; children: IndicatorArea[] } | null> {
   const rows = await db.rows<IndicatorArea & { self: boolean }>(sql`
     WITH self AS (SELECT id, code, name, name_en, level, path FROM areas WHERE code = ${scope.code})
     SELECT code, name, name_en AS "nameEn", level, path, true AS self FROM self
     UNION ALL
-    SELECT a.code, a.name, a.name_en, a.level, a.path, false FROM areas a JOIN self ON a.parent_id = self.id
+    SELECT a.code, a.name, a.name_en, a.level, a.path, false FROM areas a JOIN self ON a.parent_id = self.id WHERE ${options.children}::boolean
     ORDER BY self DESC, code`);
   const [first, ...rest] = rows;
   if (!first?.self) return null;

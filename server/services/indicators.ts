@@ -1,5 +1,4 @@
-import type { Database, Runner } from '../../db/client';
-import { limitStatementTime } from '../../db/queries/session';
+import type { Database } from '../../db/client';
 import { findIndicatorAreas, readPanelRows, rollupSeries, type IndicatorArea, type PanelRow } from '../../db/queries/indicators';
 import type { Scope } from '../../db/scope';
 import type { CaseKind } from '../../db/vocab';
@@ -55,29 +54,8 @@ export interface IndicatorTrend {
   series: Array<{ start: string } & Omit<Indicators, keyof NowCounts>>;
 }
 
-export interface IndicatorReadOptions {
-  statementTimeoutMs: number;
-}
-
 const areaRef = ({ code, name, nameEn, level }: IndicatorArea): AreaRef => ({ code, name, nameEn, level });
 const periodView = (p: Period): PeriodView => ({ ...p, days: periodDays(p), timeZone: 'Asia/Shanghai' });
-
-/** One read-only transaction, bounded by the statement timeout and retried once the connection is back. */
-function read<T>(database: Database, options: IndicatorReadOptions, work: (tx: Runner) => Promise<T>): Promise<T> {
-  return withRetry(() =>
-    database.transaction(async (tx) => {
-      await limitStatementTime(tx, options.statementTimeoutMs);
-      return work(tx);
-    }),
-  );
-}
-
-async function areasOf(tx: Runner, scope: Scope) {
-  const found = await findIndicatorAreas(tx, scope);
-  // The scope was narrowed from a verified jurisdiction, so the area exists unless it was deleted meanwhile.
-  if (!found) throw new AppError('NOT_FOUND', `no area ${scope.code}`, { path: 'area' });
-  return found;
-}
 
 /**
  * One statement (readPanelRows): the area, its children, their rollup sums and open
@@ -113,20 +91,21 @@ export async function readIndicatorPanel(
   };
 }
 
+/** Like the panel, bounded by construction (one area, at most 366 days × 2 kinds × 8 shards), so no transaction. */
 export async function readIndicatorTrend(
   database: Database,
   scope: Scope,
   query: { period: Period; bucket: TrendBucket; kind?: CaseKind },
-  options: IndicatorReadOptions,
 ): Promise<IndicatorTrend> {
-  return read(database, options, async (tx) => {
-    const { area } = await areasOf(tx, scope);
-    const rows = await rollupSeries(tx, area.code, query.period, query.bucket, query.kind);
-    const byStart = new Map(rows.map(({ start, ...counters }) => [start, counters as Counters]));
-    const series = bucketStarts(query.period, query.bucket).map((start) => {
-      const { open: _o, overdue: _d, warning: _w, ...rest } = indicatorsOf(byStart.get(start) ?? ZERO_COUNTERS, ZERO_NOW);
-      return { start, ...rest };
-    });
-    return { area: { ...areaRef(area), path: area.path }, period: periodView(query.period), kind: query.kind ?? 'all', bucket: query.bucket, series };
+  const [found, rows] = await withRetry(() =>
+    Promise.all([findIndicatorAreas(database, scope, { children: false }), rollupSeries(database, scope.code, query.period, query.bucket, query.kind)]),
+  );
+  if (!found) throw new AppError('NOT_FOUND', `no area ${scope.code}`, { path: 'area' });
+  const { area } = found;
+  const byStart = new Map(rows.map(({ start, ...counters }) => [start, counters as Counters]));
+  const series = bucketStarts(query.period, query.bucket).map((start) => {
+    const { open: _o, overdue: _d, warning: _w, ...rest } = indicatorsOf(byStart.get(start) ?? ZERO_COUNTERS, ZERO_NOW);
+    return { start, ...rest };
   });
+  return { area: { ...areaRef(area), path: area.path }, period: periodView(query.period), kind: query.kind ?? 'all', bucket: query.bucket, series };
 }

@@ -184,7 +184,6 @@ export async function benchIndicators(options: {
     const [street] = await t.database.rows<{ code: string }>(sql`SELECT code FROM areas WHERE level = 'street' AND code LIKE ${`${DISTRICT}%`} ORDER BY code LIMIT 1`);
     const [grid] = await t.database.rows<{ code: string }>(sql`SELECT code FROM areas WHERE level = 'grid' AND code LIKE ${`${street!.code}%`} ORDER BY code LIMIT 1`);
     const areas: Array<[string, string, number]> = [['city', CITY, 1], ['district', DISTRICT, 2], ['street', street!.code, 3], ['grid', grid!.code, 5]];
-    const READ = { statementTimeoutMs: 600_000 };
     for (const [level, code] of areas) {
       for (const [label, period] of periods) {
         record('rollups: readIndicatorPanel + children', level, label, await time(options.samples, () =>
@@ -202,7 +201,7 @@ export async function benchIndicators(options: {
         SELECT area_codes[2], count(*), count(*) FILTER (WHERE sla_state = 'overdue') FROM cases
         WHERE status NOT IN ('closed', 'rejected', 'merged') AND area_codes @> ARRAY[${CITY}::text] GROUP BY 1`)));
     record('rollups: trend per day', 'city', '365 days', await time(options.samples, () =>
-      readIndicatorTrend(t.database, scopeOf(CITY), { period: periods[3]![1], bucket: 'day' }, READ)));
+      readIndicatorTrend(t.database, scopeOf(CITY), { period: periods[3]![1], bucket: 'day' })));
 
     const server = await startTestServer(t.database);
     try {

@@ -35,7 +35,7 @@ export const indicatorTrend = defineRoute({
   handle: async ({ ctx, actor, query }) => {
     const period = periodOf(query);
     const scope = await requestScope(ctx.database, actor, query.area);
-    const body = await readIndicatorTrend(ctx.database, scope, { ...query, period }, { statementTimeoutMs: ctx.config.statementTimeoutMs });
+    const body = await readIndicatorTrend(ctx.database, scope, { ...query, period });
     return { status: 200, body };
   },
 });
