@@ -1,6 +1,7 @@
 'use client';
 
-import type { AreaLevel } from '../../server/protocol/vocab';
+import { CASE_STATUSES, type AreaLevel, type CaseStatus } from '../../server/protocol/vocab';
+import { statusLabel } from '../lib/case-labels';
 import { useLang, useT, type Lang, type Translator } from '../lib/i18n';
 
 /**
@@ -99,16 +100,6 @@ const zh = {
   handedOver: '交班人',
   takenOver: '接班人',
   back: '返回驾驶舱',
-  st_reported: '待立案',
-  st_registered: '已立案',
-  st_rejected: '不予立案',
-  st_dispatched: '已派遣',
-  st_returned: '已回退',
-  st_in_progress: '处置中',
-  st_handled: '待核查',
-  st_closed: '已结案',
-  st_suspended: '挂账',
-  st_merged: '已合并',
   st_active: '生效中',
   st_acknowledged: '已签收',
   st_cancelled: '已解除',
@@ -215,16 +206,6 @@ const en: Record<Key, string> = {
   handedOver: 'Handed over by',
   takenOver: 'Taken over by',
   back: 'Back to the leader view',
-  st_reported: 'Reported',
-  st_registered: 'Registered',
-  st_rejected: 'Rejected',
-  st_dispatched: 'Dispatched',
-  st_returned: 'Returned',
-  st_in_progress: 'In progress',
-  st_handled: 'To verify',
-  st_closed: 'Closed',
-  st_suspended: 'Suspended',
-  st_merged: 'Merged',
   st_active: 'Active',
   st_acknowledged: 'Acknowledged',
   st_cancelled: 'Cancelled',
@@ -259,6 +240,12 @@ export function useLeaderT(): LeaderTranslator {
     base,
     s,
     level: (level) => dict[`level_${level}`],
-    status: (status) => (`st_${status}` in dict ? dict[`st_${status}` as Key] : status),
+    /** A case status (app/lib/case-labels.ts, shared with the wall and the desk) or an alert status. */
+    status: (status) =>
+      (CASE_STATUSES as readonly string[]).includes(status)
+        ? statusLabel(lang, status as CaseStatus)
+        : `st_${status}` in dict
+          ? dict[`st_${status}` as Key]
+          : status,
   };
 }
