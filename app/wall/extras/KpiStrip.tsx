@@ -41,7 +41,7 @@ export default function KpiStrip() {
             </span>
             <span className="kpi-tile-value" data-testid={`wall-kpi-${key}`} data-value={value ?? ''} aria-labelledby={`wall-kpi-label-${key}`}>
               {ind ? formatIndicator(key, value, lang) : '–'}
-              {key === 'score' && ind ? (
+              {key === 'score' && ind && ind.stars !== null ? (
                 <span className="kpi-tile-stars" aria-hidden="true">
                   {starText(ind.stars)}
                 </span>
