@@ -92,9 +92,9 @@ describe.each(DB_KINDS)('responder positions (%s)', (kind) => {
       cookies[login] = await signIn(base, `pos-${login}`);
     }
     cookies.display = `${DISPLAY_COOKIE}=${await makeDisplayToken(t.database, 'position wall', FIXTURE.city)}`;
+    // Grid-worker accounts get a responder when made (server/auth/responder-link.ts); this test places its own.
+    await t.database.rows(sql`DELETE FROM responders WHERE user_id IN (SELECT id FROM users WHERE login LIKE 'pos-%')`);
     for (const [who, grid] of [['workerWest', WEST_GRID], ['workerEast', EAST_GRID]] as const) {
-      // Grid-worker accounts are linked to a responder when made (server/auth/responder-link.ts): this test links its own.
-      await t.database.rows(sql`UPDATE responders SET user_id = NULL WHERE user_id = (SELECT id FROM users WHERE login = ${`pos-${who}`})`);
       const [row] = await t.database.rows<{ id: number }>(sql`
         INSERT INTO responders (code, name, role, home_grid_id, user_id)
         VALUES (${`R-${who}`}, ${who}, 'grid_worker', (SELECT id FROM areas WHERE code = ${grid}), (SELECT id FROM users WHERE login = ${`pos-${who}`}))
