@@ -301,7 +301,7 @@ async function main(): Promise<void> {
         ...indicators.reads.map((r) => [r.target, r.area, r.period, r.ms.count, round(r.ms.p50), round(r.ms.p95), round(r.ms.max)]),
       ]),
     );
-    console.log('\n8. Command-shaped transactions on random cases (lock, update, event, feed), all on today\'s city rows: the trigger off vs on');
+    console.log('\n8. Command-shaped transactions on random cases (lock, update, event, feed), all on today\'s city rows: the triggers off, on (8 shards), on with 1 shard');
     console.log(
       table([
         ['trigger', 'clients', 'transactions', 'tx/s', 'p50 ms', 'p95 ms', 'p99 ms', 'deadlocks'],
