@@ -19,7 +19,7 @@ export class ApiRequestError extends Error {
   }
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return readJson<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
 }
 

@@ -41,6 +41,7 @@ export class WallStore {
   private pendingTo = 0;
   private rafId: number | null = null;
   private timerId: ReturnType<typeof setTimeout> | null = null;
+  private readonly taps = new Set<(frame: FeedFrame) => void>();
 
   getState = (): WallState => this.state;
 
@@ -90,8 +91,19 @@ export class WallStore {
     this.commit(stateFromSnapshot(this.state, snapshot, now));
   }
 
+  /**
+   * Hears every validated frame as it arrives, before merging: for views that react
+   * to the feed without keeping its items (the leader's indicators re-fetch on case
+   * events). Returns the unsubscribe.
+   */
+  tapFrames(listener: (frame: FeedFrame) => void): () => void {
+    this.taps.add(listener);
+    return () => this.taps.delete(listener);
+  }
+
   /** Queues a validated frame; it is merged with others on the next animation frame. */
   enqueueFrame(frame: FeedFrame): void {
+    for (const tap of this.taps) tap(frame);
     this.pending.push(frame);
     this.pendingTo = Math.max(this.pendingTo, frame.to);
     this.scheduleFlush();
@@ -117,6 +129,7 @@ export class WallStore {
     this.cancelFlush();
     this.pending = [];
     this.listeners.clear();
+    this.taps.clear();
   }
 
   private scheduleFlush(): void {

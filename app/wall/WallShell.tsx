@@ -6,6 +6,10 @@ import { FocusBus, FocusContext } from '../lib/focus';
 import { useDocumentLang, useT } from '../lib/i18n';
 import { SocketController } from '../lib/socket-controller';
 import { useWall, WallStore, WallStoreContext } from '../lib/store';
+import AlertTicker from './extras/AlertTicker';
+import KpiStrip from './extras/KpiStrip';
+import TourChip from './extras/TourChip';
+import WallExtras from './extras/WallExtras';
 import { layerPrefs } from './layer-prefs';
 import { SignOutContext } from './sign-out';
 import Counters from './ui/Counters';
@@ -41,7 +45,9 @@ export default function WallShell() {
     <WallStoreContext value={store}>
       <FocusContext value={bus}>
         <SignOutContext value={signOut}>
-          <Wall />
+          <WallExtras>
+            <Wall />
+          </WallExtras>
         </SignOutContext>
       </FocusContext>
     </WallStoreContext>
@@ -59,6 +65,9 @@ function Wall() {
         {config ? <WallMap config={config} layers={layers} /> : null}
       </div>
       <Header />
+      <KpiStrip />
+      <TourChip />
+      <AlertTicker />
       <div className="side-column" data-map-inset>
         <Counters />
         <EventList />

@@ -43,7 +43,7 @@ export default function Header({ subtitle }: { subtitle?: string } = {}) {
   );
 }
 
-function ConnectionStatus() {
+export function ConnectionStatus() {
   const tr = useT();
   const status = useWall((s) => s.status);
   const lastUpdateAt = useWall((s) => s.lastUpdateAt);
@@ -80,7 +80,7 @@ function Clock() {
 }
 
 /** The signed-in user (name, role, area) with a sign-out button; a wall display shows its name only. */
-function WhoIsSignedIn() {
+export function WhoIsSignedIn() {
   const tr = useT();
   const me = useWall((s) => s.me);
   const signOutState = useWall((s) => s.signOut);
