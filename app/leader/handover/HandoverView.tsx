@@ -13,7 +13,7 @@ import '../leader.css';
 import './handover.css';
 
 /** Rows each list prints (one A4 page); the screen shows all the server sent. */
-const PRINT_ROWS = 10;
+const PRINT_ROWS = 8;
 
 interface Place {
   area: string | null;
