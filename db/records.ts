@@ -76,6 +76,22 @@ export const alertEventDataSchema = z.object({
 });
 export type AlertEventData = z.infer<typeof alertEventDataSchema>;
 
+/**
+ * POST /api/alerts/preview: what sending an alert with this area would store, without
+ * storing it (db/queries/alert-preview.ts).
+ */
+export interface AlertPreview {
+  /** The area reaches one of ours; false: sending would store it off the wall, with no affected areas. */
+  reachesCity: boolean;
+  /** Codes of every area, any level, it reaches (with their ancestors), as the stored alert's area codes. */
+  affectedAreas: string[];
+  /** The unit grids whose interior it reaches, by code. */
+  affectedGrids: Array<{ code: string; name: string }>;
+  /** The areas (districts) that would have to acknowledge it. */
+  ackAreas: string[];
+  impact: AlertImpact;
+}
+
 /** Another language's text of a CAP alert (its other <info> blocks). */
 export interface AlertTranslation {
   language: string;

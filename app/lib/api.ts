@@ -1,5 +1,5 @@
 import type { AreaCollection, ClientConfig, Snapshot } from '../../server/protocol/rest';
-import type { AreaLevel } from '../../server/protocol/vocab';
+import type { AreaLevel, Layer } from '../../server/protocol/vocab';
 import type { BBox } from './coords';
 import { goToLogin, isLeaving } from './session';
 
@@ -21,7 +21,24 @@ export class ApiRequestError extends Error {
   }
 }
 
-async function answer<T>(response: Response): Promise<T> {
+/** GET a JSON answer of our own server; a non-2xx answer throws ApiRequestError (with the error's details). */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return readJson<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
+}
+
+/** POST a JSON body (same origin, so the session cookie goes along); the answer as getJson's. */
+export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return readJson<T>(
+    await fetch(path, {
+      method: 'POST',
+      signal,
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+async function readJson<T>(response: Response): Promise<T> {
   if (!response.ok) {
     let code = 'HTTP_ERROR';
     let message = `${response.status} ${response.statusText}`;
@@ -41,29 +58,16 @@ async function answer<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** GET a JSON answer of our own server; a non-2xx answer throws ApiRequestError. */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  return answer<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
-}
-
-/** POST a JSON body; a non-2xx answer throws ApiRequestError (with the error's details). */
-export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-  return answer<T>(
-    await fetch(path, {
-      method: 'POST',
-      signal,
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
-  );
-}
-
 export function fetchConfig(signal?: AbortSignal): Promise<ClientConfig> {
   return getJson<ClientConfig>('/api/config', signal);
 }
 
-export function fetchSnapshot(options: { area?: string | null; appealHours: number }, signal?: AbortSignal): Promise<Snapshot> {
-  const params = new URLSearchParams({ layers: 'incidents,appeals,alerts', appealHours: String(options.appealHours) });
+export function fetchSnapshot(
+  options: { area?: string | null; appealHours: number; layers?: readonly Layer[] },
+  signal?: AbortSignal,
+): Promise<Snapshot> {
+  const layers = options.layers ?? ['incidents', 'appeals', 'alerts'];
+  const params = new URLSearchParams({ layers: layers.join(','), appealHours: String(options.appealHours) });
   if (options.area) params.set('area', options.area);
   return getJson<Snapshot>(`/api/snapshot?${params}`, signal);
 }

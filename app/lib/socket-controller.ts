@@ -180,10 +180,10 @@ export class SocketController {
     this.socket?.connect();
   }
 
-  /** Has the store load its base state (retrying until it works or the controller stops). */
+  /** Has the store load its base state for what this controller follows (retrying until it works or the controller stops). */
   private async loadBase(): Promise<boolean> {
     const done = await this.retrying(async () => {
-      await this.store.load(this.abort.signal);
+      await this.store.load(this.abort.signal, { area: this.area, layers: this.layers });
       return true;
     });
     return done === true;

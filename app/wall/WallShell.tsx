@@ -4,9 +4,12 @@ import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { FocusBus, FocusContext } from '../lib/focus';
 import { useDocumentLang, useT } from '../lib/i18n';
-import { LiveStoreContext } from '../lib/live-store';
 import { SocketController } from '../lib/socket-controller';
 import { useWall, WallStore, WallStoreContext } from '../lib/store';
+import AlertTicker from './extras/AlertTicker';
+import KpiStrip from './extras/KpiStrip';
+import TourChip from './extras/TourChip';
+import WallExtras from './extras/WallExtras';
 import { layerPrefs } from './layer-prefs';
 import { SignOutContext } from './sign-out';
 import Counters from './ui/Counters';
@@ -14,6 +17,9 @@ import EventList from './ui/EventList';
 import Header from './ui/Header';
 import LayerPanel from './ui/LayerPanel';
 import SignedOutNotice from './ui/SignedOutNotice';
+
+/** The notice is shared by every live surface (it reads any live store). */
+export { SignedOutNotice };
 
 /** Leaflet touches window at import time: the map root is client-only. */
 const WallMap = dynamic(() => import('./map/WallMap'), { ssr: false });
@@ -40,15 +46,15 @@ export default function WallShell() {
   const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
 
   return (
-    <LiveStoreContext value={store}>
-      <WallStoreContext value={store}>
-        <FocusContext value={bus}>
-          <SignOutContext value={signOut}>
+    <WallStoreContext value={store}>
+      <FocusContext value={bus}>
+        <SignOutContext value={signOut}>
+          <WallExtras>
             <Wall />
-          </SignOutContext>
-        </FocusContext>
-      </WallStoreContext>
-    </LiveStoreContext>
+          </WallExtras>
+        </SignOutContext>
+      </FocusContext>
+    </WallStoreContext>
   );
 }
 
@@ -63,6 +69,9 @@ function Wall() {
         {config ? <WallMap config={config} layers={layers} /> : null}
       </div>
       <Header />
+      <KpiStrip />
+      <TourChip />
+      <AlertTicker />
       <div className="side-column" data-map-inset>
         <Counters />
         <EventList />
@@ -74,7 +83,7 @@ function Wall() {
   );
 }
 
-function LoadingOverlay() {
+export function LoadingOverlay() {
   const tr = useT();
   const loaded = useWall((s) => s.loaded);
   const failed = useWall((s) => s.loadFailed);

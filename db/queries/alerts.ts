@@ -90,21 +90,23 @@ function unioned(parts: SQL): SQL {
 }
 
 /**
- * Inserts an alert with its scope, affected grids, acknowledging areas and impact, all
- * computed here by PostGIS once. The areas it reaches: every area (any level) whose
- * interior the polygons and circles reach, plus each geocoded area with everything
- * inside it (by code, not by shape, so a neighbour sharing a border is not dragged in).
+ * Where an alert's area lands, as CTEs (no trailing comma) any statement can follow:
+ * `spatial` (polygons and circles, unioned), `shape` (with geocoded areas), `hit` (every
+ * area, any level, it reaches), `scope` (its area codes, in_city, unplaced, grid count,
+ * districts) and `impact`. insertAlert stores what they find; previewAlertArea
+ * (db/queries/alert-preview.ts) answers it without storing, so a preview is exactly
+ * what sending would store.
  *
- * An area that reaches none of ours (a message about somewhere else) is stored scoped
- * to the root areas and kept off the wall. An area known only by its description is
- * scoped to `fallbackScope` (the sender's jurisdiction). Returns null when
- * (source, external id) already exists.
+ * The areas it reaches: every area whose interior the polygons and circles reach, plus
+ * each geocoded area with everything inside it (by code, not by shape, so a neighbour
+ * sharing a border is not dragged in). An area that reaches none of ours is scoped to
+ * the root areas; one known only by its description to `fallbackScope`.
  */
-export async function insertAlert(tx: Runner, alert: AlertRow, shape: AlertShape, fallbackScope: string | null): Promise<StoredAlert | null> {
+export function alertReachCtes(shape: AlertShape, fallbackScope: string | null): SQL {
   const codes = `{${shape.geocodes.join(',')}}`;
   const geocoded = shape.geocodes.length > 0 ? sql`(SELECT geom AS g FROM areas WHERE code = ANY(${codes}::text[]))` : null;
-  const [row] = await tx.rows<StoredAlert>(sql`
-    WITH spatial AS (SELECT ${spatialShape(shape)} AS g),
+  return sql`
+    spatial AS (SELECT ${spatialShape(shape)} AS g),
     shape AS (
       SELECT ${geocoded ? unioned(sql`SELECT g FROM spatial UNION ALL ${geocoded}`) : sql`spatial.g`} AS g FROM spatial
     ),
@@ -125,16 +127,6 @@ export async function insertAlert(tx: Runner, alert: AlertRow, shape: AlertShape
         (SELECT count(*) FROM hit WHERE hit.level = 'grid')::int AS grids,
         (SELECT array_agg(hit.code ORDER BY hit.code) FROM hit WHERE hit.level = 'district') AS districts
     ),
-    placed AS (
-      SELECT s.*,
-        -- Shown on walls: an actual alert (not a Cancel message) that reaches the city or has no place at all (the ticker).
-        ${alert.messageStatus} = 'Actual' AND ${alert.msgType} <> 'Cancel' AND (s.in_city OR s.unplaced) AS on_wall,
-        CASE WHEN s.districts IS NOT NULL THEN s.districts
-             WHEN s.in_city THEN ARRAY(SELECT hit.code FROM hit WHERE cardinality(hit.path) = 1 ORDER BY hit.code)
-             WHEN s.unplaced THEN s.codes[array_length(s.codes, 1):array_length(s.codes, 1)]
-             ELSE '{}'::text[] END AS ack
-      FROM scope s
-    ),
     impact AS (
       SELECT jsonb_build_object(
         'openCases', (SELECT count(*)::int FROM cases c, shape WHERE c.geom && shape.g AND ST_Intersects(c.geom, shape.g) AND ${OPEN_CASE}),
@@ -146,6 +138,34 @@ export async function insertAlert(tx: Runner, alert: AlertRow, shape: AlertShape
                        FROM hit h JOIN areas a ON a.id = h.id, shape
                        WHERE NOT EXISTS (SELECT 1 FROM hit child JOIN areas ca ON ca.id = child.id WHERE ca.parent_id = a.id))
       ) AS v
+    )`;
+}
+
+/**
+ * The areas that must acknowledge, over `scope s` of alertReachCtes: the districts
+ * reached; in a city without districts the top areas reached; for an area known only
+ * by name the sender's own area (the last of its scope codes); none when it misses the city.
+ */
+export const ACK_AREAS = sql`CASE WHEN s.districts IS NOT NULL THEN s.districts
+             WHEN s.in_city THEN ARRAY(SELECT hit.code FROM hit WHERE cardinality(hit.path) = 1 ORDER BY hit.code)
+             WHEN s.unplaced THEN s.codes[array_length(s.codes, 1):array_length(s.codes, 1)]
+             ELSE '{}'::text[] END`;
+
+/**
+ * Inserts an alert with its scope, affected grids, acknowledging areas and impact, all
+ * computed here by PostGIS once (alertReachCtes). An area that reaches none of ours (a
+ * message about somewhere else) is stored scoped to the root areas and kept off the
+ * wall. Returns null when (source, external id) already exists.
+ */
+export async function insertAlert(tx: Runner, alert: AlertRow, shape: AlertShape, fallbackScope: string | null): Promise<StoredAlert | null> {
+  const [row] = await tx.rows<StoredAlert>(sql`
+    WITH ${alertReachCtes(shape, fallbackScope)},
+    placed AS (
+      SELECT s.*,
+        -- Shown on walls: an actual alert (not a Cancel message) that reaches the city or has no place at all (the ticker).
+        ${alert.messageStatus} = 'Actual' AND ${alert.msgType} <> 'Cancel' AND (s.in_city OR s.unplaced) AS on_wall,
+        ${ACK_AREAS} AS ack
+      FROM scope s
     ),
     inserted AS (
       INSERT INTO alerts (source, external_id, event_type, headline, description, severity, urgency, certainty,

@@ -54,6 +54,8 @@ export const ACTIONS = {
   'audit.read': ['admin'],
   /** Evaluation indicators, rankings, trends, exports and the shift handover report (within the actor's scope). */
   'indicators.read': ['admin', 'leader', 'duty_officer', 'dispatcher'],
+  /** The indicator panel and trend alone (aggregates, no case lists): also what a wall display's KPI strip reads. */
+  'indicators.panel': ['admin', 'leader', 'duty_officer', 'dispatcher', 'display'],
 } as const satisfies Record<string, readonly ActorRole[]>;
 
 export type Action = keyof typeof ACTIONS;

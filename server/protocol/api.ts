@@ -136,3 +136,7 @@ export const alertInputSchema = z
   })
   .strict();
 export type AlertInput = z.infer<typeof alertInputSchema>;
+
+/** POST /api/alerts/preview: an alert's area alone (what it would reach is the answer). */
+export const alertPreviewInputSchema = z.object({ geometry: areaGeometrySchema }).strict();
+export type AlertPreviewInput = z.infer<typeof alertPreviewInputSchema>;

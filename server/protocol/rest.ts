@@ -42,11 +42,10 @@ export interface DemoInfo {
 }
 
 // Shapes that the database layer produces are defined there (db/records.ts).
-export type { AreaCollection, AreaFeatureProperties, CaseDuplicates, CaseSuggestions, OpenCounts, ResponderView, Snapshot } from '../../db/records';
+export type { AlertPreview, AreaCollection, AreaFeatureProperties, CaseDuplicates, CaseSuggestions, OpenCounts, ResponderView, Snapshot } from '../../db/records';
 
-// Indicator answers (GET /api/indicators, /api/indicators/trend, /api/handover); their pure rules
-// (table columns, score weights, star bands, periods) are in server/domain/indicators.
+// Evaluation indicators (GET /api/indicators, /trend, /api/handover): shapes and the pure formulas' vocabulary.
 export type { AreaRef, IndicatorPanel, IndicatorTrend, PeriodView } from '../services/indicators';
 export type { Handover } from '../services/handover';
 export type { HandoverAlert, HandoverCase } from '../../db/queries/handover';
-export type { Indicators } from '../domain/indicators';
+export type { ColumnFormat, IndicatorColumn, Indicators, Stars } from '../domain/indicators';

@@ -9,7 +9,9 @@ import {
   type AlertRow,
   type AlertShape,
 } from '../../db/queries/alerts';
+import { previewAlertArea } from '../../db/queries/alert-preview';
 import { appendFeed, type NewFeedRow } from '../../db/queries/feed';
+import type { AlertPreview } from '../../db/records';
 import { audit } from '../auth/audit';
 import { capExternalId, type CapReference } from '../cap/message';
 import { AppError } from '../errors';
@@ -49,18 +51,11 @@ export interface StoredIntake {
 
 export async function storeAlert(tx: Runner, intake: AlertIntake, by: IntakeBy): Promise<StoredIntake> {
   await checkShape(tx, intake);
-  const actor = by.actor;
-  const stored = await insertAlert(tx, intake.row, intake.shape, actor?.scope.code ?? null);
+  const stored = await insertAlert(tx, intake.row, intake.shape, by.actor?.scope.code ?? null);
   if (!stored) return { stored: null, references: [], fed: 0 };
   // An alert placed in the city (or known only by name, scoped to the sender) must reach the sender's
   // jurisdiction; one that misses the city entirely is accepted (a feed would only retry) and kept off the wall.
-  const placed = stored.ackAreas.length > 0;
-  if (actor && placed && !stored.areaCodes.includes(actor.scope.code)) {
-    throw new AppError('OUTSIDE_JURISDICTION', `the alert area does not reach the jurisdiction ${actor.scope.code}`, {
-      path: intake.polygonPaths ? 'alert.info.area' : 'geometry',
-      scope: actor.scope.code,
-    });
-  }
+  assertReachesJurisdiction(by, stored.ackAreas, stored.areaCodes, intake.polygonPaths ? 'alert.info.area' : 'geometry');
   const references = await endReferenced(tx, intake, stored, by);
   const changed = references.filter((r) => r.outcome === 'superseded' || r.outcome === 'cancelled');
   await audit(tx, by.audit, {
@@ -86,7 +81,30 @@ export async function storeAlert(tx: Runner, intake: AlertIntake, by: IntakeBy):
   return { stored, references: references.map(({ ended: _ended, ...r }) => r), fed: rows.length };
 }
 
-async function checkShape(tx: Runner, intake: AlertIntake): Promise<void> {
+/**
+ * What storeAlert would find for a JSON alert's area (POST /api/alerts/preview): the
+ * same geometry checks, the same PostGIS CTEs and the same jurisdiction rule, and no
+ * write at all — no alert row, no audit row, no feed row.
+ */
+export async function previewAlert(tx: Runner, shape: AlertShape, by: IntakeBy): Promise<AlertPreview> {
+  await checkShape(tx, { shape, polygonPaths: null });
+  const preview = await previewAlertArea(tx, shape, by.actor?.scope.code ?? null);
+  assertReachesJurisdiction(by, preview.ackAreas, preview.affectedAreas, 'geometry');
+  return preview;
+}
+
+/** An alert placed in the city (or known only by name) must reach the sender's jurisdiction. */
+function assertReachesJurisdiction(by: IntakeBy, ackAreas: string[], areaCodes: string[], path: string): void {
+  const actor = by.actor;
+  if (actor && ackAreas.length > 0 && !areaCodes.includes(actor.scope.code)) {
+    throw new AppError('OUTSIDE_JURISDICTION', `the alert area does not reach the jurisdiction ${actor.scope.code}`, {
+      path,
+      scope: actor.scope.code,
+    });
+  }
+}
+
+async function checkShape(tx: Runner, intake: Pick<AlertIntake, 'shape' | 'polygonPaths'>): Promise<void> {
   const geometry = intake.shape.geometry;
   if (!geometry) return;
   if (!intake.polygonPaths) {

@@ -5,6 +5,7 @@ import { alertFromRow } from '../../db/queries/alert-columns';
 import { findAffectedGrids, findAlertByExternalId, type AffectedGrid, type StoredAlert } from '../../db/queries/alerts';
 import { upsertCaseContacts } from '../../db/queries/contacts';
 import { limitStatementTime } from '../../db/queries/session';
+import type { AlertPreview } from '../../db/records';
 import type { Severity } from '../../db/vocab';
 import type { Actor } from '../auth/actor';
 import { audit, auditBy, type AuditBy } from '../auth/audit';
@@ -14,13 +15,13 @@ import { AppError } from '../errors';
 import { escalationStep } from '../domain/alerts/escalation';
 import { geometryCost, geometryCostProblems } from '../domain/geometry-cost';
 import { Budget } from './budget';
-import { storeAlert, type AlertIntake, type ReferenceOutcome } from './alert-intake';
+import { previewAlert, storeAlert, type AlertIntake, type ReferenceOutcome } from './alert-intake';
 import { attachPhotos } from './photos';
 import { assertChannels, outsideJurisdiction } from './intake-policy';
 import { withRetry } from './retry';
 import { ALERT_TYPES, APPEAL_TOPICS, APPEAL_TYPES, INCIDENT_CATEGORIES } from '../domain/categories';
 import { buildCalendar, chineseDaysYears, reportedClock, slaColumns, type WorkingCalendar } from '../domain/sla';
-import type { AlertInput, CaseInput } from '../protocol/api';
+import type { AlertInput, AlertPreviewInput, CaseInput } from '../protocol/api';
 import { layerOfKind } from '../protocol/vocab';
 import type { AlertEventData, CaseEventData } from '../protocol/wire';
 
@@ -196,12 +197,7 @@ export class IngestService {
     if (input.onset && input.expires && Date.parse(input.expires) <= Date.parse(input.onset)) {
       throw new AppError('VALIDATION_FAILED', 'expires must be after onset', [{ path: 'expires', message: 'before onset' }]);
     }
-    // Cost first, in memory: a geometry too costly to intersect never reaches SQL.
-    const cost = geometryCost(input.geometry);
-    const tooCostly = geometryCostProblems(cost);
-    if (tooCostly.length > 0) {
-      throw new AppError('GEOMETRY_TOO_COMPLEX', `geometry is too complex: ${tooCostly[0]!.message}`, tooCostly);
-    }
+    assertAffordable(input.geometry);
     const intake: AlertIntake = {
       row: {
         source: input.source,
@@ -261,6 +257,24 @@ export class IngestService {
     };
   }
 
+  /**
+   * What ingestAlert would store for this area — affected areas and grids, the districts
+   * that would acknowledge, the impact — computed by the same SQL in a transaction that
+   * writes nothing (POST /api/alerts/preview). The same checks, errors and budget.
+   */
+  async previewAlert(input: AlertPreviewInput, by: IntakeBy = SYSTEM_INTAKE): Promise<AlertPreview> {
+    assertAffordable(input.geometry);
+    const shape = { geometry: input.geometry, circles: [], geocodes: [] };
+    return this.options.alertBudget.run(() =>
+      withRetry(() =>
+        this.database.transaction(async (tx) => {
+          await limitStatementTime(tx, this.options.statementTimeoutMs);
+          return previewAlert(tx, shape, by);
+        }),
+      ),
+    );
+  }
+
   /** One alert transaction, retried on conflicts and lost connections; a repeat finds the first one's row. */
   private async writeAlert(intake: AlertIntake, by: IntakeBy): Promise<{ stored: StoredAlert; created: boolean; references: ReferenceOutcome[] }> {
     const result = await withRetry(() =>
@@ -279,6 +293,14 @@ export class IngestService {
       throw new AppError('OUTSIDE_JURISDICTION', `the alert area does not reach the jurisdiction ${by.actor.scope.code}`, { scope: by.actor.scope.code });
     }
     return { stored: old, created: false, references: [] };
+  }
+}
+
+/** Cost first, in memory: a geometry too costly to intersect never reaches SQL. */
+function assertAffordable(geometry: AlertInput['geometry']): void {
+  const tooCostly = geometryCostProblems(geometryCost(geometry));
+  if (tooCostly.length > 0) {
+    throw new AppError('GEOMETRY_TOO_COMPLEX', `geometry is too complex: ${tooCostly[0]!.message}`, tooCostly);
   }
 }
 

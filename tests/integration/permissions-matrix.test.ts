@@ -69,6 +69,11 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
         geometry: { type: 'Polygon', coordinates: [[[106.6, 26.5], [106.61, 26.5], [106.61, 26.51], [106.6, 26.51], [106.6, 26.5]]] },
       },
     }),
+    // Reads only: an allowed principal gets 200 and nothing is stored.
+    'post /api/alerts/preview': () => ({
+      path: '/api/alerts/preview',
+      body: { geometry: { type: 'Polygon', coordinates: [[[106.6, 26.5], [106.61, 26.5], [106.61, 26.51], [106.6, 26.51], [106.6, 26.5]]] } },
+    }),
     // The matrix sends JSON: an allowed principal gets 415 from the XML body check, after the permission check.
     'post /api/cap': () => ({ path: '/api/cap', body: {} }),
     // Ids that do not exist: 404 for an allowed principal, nothing acknowledged.

@@ -7,10 +7,13 @@ import type { AlertEventData } from '../../../server/protocol/wire';
 import { useT, type Translator } from '../../lib/i18n';
 import { useWall } from '../../lib/store';
 import { ensurePane, popupContent, SEVERITY_COLOURS, sizeScale, useProjection } from './support';
+import './alert-pulse.css';
 
 /**
  * Alert areas coloured by CAP severity (red / orange / yellow / blue), one popup each.
- * An area too small to see at the current zoom also gets a ring at its centre.
+ * An area too small to see at the current zoom also gets a ring at its centre. An
+ * Extreme or Severe alert that some district has not acknowledged yet pulses (drawn
+ * in SVG so CSS can animate it: alert-pulse.css) until it is acknowledged.
  */
 const MIN_VISIBLE_PX = 28;
 
@@ -27,6 +30,7 @@ export default function AlertPolygons({ visible }: { visible: boolean }) {
   const alerts = useWall((s) => s.alerts);
   const tr = useT();
   const groupRef = useRef<L.LayerGroup | null>(null);
+  const urgentRendererRef = useRef<L.Renderer | null>(null);
   /** id → drawn layer, so a new alert adds one layer instead of redrawing all. */
   const drawnRef = useRef(new Map<number, Drawn>());
 
@@ -34,11 +38,13 @@ export default function AlertPolygons({ visible }: { visible: boolean }) {
     ensurePane(map, 'alerts');
     const group = L.layerGroup();
     groupRef.current = group;
+    urgentRendererRef.current = L.svg({ pane: 'alerts' });
     const drawn = drawnRef.current;
     return () => {
       group.remove();
       drawn.clear();
       groupRef.current = null;
+      urgentRendererRef.current = null;
     };
   }, [map]);
 
@@ -66,12 +72,14 @@ export default function AlertPolygons({ visible }: { visible: boolean }) {
       // An area known only by its description (a CAP <areaDesc>) is in the ticker, not on the map.
       if (data.geometry.coordinates.length === 0) continue;
       const colour = SEVERITY_COLOURS[data.severity];
+      const urgent = isUrgent(data);
       const shape = L.geoJSON(data.geometry as GeoJSON.MultiPolygon, {
         pane: 'alerts',
         coordsToLatLng: (c) => L.latLng(project(c[0]!, c[1]!)),
+        ...(urgent && urgentRendererRef.current ? { renderer: urgentRendererRef.current, className: 'hcm-alert-urgent' } : {}),
         style: {
           color: colour,
-          weight: 2 * s,
+          weight: (urgent ? 3 : 2) * s,
           opacity: 0.95,
           fillColor: colour,
           fillOpacity: data.status === 'acknowledged' ? 0.12 : 0.22,
@@ -110,6 +118,11 @@ export default function AlertPolygons({ visible }: { visible: boolean }) {
   }, [alerts, tr]);
 
   return null;
+}
+
+/** Extreme or Severe, live, and still waiting for a district's acknowledgement. */
+function isUrgent(a: AlertEventData): boolean {
+  return a.status === 'active' && a.ack.pending.length > 0 && (a.severity === 'Extreme' || a.severity === 'Severe');
 }
 
 /** Shows the centre ring of each alert whose area is smaller than MIN_VISIBLE_PX on screen. */

@@ -8,6 +8,7 @@ import type { LayerPrefs } from '../layer-prefs';
 import AlertPolygons from './AlertPolygons';
 import AppealHeat from './AppealHeat';
 import AreaOutlines from './AreaOutlines';
+import AutoTour from './AutoTour';
 import BaseLayer from './BaseLayer';
 import FocusHandler from './FocusHandler';
 import GridFill from './GridFill';
@@ -45,6 +46,7 @@ export default function WallMap({ config, layers }: { config: ClientConfig; laye
         <AlertPolygons visible={layers.alerts} />
         <IncidentPoints visible={layers.incidents} />
         <FocusHandler />
+        <AutoTour />
       </MapContainer>
     </ProjectionContext>
   );

@@ -11,6 +11,7 @@ import {
 import { createUserRoute, listUsersRoute, resetPasswordRoute, setUserEnabledRoute } from './admin/users';
 import { acknowledgeAlertRoute } from './alerts/acknowledge';
 import { createAlert } from './alerts/create';
+import { previewAlertRoute } from './alerts/preview';
 import { exchangeDisplayToken } from './auth/display';
 import { capAtomFeed, exportCapAlert } from './cap/export';
 import { ingestCap } from './cap/ingest';
@@ -58,6 +59,7 @@ export const ROUTES: readonly AnyRoute[] = [
   transitionCase,
   caseTimeline,
   createAlert,
+  previewAlertRoute,
   acknowledgeAlertRoute,
   ingestCap,
   exportCapAlert,

@@ -12,7 +12,7 @@ export const indicatorPanel = defineRoute({
     'Period: whole Asia/Shanghai days `from` (inclusive) to `to` (exclusive), YYYY-MM-DD, at most 366 days; default today. ' +
     'Counts of the period come from the per-day rollups; `open`, `overdue` and `warning` are the cases open now. ' +
     'Formulas, score weights and the star rule: docs/indicators.md.',
-  access: 'indicators.read',
+  access: 'indicators.panel',
   query: panelQuery,
   responses: { 200: { description: 'IndicatorPanel' }, 404: { description: 'No such area in your jurisdiction' } },
   handle: async ({ ctx, actor, query }) => {
@@ -29,7 +29,7 @@ export const indicatorTrend = defineRoute({
   tags: ['indicators'],
   summary: "An area's indicators per day, ISO week or month of a period (zero-filled)",
   description: 'Buckets at the edges of the period hold only the days inside it; `start` is the bucket’s first day.',
-  access: 'indicators.read',
+  access: 'indicators.panel',
   query: trendQuery,
   responses: { 200: { description: 'IndicatorTrend' }, 404: { description: 'No such area in your jurisdiction' } },
   handle: async ({ ctx, actor, query }) => {

@@ -1,0 +1,26 @@
+'use client';
+
+import { useWallExtrasT } from './strings';
+import { useTourStatus } from './WallExtras';
+
+/** What the auto-rotating focus is doing, in one line under the KPI strip. */
+export default function TourChip() {
+  const t = useWallExtrasT();
+  const status = useTourStatus();
+  const text =
+    status.mode === 'off'
+      ? t('tourOff')
+      : status.mode === 'paused'
+        ? t('tourPaused')
+        : status.mode === 'home'
+          ? t('tourHome')
+          : status.target === 'overdue'
+            ? t('tourFocusOverdue', { name: status.name, n: status.overdue })
+            : t('tourFocusAlert', { name: status.name });
+  return (
+    <p className="tour-chip" data-testid="tour-status" data-mode={status.mode} role="status" aria-live="polite">
+      <span className="tour-dot" aria-hidden="true" />
+      {text}
+    </p>
+  );
+}
