@@ -17,7 +17,7 @@ import {
 } from '../../server/protocol/wire';
 import { fetchConfig, isAbort, isUnauthenticated } from './api';
 import type { LiveSink } from './live-store';
-import { fetchMe, goToLogin, loginReasonOf, postLogout } from './session';
+import { fetchMe, goToLogin, leaveForLoginAfter, loginReasonOf, postLogout, setLiveSocket } from './session';
 
 /**
  * The only code that touches socket.io-client, shared by every surface (the wall,
@@ -110,6 +110,7 @@ export class SocketController {
 
   stop(): void {
     this.stopped = true;
+    setLiveSocket(false);
     this.abort.abort();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -259,11 +260,13 @@ export class SocketController {
   // --- socket events ---------------------------------------------------------------------
 
   private readonly onConnect = (): void => {
+    setLiveSocket(true);
     if (this.reloading) return; // the reload subscribes when it is done
     this.subscribe();
   };
 
   private readonly onDisconnect = (reason: Socket.DisconnectReason): void => {
+    setLiveSocket(false);
     // Signing out: the server ends this socket on purpose; reconnecting would only be refused.
     if (this.stopped || this.signingOut) return;
     this.gate = null;
@@ -292,7 +295,7 @@ export class SocketController {
     // The server disconnects next; nothing here may reconnect with a dead credential.
     this.stop();
     this.store.setSignedOut(reason);
-    setTimeout(() => goToLogin(loginReasonOf(reason)), SIGNED_OUT_NOTICE_MS);
+    leaveForLoginAfter(loginReasonOf(reason), SIGNED_OUT_NOTICE_MS);
   };
 
   private readonly onReconnectAttempt = (attempt: number): void => {
