@@ -13,19 +13,42 @@ export class ApiRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error's `details` (e.g. a VERSION_CONFLICT's `{ current, last }`). */
+    readonly details: unknown = null,
   ) {
     super(message);
     this.name = 'ApiRequestError';
   }
 }
 
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  return readJson<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
+async function answer<T>(response: Response): Promise<T> {
+  if (!response.ok) {
+    let code = 'HTTP_ERROR';
+    let message = `${response.status} ${response.statusText}`;
+    let details: unknown = null;
+    try {
+      const body = (await response.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+      code = body.error?.code ?? code;
+      message = body.error?.message ?? message;
+      details = body.error?.details ?? null;
+    } catch {
+      // Not JSON (a proxy's error page): keep the status line.
+    }
+    // The credential is gone (signed out elsewhere, expired, revoked): every surface goes to the login page.
+    if (response.status === 401) goToLogin('unauthenticated');
+    throw new ApiRequestError(response.status, code, message, details);
+  }
+  return (await response.json()) as T;
 }
 
-/** POST a JSON body (same origin, so the session cookie goes along); the answer as getJson's. */
+/** GET a JSON answer of our own server; a non-2xx answer throws ApiRequestError. */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return answer<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
+}
+
+/** POST a JSON body; a non-2xx answer throws ApiRequestError (with the error's details). */
 export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-  return readJson<T>(
+  return answer<T>(
     await fetch(path, {
       method: 'POST',
       signal,
@@ -33,24 +56,6 @@ export async function postJson<T>(path: string, body: unknown, signal?: AbortSig
       body: JSON.stringify(body),
     }),
   );
-}
-
-async function readJson<T>(response: Response): Promise<T> {
-  if (!response.ok) {
-    let code = 'HTTP_ERROR';
-    let message = `${response.status} ${response.statusText}`;
-    try {
-      const body = (await response.json()) as { error?: { code?: string; message?: string } };
-      code = body.error?.code ?? code;
-      message = body.error?.message ?? message;
-    } catch {
-      // Not JSON (a proxy's error page): keep the status line.
-    }
-    // The credential is gone (signed out elsewhere, expired, revoked): every surface goes to the login page.
-    if (response.status === 401) goToLogin('unauthenticated');
-    throw new ApiRequestError(response.status, code, message);
-  }
-  return (await response.json()) as T;
 }
 
 export function fetchConfig(signal?: AbortSignal): Promise<ClientConfig> {

@@ -2,6 +2,7 @@ import type { ClientConfig, OpenCounts, Snapshot } from '../../server/protocol/r
 import type { CaseStatus, Severity, SlaState } from '../../server/protocol/vocab';
 import type { AlertEventData, CaseEventData } from '../../server/protocol/wire';
 import type { Me } from './session';
+import type { ConnectionStatus, SignOutState } from './live-store';
 
 /**
  * The wall's state and the pure functions that move it: snapshot → state, frames →
@@ -13,7 +14,7 @@ import type { Me } from './session';
  * Frames are merged by applyFrames (wall-frames.ts): cases move live, and a finished
  * one leaves the map, the list and the open counts.
  */
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'resyncing';
+export type { ConnectionStatus, SignOutState } from './live-store';
 
 export interface Totals {
   openIncidents: number;
@@ -39,9 +40,6 @@ export interface RecentItem {
   sla: SlaState | null;
   escalation: number;
 }
-
-/** The sign-out button's progress: idle, waiting for the server, or the server could not be reached. */
-export type SignOutState = 'idle' | 'pending' | 'failed';
 
 export interface WallState {
   config: ClientConfig | null;

@@ -4,6 +4,7 @@ import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { FocusBus, FocusContext } from '../lib/focus';
 import { useDocumentLang, useT } from '../lib/i18n';
+import { LiveStoreContext } from '../lib/live-store';
 import { SocketController } from '../lib/socket-controller';
 import { useWall, WallStore, WallStoreContext } from '../lib/store';
 import AlertTicker from './extras/AlertTicker';
@@ -16,6 +17,7 @@ import Counters from './ui/Counters';
 import EventList from './ui/EventList';
 import Header from './ui/Header';
 import LayerPanel from './ui/LayerPanel';
+import SignedOutNotice from './ui/SignedOutNotice';
 
 /** Leaflet touches window at import time: the map root is client-only. */
 const WallMap = dynamic(() => import('./map/WallMap'), { ssr: false });
@@ -42,15 +44,17 @@ export default function WallShell() {
   const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
 
   return (
-    <WallStoreContext value={store}>
-      <FocusContext value={bus}>
-        <SignOutContext value={signOut}>
-          <WallExtras>
-            <Wall />
-          </WallExtras>
-        </SignOutContext>
-      </FocusContext>
-    </WallStoreContext>
+    <LiveStoreContext value={store}>
+      <WallStoreContext value={store}>
+        <FocusContext value={bus}>
+          <SignOutContext value={signOut}>
+            <WallExtras>
+              <Wall />
+            </WallExtras>
+          </SignOutContext>
+        </FocusContext>
+      </WallStoreContext>
+    </LiveStoreContext>
   );
 }
 
@@ -88,20 +92,6 @@ export function LoadingOverlay() {
     <div className="loading-overlay" role="status" aria-live="polite" data-testid="loading">
       <span className="spinner" aria-hidden="true" />
       <span>{failed ? tr.t('loadFailed') : tr.t('loading')}</span>
-    </div>
-  );
-}
-
-/** The server ended this page's credential: say why, briefly, before the login page. */
-export function SignedOutNotice() {
-  const tr = useT();
-  const reason = useWall((s) => s.signedOut);
-  if (reason === null) return null;
-  return (
-    <div className="signed-out-overlay" role="alert" data-testid="signed-out">
-      <p className="signed-out-title">{tr.t('signedOutTitle')}</p>
-      <p>{tr.signedOutReason(reason)}</p>
-      <p className="signed-out-hint">{tr.t('signedOutHint')}</p>
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { useMap } from 'react-leaflet';
 import type { AreaCollection } from '../../../server/protocol/rest';
 import { fetchAreas, loadWithRetry } from '../../lib/api';
 import { useT } from '../../lib/i18n';
-import { useWall } from '../../lib/store';
+import { useLive } from '../../lib/live-store';
 import { ensurePane, overlayInsets, sizeScale, useProjection } from './support';
 import { labelPoint } from './geometry';
 
@@ -15,16 +15,17 @@ import { labelPoint } from './geometry';
  * tiles), with district names and, from STREET_LABEL_ZOOM, street names. The
  * server sends only the outlines inside the viewer's jurisdiction, and the first
  * load frames that jurisdiction (config.bounds: a district dispatcher sees its
- * district, the city's leader the whole city).
+ * district, the city's leader the whole city) unless `fit` is false (a map that
+ * frames something else, e.g. the dispatch console's case map).
  */
 const STREET_LABEL_ZOOM = 13;
 const RETRY_MS = 10_000;
 
-export default function AreaOutlines() {
+export default function AreaOutlines({ fit = true }: { fit?: boolean }) {
   const map = useMap();
   const { project } = useProjection();
   const tr = useT();
-  const jurisdiction = useWall((s) => s.config?.bounds ?? null);
+  const jurisdiction = useLive((s) => s.config?.bounds ?? null);
   const [districts, setDistricts] = useState<AreaCollection | null>(null);
   const [streets, setStreets] = useState<AreaCollection | null>(null);
   const fitted = useRef(false);
@@ -70,7 +71,7 @@ export default function AreaOutlines() {
     const bounds = jurisdiction
       ? L.latLngBounds(project(jurisdiction[0], jurisdiction[1]), project(jurisdiction[2], jurisdiction[3]))
       : districtLayer.getBounds();
-    if (!fitted.current && bounds.isValid()) {
+    if (fit && !fitted.current && bounds.isValid()) {
       fitted.current = true;
       const { topLeft, bottomRight } = overlayInsets(map);
       map.fitBounds(bounds, { paddingTopLeft: topLeft, paddingBottomRight: bottomRight, animate: false });
@@ -80,7 +81,7 @@ export default function AreaOutlines() {
       streetLayer.remove();
       districtLayer.remove();
     };
-  }, [map, districts, streets, project, jurisdiction]);
+  }, [map, districts, streets, project, jurisdiction, fit]);
 
   useEffect(() => {
     if (!districts || !streets) return;

@@ -2,18 +2,20 @@
 
 import { useEffect, useState } from 'react';
 import { useLangToggle, useT } from '../../lib/i18n';
-import { useWall } from '../../lib/store';
+import { useLive } from '../../lib/live-store';
+import { DESK_ROLES, hasRole } from '../../dispatch/roles';
 import { useSignOut } from '../sign-out';
 import SurfaceLinks from './SurfaceLinks';
 
 /**
  * Title, the area on the wall, connection pill with last-update time, clock, links to
  * the other surfaces the signed-in role works on, who is signed in and the 中/EN switch.
- * Other surfaces reuse it with their own subtitle.
+ * The pieces read the connection fields of any live store (useLive), so other surfaces
+ * reuse them, with their own subtitle.
  */
 export default function Header({ subtitle }: { subtitle?: string } = {}) {
   const tr = useT();
-  const config = useWall((s) => s.config);
+  const config = useLive((s) => s.config);
   const toggle = useLangToggle();
   const city = config ? tr.areaName(config.cityName, config.cityNameEn) : '';
 
@@ -23,6 +25,7 @@ export default function Header({ subtitle }: { subtitle?: string } = {}) {
         <h1>{tr.t('title')}</h1>
         {city && city !== '—' ? <span className="wall-city">{city}</span> : null}
         <span className="wall-subtitle">{subtitle ?? tr.t('subtitle')}</span>
+        <DeskLink />
       </div>
       <div className="wall-header-right">
         <SurfaceLinks />
@@ -43,10 +46,22 @@ export default function Header({ subtitle }: { subtitle?: string } = {}) {
   );
 }
 
+/** The desk roles' way to the dispatch console (and back: the console links here). */
+function DeskLink() {
+  const tr = useT();
+  const me = useLive((s) => s.me);
+  if (!me || me.kind !== 'user' || !hasRole(DESK_ROLES, me.role)) return null;
+  return (
+    <a className="nav-link" href="/dispatch" data-testid="link-dispatch">
+      {tr.t('toDispatch')}
+    </a>
+  );
+}
+
 export function ConnectionStatus() {
   const tr = useT();
-  const status = useWall((s) => s.status);
-  const lastUpdateAt = useWall((s) => s.lastUpdateAt);
+  const status = useLive((s) => s.status);
+  const lastUpdateAt = useLive((s) => s.lastUpdateAt);
   return (
     <div className="status-block">
       <span className="status-pill" data-testid="connection-status" data-state={status} role="status">
@@ -60,7 +75,7 @@ export function ConnectionStatus() {
   );
 }
 
-function Clock() {
+export function Clock() {
   const tr = useT();
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
@@ -82,8 +97,8 @@ function Clock() {
 /** The signed-in user (name, role, area) with a sign-out button; a wall display shows its name only. */
 export function WhoIsSignedIn() {
   const tr = useT();
-  const me = useWall((s) => s.me);
-  const signOutState = useWall((s) => s.signOut);
+  const me = useLive((s) => s.me);
+  const signOutState = useLive((s) => s.signOut);
   const signOut = useSignOut();
   if (!me) return null;
   const area = me.area ? tr.areaName(me.area.name, me.area.nameEn) : '';

@@ -2,10 +2,11 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useMemo } from 'react';
+import { useContext, useMemo, useSyncExternalStore } from 'react';
 import { useDeskT } from '../../alerts/i18n';
 import { deskAccess, myPendingAreas } from '../../lib/alert-ack';
-import { useWall } from '../../lib/store';
+import { useLive } from '../../lib/live-store';
+import { WallStoreContext, type WallState, type WallStore } from '../../lib/store';
 import './surface-links.css';
 
 /**
@@ -16,8 +17,10 @@ import './surface-links.css';
  */
 export default function SurfaceLinks() {
   const desk = useDeskT();
-  const me = useWall((s) => s.me);
-  const alerts = useWall((s) => s.alerts);
+  const me = useLive((s) => s.me);
+  // Surfaces without the wall's store (the dispatch console) have no alerts to count.
+  const wall = useContext(WallStoreContext);
+  const alerts = useOptionalAlerts(wall);
   const pathname = usePathname();
   const waiting = useMemo(() => {
     let n = 0;
@@ -48,4 +51,13 @@ export default function SurfaceLinks() {
       </Link>
     </nav>
   );
+}
+
+const NO_ALERTS: WallState['alerts'] = new Map();
+const noSubscribe = () => () => undefined;
+
+/** The wall store's alerts, or none where the surface has no wall store. */
+function useOptionalAlerts(wall: WallStore | null): WallState['alerts'] {
+  const read = () => wall?.getState().alerts ?? NO_ALERTS;
+  return useSyncExternalStore(wall?.subscribe ?? noSubscribe, read, read);
 }
