@@ -1,3 +1,5 @@
+import type { LinkedResponder } from '../../db/queries/positions';
+import type { TaskRow } from '../../db/queries/tasks';
 
 /**
  * Shapes of the REST responses the browser reads. The OpenAPI description at
@@ -43,3 +45,10 @@ export interface DemoInfo {
 
 // Shapes that the database layer produces are defined there (db/records.ts).
 export type { AreaCollection, AreaFeatureProperties, CaseDuplicates, CaseSuggestions, OpenCounts, ResponderView, Snapshot } from '../../db/records';
+
+// The grid worker's app (GET /api/me/tasks).
+export type { LinkedResponder, TaskRow };
+export interface MyTasks {
+  responder: LinkedResponder | null;
+  tasks: TaskRow[];
+}
