@@ -51,4 +51,6 @@ export type { LinkedResponder, TaskRow };
 export interface MyTasks {
   responder: LinkedResponder | null;
   tasks: TaskRow[];
+  /** The feed head read before the tasks: subscribe with `since: seq`. */
+  seq: number;
 }

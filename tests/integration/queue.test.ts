@@ -233,6 +233,8 @@ describe.each(DB_KINDS)('dispatch queue and tasks (%s)', (kind) => {
   });
 
   it("GET /api/me/tasks: the worker's own open cases in their jurisdiction, most recently changed first", async () => {
+    // New grid-worker accounts are linked to a responder when created (server/auth/responder-link.ts): start unlinked.
+    await t.database.rows(sql`UPDATE responders SET user_id = NULL WHERE user_id IN (SELECT id FROM users WHERE login IN ('q-worker', 'q-worker2'))`);
     const [r] = await t.database.rows<{ id: number }>(sql`
       INSERT INTO responders (code, name, role, user_id) VALUES ('Q-R1', 'worker', 'grid_worker', (SELECT id FROM users WHERE login = 'q-worker')) RETURNING id`);
     const [other] = await t.database.rows<{ id: number }>(sql`INSERT INTO responders (code, name, role) VALUES ('Q-R2', 'other', 'grid_worker') RETURNING id`);
@@ -249,14 +251,18 @@ describe.each(DB_KINDS)('dispatch queue and tasks (%s)', (kind) => {
     expect(expected.length).toBeGreaterThan(3);
     // Assigned to them but outside their jurisdiction, or finished: not a task.
     expect(rows.some((c) => !c.west && c.status === 'dispatched')).toBe(true);
-    const mine = await get<{ responder: { id: number; code: string } | null; tasks: Array<{ id: number; assigneeId: number; address: string; description: string | null }> }>('worker', '/api/me/tasks');
+    const [feed] = await t.database.rows<{ head: number }>(sql`SELECT coalesce(max(seq), 0)::int AS head FROM feed`);
+    const head = feed!.head;
+    const mine = await get<{ responder: { id: number; code: string } | null; tasks: Array<{ id: number; assigneeId: number; address: string; description: string | null }>; seq: number }>('worker', '/api/me/tasks');
     expect(mine.status).toBe(200);
+    // The feed head it is consistent with (the app subscribes from it).
+    expect(mine.body.seq).toBe(head);
     expect(mine.body.responder).toMatchObject({ id: r!.id, code: 'Q-R1' });
     expect(mine.body.tasks.map((c) => c.id)).toEqual(expected);
     expect(mine.body.tasks.every((c) => c.assigneeId === r!.id && c.address.startsWith('测试路'))).toBe(true);
     expect(JSON.stringify(mine.body)).not.toMatch(/phone|idNumber/);
     // A worker not linked to a responder has none; desks may not call it.
-    expect((await get('worker2', '/api/me/tasks')).body).toEqual({ responder: null, tasks: [] });
+    expect((await get('worker2', '/api/me/tasks')).body).toEqual({ responder: null, tasks: [], seq: head });
     expect((await get('dispatcherWest', '/api/me/tasks')).status).toBe(403);
   });
 });
