@@ -192,7 +192,7 @@ export class OutboxRunner {
           break;
         }
         if (item.nextAttemptAt > this.now()) {
-          // No answer, or "later": the network is down or the server busy, so the rest waits too.
+          // No answer, or "later" (the network is down, the server busy, the session over): the rest waits too.
           for (const waiting of [item, ...order.slice(index + 1).filter((i) => i.state === 'pending')]) this.notify({ kind: 'queued', item: waiting });
           this.scheduleNext();
           return;

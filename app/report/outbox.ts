@@ -178,10 +178,13 @@ export function backoffMs(attempts: number, random: number, retryAfterMs: number
   return Math.max(jittered, retryAfterMs ?? 0);
 }
 
-/** Answers worth waiting out: no answer, 408, 429, 5xx. Everything else 4xx is final. */
+/**
+ * Answers worth waiting out: no answer, 408, 429, 5xx, and 401 (the session ended:
+ * the item waits for the same worker to sign in again). Every other 4xx is final.
+ */
 export function isTransient(result: Extract<ApiResult<unknown>, { ok: false }>): boolean {
   if (result.network) return true;
-  return result.status === 408 || result.status === 429 || result.status >= 500;
+  return result.status === 401 || result.status === 408 || result.status === 429 || result.status >= 500;
 }
 
 /** The statuses in which the worker's action still makes sense on a newer version of the case. */

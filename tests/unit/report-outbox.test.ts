@@ -283,6 +283,17 @@ describe('outbox: a report made with no network', () => {
     expect(server.cases.size).toBe(1);
   });
 
+  it('keeps a report whose session ended (401) pending, to go after the next sign-in', async () => {
+    const { server, storage, time, runner } = setup();
+    server.refuseNextCreate = { status: 401, code: 'UNAUTHENTICATED' };
+    const outcome = await runner.submit(newReportItem('nm-grid', report('r-401', time), [], time.now));
+    expect(outcome.kind).toBe('queued');
+    expect(storage.map.get('nm-grid|r-401')?.state).toBe('pending');
+    runner.kick(true);
+    await runner.idle();
+    expect(server.cases.size).toBe(1);
+  });
+
   it('uploads the photos again, once, when their saved ids were pruned meanwhile', async () => {
     const { server, time, runner } = setup();
     server.script = ['up', 'down'];

@@ -28,14 +28,14 @@ const responder = { id: ME, code: 'R7', name: '网格员', status: 'on_duty', ho
 
 describe('report tasks state', () => {
   it('adds a case dispatched to me, live, and asks for its details', () => {
-    const state = tasksFromResponse({ responder, tasks: [] });
+    const state = tasksFromResponse({ responder, tasks: [], seq: 0 });
     const { state: next, refetch } = applyFeedEvents(state, [updated(10, data(5))]);
     expect(next.tasks.map((t) => t.id)).toEqual([5]);
     expect(refetch).toBe(true);
   });
 
   it('ignores cases dispatched to someone else and alerts', () => {
-    const state = tasksFromResponse({ responder, tasks: [] });
+    const state = tasksFromResponse({ responder, tasks: [], seq: 0 });
     const alert = { seq: 11, at: AT, topic: 'alert.created', layer: 'alerts', areaCodes: [], payload: {} } as unknown as FeedEvent;
     const { state: next, refetch } = applyFeedEvents(state, [updated(10, data(5, { assigneeId: 8 })), alert]);
     expect(next.tasks).toEqual([]);
@@ -43,7 +43,7 @@ describe('report tasks state', () => {
   });
 
   it('keeps the details it has when a known task moves on, and drops it once closed or reassigned', () => {
-    let state = tasksFromResponse({ responder, tasks: [task(5), task(6)] });
+    let state = tasksFromResponse({ responder, tasks: [task(5), task(6)], seq: 0 });
     state = applyFeedEvents(state, [updated(10, data(5, { status: 'in_progress', version: 4 }), 'accept')]).state;
     expect(state.tasks.find((t) => t.id === 5)).toMatchObject({ status: 'in_progress', version: 4, address: '地址 5' });
     state = applyFeedEvents(state, [updated(11, data(5, { status: 'closed', version: 6 }), 'close')]).state;
@@ -52,7 +52,7 @@ describe('report tasks state', () => {
   });
 
   it('never goes back to an older version (a replayed or late event)', () => {
-    const state = tasksFromResponse({ responder, tasks: [task(5, { status: 'handled', version: 5 })] });
+    const state = tasksFromResponse({ responder, tasks: [task(5, { status: 'handled', version: 5 })], seq: 0 });
     const { state: next } = applyCaseChange(state, data(5, { status: 'in_progress', version: 4 }));
     expect(next.tasks[0]).toMatchObject({ status: 'handled', version: 5 });
     // And an older event cannot remove it either.
@@ -60,7 +60,7 @@ describe('report tasks state', () => {
   });
 
   it('knows no tasks without a linked responder', () => {
-    const state = tasksFromResponse({ responder: null, tasks: [] });
+    const state = tasksFromResponse({ responder: null, tasks: [], seq: 0 });
     expect(applyFeedEvents(state, [updated(10, data(5))]).state.tasks).toEqual([]);
   });
 
