@@ -6,25 +6,35 @@ import {
   feedFrameSchema,
   PROTOCOL_VERSION,
   resyncSchema,
+  responderPositionSchema,
   signedOutSchema,
+  type Ack,
   type ClientToServerEvents,
+  type PositionReport,
+  type PositionResult,
   type ServerToClientEvents,
   type SubscribeRequest,
 } from '../../server/protocol/wire';
-import { fetchConfig, fetchSnapshot, isAbort, isUnauthenticated } from './api';
+import { fetchConfig, isAbort, isUnauthenticated } from './api';
+import type { LiveSink } from './live-store';
 import { fetchMe, goToLogin, loginReasonOf, postLogout } from './session';
-import { LIMITS, shanghaiDay, type WallStore } from './store';
 
 /**
- * The only code that touches socket.io-client. It loads config and snapshot over
- * REST, subscribes from the snapshot's seq, feeds validated frames into the store,
- * and recovers by itself:
+ * The only code that touches socket.io-client, shared by every surface (the wall,
+ * /dispatch, /report): it feeds any LiveStore (live-store.ts explains the pair).
+ * It loads who is signed in and the config, has the store load its base state over
+ * REST (snapshot, queue, tasks…), subscribes from the seq that state is consistent
+ * with, feeds validated frames into the store, and recovers by itself:
  *
  * - reconnect (network loss, server restart): subscribe again with since = last seq
  *   received; the server replays the gap from the feed table;
- * - ack mode 'resync' or a 'resync' event: reload the snapshot, subscribe from it;
- * - the day changes in Shanghai, or REFRESH_MS passes: reload quietly, because the
- *   feed carries creations only and closures reach the wall through snapshots.
+ * - ack mode 'resync' or a 'resync' event: the store reloads, then subscribe from it;
+ * - once a minute the store's `tick` may ask for a quiet reload (the wall: the day
+ *   changed in Shanghai, or a periodic backstop).
+ *
+ * Desk surfaces whose store has `receivePosition` get responders' live positions
+ * (`responderPosition`, volatile); a grid worker's app sends its own with
+ * `sendPosition`.
  *
  * Authentication: the wall opens on the actor's jurisdiction (config, snapshot and
  * subscription default to it on the server). No credential — a REST 401 or the
@@ -37,10 +47,10 @@ import { LIMITS, shanghaiDay, type WallStore } from './store';
  * still be in flight, and applying one ahead of the replay would make the replay's
  * older events look like duplicates.
  */
-type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const SUBSCRIBE_TIMEOUT_MS = 15_000;
-const REFRESH_MS = 10 * 60_000;
+const POSITION_TIMEOUT_MS = 10_000;
 const TICK_MS = 60_000;
 /** Failed reconnect attempts before the pill says offline rather than reconnecting. */
 const OFFLINE_AFTER_ATTEMPTS = 4;
@@ -50,18 +60,19 @@ const RETRY_MAX_MS = 15_000;
 const SIGNED_OUT_NOTICE_MS = 3_000;
 
 export interface ControllerOptions {
+  /** The area to follow (inside the jurisdiction); default: the signed-in actor's jurisdiction. */
   area?: string | null;
+  /** Feed layers to subscribe to; default: incidents, appeals, alerts. */
   layers?: Layer[];
 }
 
 export class SocketController {
-  private socket: WallSocket | null = null;
+  private socket: LiveSocket | null = null;
   private stopped = false;
   /** since of the subscribe in flight; NaN while a snapshot reload is in progress. */
   private gate: number | null = null;
   private subscribeEpoch = 0;
   private reloading: Promise<void> | null = null;
-  private lastRefreshAt = Date.now();
   private readonly abort = new AbortController();
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private signingOut = false;
@@ -69,7 +80,7 @@ export class SocketController {
   private readonly area: string | null;
 
   constructor(
-    private readonly store: WallStore,
+    private readonly store: LiveSink,
     options: ControllerOptions = {},
   ) {
     this.layers = options.layers ?? ['incidents', 'appeals', 'alerts'];
@@ -77,7 +88,7 @@ export class SocketController {
   }
 
   start(): void {
-    const socket: WallSocket = io({ autoConnect: false, reconnectionDelayMax: 5_000 });
+    const socket: LiveSocket = io({ autoConnect: false, reconnectionDelayMax: 5_000 });
     this.socket = socket;
     socket.on('connect', this.onConnect);
     socket.on('disconnect', this.onDisconnect);
@@ -86,6 +97,7 @@ export class SocketController {
     socket.on('feed', this.onFeed);
     socket.on('resync', this.onResync);
     socket.on('signedOut', this.onSignedOut);
+    if (this.store.receivePosition) socket.on('responderPosition', this.onResponderPosition);
     window.addEventListener('online', this.onBrowserOnline);
     window.addEventListener('offline', this.onBrowserOffline);
     const tick = setInterval(this.onTick, TICK_MS);
@@ -108,6 +120,23 @@ export class SocketController {
       this.socket.disconnect();
       this.socket = null;
     }
+  }
+
+  /**
+   * Sends this grid worker's position (socket `position`); resolves with the ack, or
+   * null when there is no connection or no answer in time (the caller just tries
+   * again at its next fix). The server keeps one per POSITION_EVERY_MS.
+   */
+  sendPosition(report: Omit<PositionReport, 'v'>): Promise<Ack<PositionResult> | null> {
+    const socket = this.socket;
+    if (!socket?.connected || this.stopped) return Promise.resolve(null);
+    // The ack is optional in the contract (fire-and-forget is allowed), which the timeout typing cannot express.
+    const timed = socket.timeout(POSITION_TIMEOUT_MS) as unknown as {
+      emit(event: 'position', report: PositionReport, ack: (error: Error | null, result: Ack<PositionResult>) => void): void;
+    };
+    return new Promise((resolve) => {
+      timed.emit('position', { v: PROTOCOL_VERSION, ...report }, (error, result) => resolve(error ? null : result));
+    });
   }
 
   /**
@@ -141,19 +170,22 @@ export class SocketController {
     if (!me || !config) return;
     this.store.setMe(me);
     this.store.setConfig(config);
-    if (!(await this.loadSnapshot())) return;
+    // A surface for some roles only: nothing more to load or follow (it says so itself).
+    if (this.store.admits && !this.store.admits(me)) {
+      this.stop();
+      return;
+    }
+    if (!(await this.loadBase())) return;
     this.socket?.connect();
   }
 
-  /** Fetches the snapshot (retrying until it works or the controller stops) and replaces the store. */
-  private async loadSnapshot(): Promise<boolean> {
-    const snapshot = await this.retrying(() =>
-      fetchSnapshot({ area: this.area, appealHours: LIMITS.appealHours }, this.abort.signal),
-    );
-    if (!snapshot) return false;
-    this.store.replaceFromSnapshot(snapshot);
-    this.lastRefreshAt = Date.now();
-    return true;
+  /** Has the store load its base state (retrying until it works or the controller stops). */
+  private async loadBase(): Promise<boolean> {
+    const done = await this.retrying(async () => {
+      await this.store.load(this.abort.signal);
+      return true;
+    });
+    return done === true;
   }
 
   private async retrying<T>(work: () => Promise<T>): Promise<T | null> {
@@ -174,13 +206,13 @@ export class SocketController {
     return null;
   }
 
-  /** Reloads the snapshot, then subscribes from it. Concurrent calls share one reload. */
+  /** Reloads the store's base state, then subscribes from it. Concurrent calls share one reload. */
   private reload(quiet: boolean): Promise<void> {
     this.reloading ??= (async () => {
       if (!quiet) this.store.setStatus('resyncing');
       this.gate = Number.NaN;
       this.subscribeEpoch++;
-      const ok = await this.loadSnapshot();
+      const ok = await this.loadBase();
       this.reloading = null;
       if (!ok || this.stopped) return;
       if (this.socket?.connected) this.subscribe();
@@ -289,6 +321,15 @@ export class SocketController {
     void this.reload(false);
   };
 
+  private readonly onResponderPosition = (raw: unknown): void => {
+    const parsed = responderPositionSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.store.countRejectedFrame();
+      return;
+    }
+    this.store.receivePosition?.(parsed.data);
+  };
+
   private readonly onBrowserOnline = (): void => {
     const socket = this.socket;
     if (!socket || this.stopped) return;
@@ -306,11 +347,9 @@ export class SocketController {
   };
 
   private readonly onTick = (): void => {
-    const now = Date.now();
-    this.store.prune(now);
-    const state = this.store.getState();
-    if (!state.loaded || this.reloading || !this.socket?.connected) return;
-    if (shanghaiDay(now) !== state.day || now - this.lastRefreshAt >= REFRESH_MS) void this.reload(true);
+    const wantsReload = this.store.tick(Date.now());
+    if (!wantsReload || !this.store.getState().loaded || this.reloading || !this.socket?.connected) return;
+    void this.reload(true);
   };
 
   // --- helpers ---------------------------------------------------------------------------

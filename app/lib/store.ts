@@ -1,10 +1,11 @@
 'use client';
 
-import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { ClientConfig, Snapshot } from '../../server/protocol/rest';
+import { createContext, useContext } from 'react';
+import type { Snapshot } from '../../server/protocol/rest';
 import type { FeedFrame } from '../../server/protocol/wire';
-import type { Me } from './session';
-import { applyFrames, emptyState, pruneState, stateFromSnapshot, type ConnectionStatus, type SignOutState, type WallState } from './wall-state';
+import { fetchSnapshot } from './api';
+import { LiveStore, useStoreSlice, type ConnectionStatus } from './live-store';
+import { applyFrames, emptyState, LIMITS, pruneState, shanghaiDay, stateFromSnapshot, type WallState } from './wall-state';
 
 export * from './wall-state';
 
@@ -27,84 +28,41 @@ declare global {
   }
 }
 
+/** A quiet snapshot reload at least this often: a backstop (alerts expiring, anything missed). */
+const REFRESH_MS = 10 * 60_000;
+
 /**
- * The wall's store: what the last snapshot said plus every feed event applied since.
- * Only the socket controller writes to it; React and the map layers read it through
- * useSyncExternalStore. Frames are queued and merged once per animation frame, so a
- * burst of a thousand events costs one state change and one repaint.
+ * The wall's store (a LiveStore, see live-store.ts): what the last snapshot said plus
+ * every feed event applied since. Only the socket controller writes to it; React and
+ * the map layers read it through useWall.
  */
-export class WallStore {
-  private state: WallState = emptyState();
-  private readonly listeners = new Set<() => void>();
-  private pending: FeedFrame[] = [];
-  private pendingTo = 0;
-  private rafId: number | null = null;
-  private timerId: ReturnType<typeof setTimeout> | null = null;
+export class WallStore extends LiveStore<WallState> {
+  private lastRefreshAt = Date.now();
 
-  getState = (): WallState => this.state;
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  /** Highest seq received (applied or queued): what a re-subscribe should ask to continue from. */
-  get receivedSeq(): number {
-    return Math.max(this.state.lastSeq, this.pendingTo);
+  constructor(private readonly area: string | null = null) {
+    super(emptyState());
   }
 
-  setStatus(status: ConnectionStatus): void {
-    if (this.state.status !== status) this.commit({ ...this.state, status });
-  }
-
-  setMe(me: Me): void {
-    this.commit({ ...this.state, me });
-  }
-
-  setSignedOut(reason: string): void {
-    this.commit({ ...this.state, signedOut: reason });
-  }
-
-  setSignOut(signOut: SignOutState): void {
-    if (this.state.signOut !== signOut) this.commit({ ...this.state, signOut });
-  }
-
-  setConfig(config: ClientConfig): void {
-    this.commit({ ...this.state, config });
-  }
-
-  setLoadFailed(failed: boolean): void {
-    if (this.state.loadFailed !== failed) this.commit({ ...this.state, loadFailed: failed });
-  }
-
-  countRejectedFrame(): void {
-    this.commit({ ...this.state, rejectedFrames: this.state.rejectedFrames + 1 });
+  async load(signal: AbortSignal): Promise<void> {
+    const snapshot = await fetchSnapshot({ area: this.area, appealHours: LIMITS.appealHours }, signal);
+    this.replaceFromSnapshot(snapshot);
   }
 
   /** Replaces everything with a snapshot; queued frames are discarded (the re-subscribe replays them). */
   replaceFromSnapshot(snapshot: Snapshot, now = Date.now()): void {
-    this.cancelFlush();
-    this.pending = [];
-    this.pendingTo = 0;
-    this.commit(stateFromSnapshot(this.state, snapshot, now));
+    this.lastRefreshAt = now;
+    this.replace(stateFromSnapshot(this.state, snapshot, now));
   }
 
-  /** Queues a validated frame; it is merged with others on the next animation frame. */
-  enqueueFrame(frame: FeedFrame): void {
-    this.pending.push(frame);
-    this.pendingTo = Math.max(this.pendingTo, frame.to);
-    this.scheduleFlush();
+  protected reduce(state: WallState, frames: readonly FeedFrame[], now: number): WallState {
+    return applyFrames(state, frames, now);
   }
 
-  /** Applies queued frames now (also called by the scheduler). */
-  flush = (): void => {
-    this.cancelFlush();
-    if (this.pending.length === 0) return;
-    const frames = this.pending;
-    this.pending = [];
-    this.pendingTo = 0;
-    this.commit(applyFrames(this.state, frames, Date.now()));
-  };
+  /** Prunes by age; asks for a quiet reload when the Shanghai day changes (today's count restarts) or REFRESH_MS passed. */
+  override tick(now: number): boolean {
+    this.prune(now);
+    return shanghaiDay(now) !== this.state.day || now - this.lastRefreshAt >= REFRESH_MS;
+  }
 
   /** Drops appeals past the heat window and expired alerts; call about once a minute. */
   prune(now = Date.now()): void {
@@ -112,41 +70,18 @@ export class WallStore {
     if (next !== this.state) this.commit(next);
   }
 
-  dispose(): void {
-    this.cancelFlush();
-    this.pending = [];
-    this.listeners.clear();
-  }
-
-  private scheduleFlush(): void {
-    if (this.rafId !== null || this.timerId !== null) return;
-    // rAF pauses in hidden tabs; the timer bounds the queue there.
-    this.rafId = requestAnimationFrame(this.flush);
-    this.timerId = setTimeout(this.flush, 500);
-  }
-
-  private cancelFlush(): void {
-    if (this.rafId !== null) cancelAnimationFrame(this.rafId);
-    if (this.timerId !== null) clearTimeout(this.timerId);
-    this.rafId = null;
-    this.timerId = null;
-  }
-
-  private commit(next: WallState): void {
-    this.state = next;
-    if (typeof window !== 'undefined') {
-      window.__hcm = {
-        lastSeq: next.lastSeq,
-        incidents: next.incidents.size,
-        appeals: next.appeals.size,
-        alerts: next.alerts.size,
-        rejectedFrames: next.rejectedFrames,
-        status: next.status,
-        area: next.me?.area?.code ?? null,
-        signedOut: next.signedOut,
-      };
-    }
-    for (const listener of this.listeners) listener();
+  protected override published(next: WallState): void {
+    if (typeof window === 'undefined') return;
+    window.__hcm = {
+      lastSeq: next.lastSeq,
+      incidents: next.incidents.size,
+      appeals: next.appeals.size,
+      alerts: next.alerts.size,
+      rejectedFrames: next.rejectedFrames,
+      status: next.status,
+      area: next.me?.area?.code ?? null,
+      signedOut: next.signedOut,
+    };
   }
 }
 
@@ -162,10 +97,5 @@ export function useWallStore(): WallStore {
 
 /** Subscribes to one slice; the selector must return a stored reference or a primitive. */
 export function useWall<T>(selector: (state: WallState) => T): T {
-  const store = useWallStore();
-  return useSyncExternalStore(
-    store.subscribe,
-    () => selector(store.getState()),
-    () => selector(store.getState()),
-  );
+  return useStoreSlice(useWallStore(), selector);
 }

@@ -2,6 +2,7 @@ import type { ClientConfig, OpenCounts, Snapshot } from '../../server/protocol/r
 import { CLOSED_STATUSES, type Severity } from '../../server/protocol/vocab';
 import type { AlertEventData, CaseEventData, FeedEvent, FeedFrame } from '../../server/protocol/wire';
 import type { Me } from './session';
+import type { ConnectionStatus, SignOutState } from './live-store';
 
 /**
  * The wall's state and the pure functions that move it: snapshot → state, frames →
@@ -11,7 +12,7 @@ import type { Me } from './session';
  * Every collection is bounded so a wall can run for days with flat memory: incidents
  * are capped (oldest dropped first), appeals and alerts are pruned by age/expiry.
  */
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'resyncing';
+export type { ConnectionStatus, SignOutState } from './live-store';
 
 export interface Totals {
   openIncidents: number;
@@ -33,9 +34,6 @@ export interface RecentItem {
   lng: number | null;
   lat: number | null;
 }
-
-/** The sign-out button's progress: idle, waiting for the server, or the server could not be reached. */
-export type SignOutState = 'idle' | 'pending' | 'failed';
 
 export interface WallState {
   config: ClientConfig | null;

@@ -4,6 +4,7 @@ import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { FocusBus, FocusContext } from '../lib/focus';
 import { useDocumentLang, useT } from '../lib/i18n';
+import { LiveStoreContext } from '../lib/live-store';
 import { SocketController } from '../lib/socket-controller';
 import { useWall, WallStore, WallStoreContext } from '../lib/store';
 import { layerPrefs } from './layer-prefs';
@@ -38,13 +39,15 @@ export default function WallShell() {
   const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
 
   return (
-    <WallStoreContext value={store}>
-      <FocusContext value={bus}>
-        <SignOutContext value={signOut}>
-          <Wall />
-        </SignOutContext>
-      </FocusContext>
-    </WallStoreContext>
+    <LiveStoreContext value={store}>
+      <WallStoreContext value={store}>
+        <FocusContext value={bus}>
+          <SignOutContext value={signOut}>
+            <Wall />
+          </SignOutContext>
+        </FocusContext>
+      </WallStoreContext>
+    </LiveStoreContext>
   );
 }
 

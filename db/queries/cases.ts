@@ -134,6 +134,13 @@ export async function findCasesByExternalIds(
 }
 
 /** One case, only when it lies within the scope (outside and unknown look the same to the caller). */
+/** The free text of one case (what the reporter wrote, where), only within the scope: the case page shows it, feeds and snapshots do not carry it. */
+export async function findCaseText(db: Runner, scope: Scope, id: number): Promise<{ description: string | null; address: string | null } | undefined> {
+  const [row] = await db.rows<{ description: string | null; address: string | null }>(sql`
+    SELECT c.description, c.address FROM cases c WHERE c.id = ${id}::bigint AND ${inScope(sql`c.area_codes`, scope)}`);
+  return row;
+}
+
 export async function findCaseById(db: Runner, scope: Scope, id: number): Promise<StoredCase | undefined> {
   const [row] = await db.rows<StoredCase>(sql`
     SELECT ${caseColumns} FROM cases c LEFT JOIN areas g ON g.id = c.grid_id

@@ -322,6 +322,18 @@ for (const kind of DB_KINDS) {
       }
     });
 
+    it("gives the case page the reporter's text on GET /api/cases/{id}, not in the feed's record", async () => {
+      const res = await postJson(base, '/api/cases', incident(`tr-${kind}-text`, 106.645, 26.515, { description: '井盖缺失，已设临时围挡', address: '花果园大街 8 号' }));
+      expect(res.status).toBe(201);
+      const { case: created } = res.body as { case: Record<string, unknown> & { id: number } };
+      expect(created).not.toHaveProperty('description');
+      const got = await getJson<{ description: string | null; address: string | null; case: Record<string, unknown> }>(base, `/api/cases/${created.id}`, { cookie: cookies['t-dispatcher']! });
+      expect(got.status).toBe(200);
+      expect(got.body).toMatchObject({ description: '井盖缺失，已设临时围挡', address: '花果园大街 8 号' });
+      expect(got.body.case).not.toHaveProperty('description');
+      expect((await getJson(base, `/api/cases/${created.id}`, { cookie: cookies['t-west']! })).status).toBe(404);
+    });
+
     it('shows the timeline only within the jurisdiction', async () => {
       const id = await caseAt('registered');
       const west = await getJson(base, `/api/cases/${id}/events`, { cookie: cookies['t-west']! });

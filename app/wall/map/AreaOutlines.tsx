@@ -6,7 +6,7 @@ import { useMap } from 'react-leaflet';
 import type { AreaCollection } from '../../../server/protocol/rest';
 import { fetchAreas, loadWithRetry } from '../../lib/api';
 import { useT } from '../../lib/i18n';
-import { useWall } from '../../lib/store';
+import { useLive } from '../../lib/live-store';
 import { ensurePane, overlayInsets, sizeScale, useProjection } from './support';
 import { labelPoint } from './geometry';
 
@@ -24,7 +24,7 @@ export default function AreaOutlines() {
   const map = useMap();
   const { project } = useProjection();
   const tr = useT();
-  const jurisdiction = useWall((s) => s.config?.bounds ?? null);
+  const jurisdiction = useLive((s) => s.config?.bounds ?? null);
   const [districts, setDistricts] = useState<AreaCollection | null>(null);
   const [streets, setStreets] = useState<AreaCollection | null>(null);
   const fitted = useRef(false);

@@ -2,13 +2,17 @@
 
 import { useEffect, useState } from 'react';
 import { useLangToggle, useT } from '../../lib/i18n';
-import { useWall } from '../../lib/store';
+import { useLive } from '../../lib/live-store';
 import { useSignOut } from '../sign-out';
 
-/** Title, the area on the wall, connection pill with last-update time, clock, who is signed in and the 中/EN switch. */
+/**
+ * Title, the area on the wall, connection pill with last-update time, clock, who is
+ * signed in and the 中/EN switch. The pieces read the connection fields of any live
+ * store (useLive), so other surfaces reuse them.
+ */
 export default function Header() {
   const tr = useT();
-  const config = useWall((s) => s.config);
+  const config = useLive((s) => s.config);
   const toggle = useLangToggle();
   const city = config ? tr.areaName(config.cityName, config.cityNameEn) : '';
 
@@ -37,10 +41,10 @@ export default function Header() {
   );
 }
 
-function ConnectionStatus() {
+export function ConnectionStatus() {
   const tr = useT();
-  const status = useWall((s) => s.status);
-  const lastUpdateAt = useWall((s) => s.lastUpdateAt);
+  const status = useLive((s) => s.status);
+  const lastUpdateAt = useLive((s) => s.lastUpdateAt);
   return (
     <div className="status-block">
       <span className="status-pill" data-testid="connection-status" data-state={status} role="status">
@@ -54,7 +58,7 @@ function ConnectionStatus() {
   );
 }
 
-function Clock() {
+export function Clock() {
   const tr = useT();
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
@@ -74,10 +78,10 @@ function Clock() {
 }
 
 /** The signed-in user (name, role, area) with a sign-out button; a wall display shows its name only. */
-function WhoIsSignedIn() {
+export function WhoIsSignedIn() {
   const tr = useT();
-  const me = useWall((s) => s.me);
-  const signOutState = useWall((s) => s.signOut);
+  const me = useLive((s) => s.me);
+  const signOutState = useLive((s) => s.signOut);
   const signOut = useSignOut();
   if (!me) return null;
   const area = me.area ? tr.areaName(me.area.name, me.area.nameEn) : '';

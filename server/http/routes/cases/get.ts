@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findCaseLifecycle } from '../../../../db/queries/case-commands';
-import { findCaseById } from '../../../../db/queries/cases';
+import { findCaseById, findCaseText } from '../../../../db/queries/cases';
 import { auditBy } from '../../../auth/audit';
 import { maskedContact, REVEAL_REASON, revealContact } from '../../../auth/contacts';
 import { AppError } from '../../../errors';
@@ -14,19 +14,23 @@ export const getCase = defineRoute({
   tags: ['cases'],
   summary: 'One case within your jurisdiction, with the reporter contact masked',
   description:
-    '`lifecycle` carries what the case page needs beyond the map view: `priorStatus` (while suspended), `pendingSuspension` and ' +
+    '`description` and `address` are the reporter\'s text (not in feeds or snapshots). `lifecycle` carries what the case page needs beyond the map view: `priorStatus` (while suspended), `pendingSuspension` and ' +
     '`pendingExtension` (`{ by, at, reason[, extend] }`, waiting for a decision), `closedAt`, `slaWarnAt`, `updatedAt`, and `actions`: ' +
     'the transitions the caller may fire now (POST /api/cases/{id}/transitions; empty for machine principals).',
   access: 'cases.read',
   params: caseIdParams,
-  responses: { 200: { description: '`{ case, externalId, areaCodes, contact, lifecycle }`' }, 404: { description: 'No such case in your jurisdiction' } },
+  responses: { 200: { description: '`{ case, externalId, areaCodes, description, address, contact, lifecycle }`' }, 404: { description: 'No such case in your jurisdiction' } },
   handle: async ({ ctx, params, actor, ip }) => {
-    const [found, row] = await Promise.all([findCaseById(ctx.database, actor.scope, params.id), findCaseLifecycle(ctx.database, actor.scope, params.id)]);
-    if (!found || !row) throw new AppError('NOT_FOUND', `no case ${params.id}`, { id: params.id });
+    const [found, row, text] = await Promise.all([
+      findCaseById(ctx.database, actor.scope, params.id),
+      findCaseLifecycle(ctx.database, actor.scope, params.id),
+      findCaseText(ctx.database, actor.scope, params.id),
+    ]);
+    if (!found || !row || !text) throw new AppError('NOT_FOUND', `no case ${params.id}`, { id: params.id });
     const { areaCodes, externalId, ...data } = found;
     const contact = await maskedContact(ctx.database, actor.scope, params.id);
     const by = actor.kind === 'user' ? await commandByActor(ctx.database, actor, ip) : null;
-    return { status: 200, body: { case: data, externalId, areaCodes, contact, lifecycle: lifecycleView(row, by?.workflow ?? null) } };
+    return { status: 200, body: { case: data, externalId, areaCodes, description: text.description, address: text.address, contact, lifecycle: lifecycleView(row, by?.workflow ?? null) } };
   },
 });
 
