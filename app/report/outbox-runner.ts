@@ -131,12 +131,17 @@ export class OutboxRunner {
     while (this.running) await this.running;
   }
 
+  /** Sending resumes (after `stop`); the page calls it when it mounts. */
+  start(): void {
+    this.stopped = false;
+    this.kick(true);
+  }
+
+  /** No more sending or timers until `start`; the queue stays in storage. */
   stop(): void {
     this.stopped = true;
     if (this.timer !== null) this.clearTimer(this.timer);
     this.timer = null;
-    this.listeners.clear();
-    this.outcomeListeners.clear();
   }
 
   // --- the loop ------------------------------------------------------------------------

@@ -118,6 +118,19 @@ const zh = {
   roleMismatch: '此页面供网格员使用',
   roleMismatchHint: '您当前的角色是 {role}，请打开值班大屏。',
   openWall: '打开大屏',
+  err_VERSION_CONFLICT: '案件已被他人更新，请查看最新状态',
+  err_TRANSITION_REFUSED: '案件当前状态不允许此操作',
+  err_FORBIDDEN: '您无权处理此案件',
+  err_NOT_FOUND: '案件不存在或不在您的辖区',
+  err_VALIDATION_FAILED: '填写的内容有误',
+  err_BAD_COMMAND: '填写的内容有误',
+  err_OUTSIDE_JURISDICTION: '事件位置不在您的辖区内',
+  err_UNKNOWN_CODE: '事件类别无效',
+  err_UNSUPPORTED_MEDIA_TYPE: '照片格式无法识别',
+  err_BAD_IMAGE: '照片已损坏或无法识别',
+  err_PAYLOAD_TOO_LARGE: '照片过大',
+  err_PHOTO_NOT_ATTACHABLE: '照片已失效，请重新添加',
+  err_NETWORK: '无网络',
 } as const;
 
 export type ReportKey = keyof typeof zh;
@@ -232,6 +245,19 @@ const en: Record<ReportKey, string> = {
   roleMismatch: 'This page is for grid workers',
   roleMismatchHint: 'You are signed in as {role}; open the wall instead.',
   openWall: 'Open the wall',
+  err_VERSION_CONFLICT: 'The case was changed by someone else; see where it stands now',
+  err_TRANSITION_REFUSED: 'Not possible in the case’s current state',
+  err_FORBIDDEN: 'This case is not yours to handle',
+  err_NOT_FOUND: 'No such case in your area',
+  err_VALIDATION_FAILED: 'Something in the form is not right',
+  err_BAD_COMMAND: 'Something in the form is not right',
+  err_OUTSIDE_JURISDICTION: 'The location is outside your area',
+  err_UNKNOWN_CODE: 'Unknown category',
+  err_UNSUPPORTED_MEDIA_TYPE: 'The photo’s format is not recognised',
+  err_BAD_IMAGE: 'The photo is damaged or unreadable',
+  err_PAYLOAD_TOO_LARGE: 'The photo is too large',
+  err_PHOTO_NOT_ATTACHABLE: 'The photo expired; add it again',
+  err_NETWORK: 'No network',
 };
 
 const MAJORS_EN: Record<string, string> = {
@@ -247,6 +273,8 @@ const MAJORS_EN: Record<string, string> = {
 export interface ReportTranslator {
   t: (key: ReportKey, values?: Record<string, string | number>) => string;
   major: (name: string) => string;
+  /** A refusal in words: ours for the codes we know, else the server's message. */
+  error: (error: { code: string; message: string } | null) => string;
 }
 
 function make(lang: Lang): ReportTranslator {
@@ -254,6 +282,11 @@ function make(lang: Lang): ReportTranslator {
   return {
     t: (key, values) => fill(dict[key], values),
     major: (name) => (lang === 'zh' ? name : (MAJORS_EN[name] ?? name)),
+    error: (error) => {
+      if (!error) return '';
+      const key = `err_${error.code}`;
+      return key in dict ? dict[key as ReportKey] : error.message;
+    },
   };
 }
 

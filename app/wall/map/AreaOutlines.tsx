@@ -20,7 +20,8 @@ import { labelPoint } from './geometry';
 const STREET_LABEL_ZOOM = 13;
 const RETRY_MS = 10_000;
 
-export default function AreaOutlines() {
+/** `fit`: frame the jurisdiction once loaded (the wall); false when the surface frames the map itself (a task on the phone). */
+export default function AreaOutlines({ fit = true }: { fit?: boolean }) {
   const map = useMap();
   const { project } = useProjection();
   const tr = useT();
@@ -70,7 +71,7 @@ export default function AreaOutlines() {
     const bounds = jurisdiction
       ? L.latLngBounds(project(jurisdiction[0], jurisdiction[1]), project(jurisdiction[2], jurisdiction[3]))
       : districtLayer.getBounds();
-    if (!fitted.current && bounds.isValid()) {
+    if (fit && !fitted.current && bounds.isValid()) {
       fitted.current = true;
       const { topLeft, bottomRight } = overlayInsets(map);
       map.fitBounds(bounds, { paddingTopLeft: topLeft, paddingBottomRight: bottomRight, animate: false });
@@ -80,7 +81,7 @@ export default function AreaOutlines() {
       streetLayer.remove();
       districtLayer.remove();
     };
-  }, [map, districts, streets, project, jurisdiction]);
+  }, [map, districts, streets, project, jurisdiction, fit]);
 
   useEffect(() => {
     if (!districts || !streets) return;
