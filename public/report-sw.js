@@ -34,20 +34,33 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-/** The page lists the assets it loaded before this worker controlled it: keep them too. */
+/**
+ * The page lists the assets it loaded before this worker controlled it: keep them
+ * too, and the page itself, then answer on the message's port how many are kept.
+ */
 self.addEventListener('message', (event) => {
   const data = event.data;
   if (!data || data.type !== 'cache-assets' || !Array.isArray(data.urls)) return;
   const urls = data.urls.filter((url) => typeof url === 'string' && isStatic(new URL(url, self.location.origin)));
+  const reply = event.ports && event.ports[0];
   event.waitUntil(
     (async () => {
       const cache = await caches.open(STATIC);
+      let kept = 0;
       for (const url of urls) {
-        if (await cache.match(url)) continue;
-        const response = await fetch(url).catch(() => null);
-        if (response && response.ok) await cache.put(url, response);
+        if (!(await cache.match(url))) {
+          const response = await fetch(url).catch(() => null);
+          if (!response || !response.ok) continue;
+          await cache.put(url, response);
+        }
+        kept++;
       }
       await trim(cache);
+      if (!(await caches.match(PAGE, { cacheName: SHELL }))) {
+        await cachePage(await fetch(PAGE, { credentials: 'same-origin', redirect: 'manual' }).catch(() => null));
+      }
+      const page = Boolean(await caches.match(PAGE, { cacheName: SHELL }));
+      if (reply) reply.postMessage({ kept, of: urls.length, page });
     })(),
   );
 });

@@ -8,6 +8,7 @@ import { DutySharer, dutyPref } from './duty';
 import { GeoTracker } from './geo';
 import { idbOutboxStorage, tabLock } from './outbox-idb';
 import { OutboxRunner } from './outbox-runner';
+import { preloadReportMap } from './map/lazy';
 import { registerOfflineShell } from './offline-shell';
 import { ReportContext, type ReportTab, type Toast } from './report-context';
 import { reportApi } from './report-api';
@@ -43,7 +44,7 @@ export default function ReportShell() {
     };
   }, [store, duty]);
 
-  useEffect(registerOfflineShell, []);
+  useEffect(() => registerOfflineShell([preloadReportMap]), []);
 
   // Whose outbox: the signed-in worker, or (opened with no network) the last one on this phone.
   const me = useStoreSlice(store, (s) => s.me);

@@ -6,7 +6,8 @@ export const metadata: Metadata = {
   description: '网格员事件上报与任务处置',
   manifest: '/report.webmanifest',
   appleWebApp: { capable: true, title: '网格易', statusBarStyle: 'black-translucent' },
-  icons: { apple: '/report-icon-192.png' },
+  // Replaces the root's icons for this page: keep the site icon beside the home-screen one.
+  icons: { icon: '/icon.svg', apple: '/report-icon-192.png' },
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, viewportFit: 'cover', themeColor: '#08101f' };

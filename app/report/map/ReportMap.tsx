@@ -6,6 +6,7 @@ import { MapContainer, ZoomControl } from 'react-leaflet';
 import type { ClientConfig } from '../../../server/protocol/rest';
 import AreaOutlines from '../../wall/map/AreaOutlines';
 import BaseLayer from '../../wall/map/BaseLayer';
+import GridOutlines from '../../wall/map/GridOutlines';
 import { makeProjection, ProjectionContext } from '../../wall/map/support';
 import type { Fix } from '../geo';
 import FrameView from './FrameView';
@@ -19,6 +20,9 @@ export interface ReportMapProps {
   /** The point the worker chose for a report [lng, lat]. */
   picked?: [number, number] | null;
   me?: Fix | null;
+  /** The area whose grids are outlined (the worker's jurisdiction), and the grid drawn stronger. */
+  gridsWithin?: string | null;
+  highlightGrid?: string | null;
   /** Taps on the map choose a point. */
   onPick?: (lng: number, lat: number) => void;
   label: string;
@@ -26,12 +30,12 @@ export interface ReportMapProps {
 
 /**
  * The phone's map (client-only: Leaflet needs window): the shared base layer and
- * district/street outlines of the wall, plus the report app's own small layers —
+ * district/street outlines of the wall and the grid outlines of the worker's area, plus the report app's own small layers —
  * the case or the chosen point, my position with its accuracy circle, and a tap to
  * pick. The view frames what matters (case and me, or the chosen point), else the
  * worker's jurisdiction.
  */
-export default function ReportMap({ config, caseAt = null, picked = null, me = null, onPick, label }: ReportMapProps) {
+export default function ReportMap({ config, caseAt = null, picked = null, me = null, gridsWithin = null, highlightGrid = null, onPick, label }: ReportMapProps) {
   const projection = useMemo(() => makeProjection(config.basemap.crs), [config.basemap.crs]);
   const center = useMemo(() => projection.project(config.center[0], config.center[1]), [projection, config.center]);
   return (
@@ -51,6 +55,7 @@ export default function ReportMap({ config, caseAt = null, picked = null, me = n
         <ZoomControl position="topright" />
         <BaseLayer basemap={config.basemap} />
         <AreaOutlines fit={false} />
+        {gridsWithin ? <GridOutlines within={gridsWithin} highlight={highlightGrid} /> : null}
         <PointMarkers caseAt={caseAt} picked={picked} me={me} />
         <FrameView config={config} caseAt={caseAt} picked={picked} me={me} />
         {onPick ? <PickHandler onPick={onPick} /> : null}

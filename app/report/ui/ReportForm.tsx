@@ -1,17 +1,15 @@
 'use client';
 
-import dynamic from 'next/dynamic';
 import { useCallback, useId, useState } from 'react';
 import type { Severity } from '../../../server/protocol/vocab';
 import { useT } from '../../lib/i18n';
 import { newUuid } from '../ids';
 import { newReportItem, type ReportBody } from '../outbox';
+import ReportMap from '../map/lazy';
 import { useGeo, useReportContext } from '../report-context';
 import { CATEGORY_GROUPS, useReportT } from '../report-i18n';
 import { useReport } from '../report-store';
 import PhotoPicker, { toOutboxPhotos, type PickedPhoto } from './PhotoPicker';
-
-const ReportMap = dynamic(() => import('../map/ReportMap'), { ssr: false });
 
 const SEVERITIES: Severity[] = ['Minor', 'Moderate', 'Severe', 'Extreme'];
 
@@ -45,6 +43,7 @@ export default function ReportForm({ active }: { active: boolean }) {
   const ids = { major: useId(), minor: useId(), title: useId(), description: useId(), problem: useId() };
   const { runner, toast, setTab, geo: tracker } = useReportContext();
   const config = useReport((s) => s.config);
+  const area = useReport((s) => s.me?.area?.code ?? null);
   const geo = useGeo(active);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [problem, setProblem] = useState<Problem>(null);
@@ -126,7 +125,7 @@ export default function ReportForm({ active }: { active: boolean }) {
         </p>
         <div className="report-map small" data-testid="report-map">
           {config && active ? (
-            <ReportMap config={config} picked={location ? [location.lng, location.lat] : null} me={geo.fix} onPick={pick} label={rt.t('pickHint')} />
+            <ReportMap config={config} picked={location ? [location.lng, location.lat] : null} me={geo.fix} gridsWithin={area} onPick={pick} label={rt.t('pickHint')} />
           ) : null}
         </div>
         <p className="report-hint">{rt.t('pickHint')}</p>

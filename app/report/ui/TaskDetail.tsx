@@ -1,9 +1,9 @@
 'use client';
 
-import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
 import { useLang, useT } from '../../lib/i18n';
 import { distanceM, formatDistance } from '../geo';
+import ReportMap from '../map/lazy';
 import { useGeo } from '../report-context';
 import { fetchCasePhotos, type PhotoInfo } from '../report-api';
 import { useReportT } from '../report-i18n';
@@ -12,14 +12,13 @@ import { taskActions, type Task } from '../tasks-state';
 import { usePendingCases, Due } from './TasksView';
 import { CommandForm, useSendCommand } from './CommandForm';
 
-const ReportMap = dynamic(() => import('../map/ReportMap'), { ssr: false });
-
 /** One task: where it is (and where I am), what it is, its photos, and what I can do now. */
 export default function TaskDetail({ task, active, onBack }: { task: Task; active: boolean; onBack: () => void }) {
   const tr = useT();
   const rt = useReportT();
   const lang = useLang();
   const config = useReport((s) => s.config);
+  const area = useReport((s) => s.me?.area?.code ?? null);
   const { fix } = useGeo(active);
   const pending = usePendingCases().has(task.id);
   const send = useSendCommand(task);
@@ -54,7 +53,7 @@ export default function TaskDetail({ task, active, onBack }: { task: Task; activ
         </p>
       </header>
       <div className="report-map" data-testid="task-map">
-        {config && active ? <ReportMap config={config} caseAt={caseAt} me={fix} label={rt.t('casePosition')} /> : null}
+        {config && active ? <ReportMap config={config} caseAt={caseAt} me={fix} gridsWithin={area} highlightGrid={task.grid} label={rt.t('casePosition')} /> : null}
       </div>
       <p className="report-map-legend">
         <span className="dot case" aria-hidden="true" /> {rt.t('casePosition')}
