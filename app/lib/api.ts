@@ -13,29 +13,49 @@ export class ApiRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error's `details` (e.g. a VERSION_CONFLICT's `{ current, last }`). */
+    readonly details: unknown = null,
   ) {
     super(message);
     this.name = 'ApiRequestError';
   }
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { signal, headers: { accept: 'application/json' } });
+async function answer<T>(response: Response): Promise<T> {
   if (!response.ok) {
     let code = 'HTTP_ERROR';
     let message = `${response.status} ${response.statusText}`;
+    let details: unknown = null;
     try {
-      const body = (await response.json()) as { error?: { code?: string; message?: string } };
+      const body = (await response.json()) as { error?: { code?: string; message?: string; details?: unknown } };
       code = body.error?.code ?? code;
       message = body.error?.message ?? message;
+      details = body.error?.details ?? null;
     } catch {
       // Not JSON (a proxy's error page): keep the status line.
     }
     // The credential is gone (signed out elsewhere, expired, revoked): every surface goes to the login page.
     if (response.status === 401) goToLogin('unauthenticated');
-    throw new ApiRequestError(response.status, code, message);
+    throw new ApiRequestError(response.status, code, message, details);
   }
   return (await response.json()) as T;
+}
+
+/** GET a JSON answer of our own server; a non-2xx answer throws ApiRequestError. */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return answer<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
+}
+
+/** POST a JSON body; a non-2xx answer throws ApiRequestError (with the error's details). */
+export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return answer<T>(
+    await fetch(path, {
+      method: 'POST',
+      signal,
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 export function fetchConfig(signal?: AbortSignal): Promise<ClientConfig> {

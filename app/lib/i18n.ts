@@ -104,6 +104,7 @@ const zh = {
   demoWall: '打开演示大屏（免登录）',
   demoAccounts: '演示账号（点击填入）',
   waitMinutes: '{n} 分钟',
+  toDispatch: '派遣台',
 } as const;
 
 type Key = keyof typeof zh;
@@ -200,6 +201,7 @@ const en: Record<Key, string> = {
   demoWall: 'Open the demo wall (no sign-in)',
   demoAccounts: 'Demo accounts (click to fill in)',
   waitMinutes: '{n} min',
+  toDispatch: 'Dispatch desk',
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { zh, en };

@@ -30,7 +30,8 @@ import { fetchMe, goToLogin, loginReasonOf, postLogout } from './session';
  *   received; the server replays the gap from the feed table;
  * - ack mode 'resync' or a 'resync' event: the store reloads, then subscribe from it;
  * - once a minute the store's `tick` may ask for a quiet reload (the wall: the day
- *   changed in Shanghai, or a periodic backstop).
+ *   changed in Shanghai, or REFRESH_MS passed — a backstop: cases move and close
+ *   through `case.updated` in the feed, so it is not how the counts stay right).
  *
  * Desk surfaces whose store has `receivePosition` get responders' live positions
  * (`responderPosition`, volatile); a grid worker's app sends its own with

@@ -5,7 +5,8 @@ import type { Snapshot } from '../../server/protocol/rest';
 import type { FeedFrame } from '../../server/protocol/wire';
 import { fetchSnapshot } from './api';
 import { LiveStore, useStoreSlice, type ConnectionStatus } from './live-store';
-import { applyFrames, emptyState, LIMITS, pruneState, shanghaiDay, stateFromSnapshot, type WallState } from './wall-state';
+import { applyFrames } from './wall-frames';
+import { emptyState, LIMITS, pruneState, shanghaiDay, stateFromSnapshot, type WallState } from './wall-state';
 
 export * from './wall-state';
 

@@ -1,6 +1,6 @@
 import type { ClientConfig, OpenCounts, Snapshot } from '../../server/protocol/rest';
-import { CLOSED_STATUSES, type Severity } from '../../server/protocol/vocab';
-import type { AlertEventData, CaseEventData, FeedEvent, FeedFrame } from '../../server/protocol/wire';
+import type { CaseStatus, Severity, SlaState } from '../../server/protocol/vocab';
+import type { AlertEventData, CaseEventData } from '../../server/protocol/wire';
 import type { Me } from './session';
 import type { ConnectionStatus, SignOutState } from './live-store';
 
@@ -11,6 +11,8 @@ import type { ConnectionStatus, SignOutState } from './live-store';
  *
  * Every collection is bounded so a wall can run for days with flat memory: incidents
  * are capped (oldest dropped first), appeals and alerts are pruned by age/expiry.
+ * Frames are merged by applyFrames (wall-frames.ts): cases move live, and a finished
+ * one leaves the map, the list and the open counts.
  */
 export type { ConnectionStatus, SignOutState } from './live-store';
 
@@ -33,6 +35,10 @@ export interface RecentItem {
   grid: string | null;
   lng: number | null;
   lat: number | null;
+  /** Incidents: where the case is in the loop, its running stage's SLA state, escalation levels. */
+  status: CaseStatus | null;
+  sla: SlaState | null;
+  escalation: number;
 }
 
 export interface WallState {
@@ -55,6 +61,8 @@ export interface WallState {
   appeals: ReadonlyMap<number, CaseEventData>;
   alerts: ReadonlyMap<number, AlertEventData>;
   openByGrid: Readonly<Record<string, OpenCounts>>;
+  /** Cases this wall saw finish since its snapshot (bounded): never counted down twice. */
+  closedIds: ReadonlySet<number>;
   totals: Totals;
   /** Newest incidents first (capped). */
   recentIncidents: readonly RecentItem[];
@@ -73,6 +81,7 @@ export const LIMITS = {
   alerts: 500,
   recentIncidents: 40,
   recentAlerts: 12,
+  closedIds: 5_000,
 } as const;
 
 const OPEN_ALERT = new Set(['active', 'acknowledged']);
@@ -83,31 +92,11 @@ export function shanghaiDay(ms: number): string {
   return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-function isOpen(data: CaseEventData): boolean {
-  return !CLOSED_STATUSES.includes(data.status);
-}
-
-function alertIsLive(alert: AlertEventData, now: number): boolean {
+export function alertIsLive(alert: AlertEventData, now: number): boolean {
   return OPEN_ALERT.has(alert.status) && (alert.expires === null || Date.parse(alert.expires) > now);
 }
 
-/** The alert an alert event carries, without the event's own fields (action, level, to). */
-function alertOf(event: Extract<FeedEvent, { layer: 'alerts' }>): AlertEventData {
-  switch (event.topic) {
-    case 'alert.created':
-      return event.payload;
-    case 'alert.updated': {
-      const { action: _action, ...alert } = event.payload;
-      return alert;
-    }
-    case 'alert.escalated': {
-      const { level: _level, to: _to, ...alert } = event.payload;
-      return alert;
-    }
-  }
-}
-
-function incidentItem(c: CaseEventData): RecentItem {
+export function incidentItem(c: CaseEventData): RecentItem {
   return {
     key: `c${c.id}`,
     type: 'incident',
@@ -118,11 +107,27 @@ function incidentItem(c: CaseEventData): RecentItem {
     grid: c.grid,
     lng: c.lng,
     lat: c.lat,
+    status: c.status,
+    sla: c.sla?.state ?? null,
+    escalation: c.escalation,
   };
 }
 
-function alertItem(a: AlertEventData, at: string | null): RecentItem {
-  return { key: `a${a.id}`, type: 'alert', id: a.id, at, code: a.eventType, severity: a.severity, grid: null, lng: null, lat: null };
+export function alertItem(a: AlertEventData, at: string | null): RecentItem {
+  return {
+    key: `a${a.id}`,
+    type: 'alert',
+    id: a.id,
+    at,
+    code: a.eventType,
+    severity: a.severity,
+    grid: null,
+    lng: null,
+    lat: null,
+    status: null,
+    sla: null,
+    escalation: 0,
+  };
 }
 
 export function emptyState(): WallState {
@@ -141,22 +146,13 @@ export function emptyState(): WallState {
     appeals: new Map(),
     alerts: new Map(),
     openByGrid: {},
+    closedIds: new Set(),
     totals: { openIncidents: 0, openAppeals: 0, activeAlerts: 0, todayCases: 0 },
     recentIncidents: [],
     recentAlerts: [],
     truncated: false,
     rejectedFrames: 0,
   };
-}
-
-/** Drops the oldest entries (first inserted) beyond `cap`. */
-function capMap<V>(map: Map<number, V>, cap: number): void {
-  if (map.size <= cap) return;
-  let excess = map.size - cap;
-  for (const key of map.keys()) {
-    map.delete(key);
-    if (--excess <= 0) break;
-  }
 }
 
 /** The state a snapshot describes; connection fields (config, status, counters of rejects) carry over. */
@@ -179,6 +175,7 @@ export function stateFromSnapshot(state: WallState, snapshot: Snapshot, now: num
     appeals,
     alerts,
     openByGrid: snapshot.openByGrid,
+    closedIds: new Set(),
     totals: { ...snapshot.totals, activeAlerts: alerts.size },
     recentIncidents: snapshot.incidents.slice(0, LIMITS.recentIncidents).map(incidentItem),
     recentAlerts: snapshot.alerts.slice(0, LIMITS.recentAlerts).map((a) => alertItem(a, a.onset)),
@@ -206,98 +203,3 @@ export function pruneState(state: WallState, now: number): WallState {
     totals: { ...state.totals, activeAlerts: nextAlerts.size },
   };
 }
-
-/** Pure merge of frames into state; copies only the collections that change. */
-export function applyFrames(state: WallState, frames: readonly FeedFrame[], now: number): WallState {
-  let lastSeq = state.lastSeq;
-  let incidents: Map<number, CaseEventData> | null = null;
-  let appeals: Map<number, CaseEventData> | null = null;
-  let alerts: Map<number, AlertEventData> | null = null;
-  let openByGrid: Record<string, OpenCounts> | null = null;
-  const totals = { ...state.totals };
-  const freshIncidents: RecentItem[] = [];
-  const freshAlerts: RecentItem[] = [];
-  const today = shanghaiDay(now);
-  let applied = 0;
-
-  const bumpGrid = (grid: string | null, kind: 'incidents' | 'appeals') => {
-    openByGrid ??= { ...state.openByGrid };
-    const key = grid ?? '';
-    const prev = openByGrid[key] ?? { incidents: 0, appeals: 0 };
-    openByGrid[key] = { ...prev, [kind]: prev[kind] + 1 };
-  };
-
-  const applyEvent = (event: FeedEvent) => {
-    if (event.topic === 'case.created') {
-      const data = event.payload;
-      const open = isOpen(data);
-      if (shanghaiDay(Date.parse(data.reportedAt)) === today) totals.todayCases++;
-      if (data.kind === 'incident') {
-        if (open) {
-          incidents ??= new Map(state.incidents);
-          incidents.set(data.id, data);
-          totals.openIncidents++;
-          bumpGrid(data.grid, 'incidents');
-          freshIncidents.push(incidentItem(data));
-        }
-      } else {
-        appeals ??= new Map(state.appeals);
-        appeals.set(data.id, data);
-        if (open) {
-          totals.openAppeals++;
-          bumpGrid(data.grid, 'appeals');
-        }
-      }
-    } else if (event.topic === 'case.updated' || event.topic === 'case.escalated') {
-      // TODO(issue 7): follow case changes live.
-    } else {
-      applyAlert(event);
-    }
-  };
-
-  /** Alerts: a live one is kept as it now is; one that ended (expired, cancelled, superseded) leaves. */
-  const applyAlert = (event: Extract<FeedEvent, { layer: 'alerts' }>) => {
-    const alert = alertOf(event);
-    if (alertIsLive(alert, now)) {
-      alerts ??= new Map(state.alerts);
-      alerts.set(alert.id, alert);
-      if (event.topic === 'alert.created') freshAlerts.push(alertItem(alert, event.at));
-    } else if ((alerts ?? state.alerts).has(alert.id)) {
-      alerts ??= new Map(state.alerts);
-      alerts.delete(alert.id);
-    }
-  };
-
-  for (const frame of frames) {
-    for (const event of frame.events) {
-      // At-least-once delivery: anything at or below the applied seq is a duplicate.
-      if (event.seq <= lastSeq) continue;
-      lastSeq = event.seq;
-      applyEvent(event);
-      applied++;
-    }
-    lastSeq = Math.max(lastSeq, frame.to);
-  }
-
-  if (incidents) capMap(incidents, LIMITS.incidents);
-  if (appeals) capMap(appeals, LIMITS.appeals);
-  if (alerts) capMap(alerts, LIMITS.alerts);
-  const nextAlerts = alerts ?? state.alerts;
-  totals.activeAlerts = nextAlerts.size;
-  const prepend = (fresh: RecentItem[], old: readonly RecentItem[], cap: number) =>
-    fresh.length > 0 ? [...fresh.reverse(), ...old].slice(0, cap) : old;
-
-  return {
-    ...state,
-    lastSeq,
-    lastUpdateAt: applied > 0 ? now : state.lastUpdateAt,
-    incidents: incidents ?? state.incidents,
-    appeals: appeals ?? state.appeals,
-    alerts: nextAlerts,
-    openByGrid: openByGrid ?? state.openByGrid,
-    totals,
-    recentIncidents: prepend(freshIncidents, state.recentIncidents, LIMITS.recentIncidents),
-    recentAlerts: prepend(freshAlerts, state.recentAlerts, LIMITS.recentAlerts),
-  };
-}
-

@@ -13,6 +13,7 @@ import Counters from './ui/Counters';
 import EventList from './ui/EventList';
 import Header from './ui/Header';
 import LayerPanel from './ui/LayerPanel';
+import SignedOutNotice from './ui/SignedOutNotice';
 
 /** Leaflet touches window at import time: the map root is client-only. */
 const WallMap = dynamic(() => import('./map/WallMap'), { ssr: false });
@@ -82,20 +83,6 @@ function LoadingOverlay() {
     <div className="loading-overlay" role="status" aria-live="polite" data-testid="loading">
       <span className="spinner" aria-hidden="true" />
       <span>{failed ? tr.t('loadFailed') : tr.t('loading')}</span>
-    </div>
-  );
-}
-
-/** The server ended this page's credential: say why, briefly, before the login page. */
-function SignedOutNotice() {
-  const tr = useT();
-  const reason = useWall((s) => s.signedOut);
-  if (reason === null) return null;
-  return (
-    <div className="signed-out-overlay" role="alert" data-testid="signed-out">
-      <p className="signed-out-title">{tr.t('signedOutTitle')}</p>
-      <p>{tr.signedOutReason(reason)}</p>
-      <p className="signed-out-hint">{tr.t('signedOutHint')}</p>
     </div>
   );
 }

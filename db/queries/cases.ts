@@ -112,7 +112,7 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
     -- Intake is the first transition of the audit trail (信息收集): who reported it, through which channel.
     opened AS (
       INSERT INTO case_events (case_id, at, actor, action, to_status, version)
-      SELECT id, created_at, 'channel:' || channel, 'reported', status, version FROM inserted
+      SELECT id, reported_at, 'channel:' || channel, 'reported', status, version FROM inserted
     )
     SELECT ${caseColumns} FROM inserted c LEFT JOIN areas g ON g.id = c.grid_id ORDER BY c.id`);
   // Cases of this batch may be duplicates of each other: a second statement, only when two could be.

@@ -81,6 +81,8 @@ export interface IngestOptions {
   alertBudget: Budget;
   /** The working calendar of the SLA clocks (server/services/calendar.ts). */
   calendar: () => WorkingCalendar;
+  /** The instant SLA states are judged at (ms): the wall clock; a simulation on a fake clock passes its own. */
+  clock: () => number;
 }
 
 let packageCalendar: WorkingCalendar | undefined;
@@ -88,6 +90,7 @@ const DEFAULT_OPTIONS: IngestOptions = {
   statementTimeoutMs: 10_000,
   alertBudget: new Budget('alert', 2, 16),
   calendar: () => (packageCalendar ??= buildCalendar(chineseDaysYears())),
+  clock: () => Date.now(),
 };
 
 export class IngestService {
@@ -103,7 +106,7 @@ export class IngestService {
 
   async ingestCases(inputs: CaseInput[], by: IntakeBy = SYSTEM_INTAKE): Promise<IngestedCase[]> {
     const calendar = this.options.calendar();
-    const now = Date.now();
+    const now = this.options.clock();
     const rows = inputs.map((input) => toCaseRow(input, calendar, now));
     const single = inputs.length === 1;
     const problems = inputs.flatMap((input, index) => catalogueProblems(input, inputs.length > 1 ? index : null));

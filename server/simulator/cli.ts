@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import { openDatabase, type Database } from '../../db/client';
 import { configFromEnv } from '../config';
 import { createLogger } from '../logger';
+import { CalendarService } from '../services/calendar';
+import { CaseCommandService } from '../services/case-commands';
 import { IngestService } from '../services/ingest';
+import { CaseLoop } from './loop';
 import { restCity } from './city-source';
 import { RestSink } from './rest-sink';
 import { Simulator, type CaseSink, type SimulatorRates } from './simulator';
@@ -21,6 +24,9 @@ const USAGE = `usage: npm run simulate -- [--url URL] [--rate-scale N] [--durati
   --rate-scale N     multiply every rate (default 1)
   --duration D       stop after D (e.g. 90s, 10m, 2h; plain number = seconds); default: until Ctrl-C
   --seed N           reproducible event stream
+Straight into PostgreSQL the simulator also works its cases round the loop (register, dispatch,
+handle, close…) unless --intake-only; through --url it only reports (no server-side loop runs
+for it: start the server with SIMULATE=1 for that).
 Rates default to SIM_INCIDENTS_PER_MIN, SIM_APPEALS_PER_MIN, SIM_ALERTS_PER_HOUR (peak of the daily rhythm).`;
 
 function fail(message: string): never {
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
       'incidents-per-min': { type: 'string' },
       'appeals-per-min': { type: 'string' },
       'alerts-per-hour': { type: 'string' },
+      'intake-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -115,8 +122,13 @@ async function main(): Promise<void> {
     }
     database = await openDatabase({ url: config.databaseUrl, poolSize: 2 });
     // No publisher here: the server's publisher polls the feed and picks these rows up within a second.
-    simulator = new Simulator(new IngestService(database, () => undefined), database, { seed, rates, log });
-    log.info({ mode: 'database' }, 'simulating straight into PostgreSQL');
+    const calendar = new CalendarService(database);
+    await calendar.load();
+    const loopSeed = seed ?? Math.floor(Math.random() * 2 ** 31);
+    const commands = new CaseCommandService(database, () => calendar.current(), () => undefined);
+    const loop = values['intake-only'] ? null : new CaseLoop(database, commands, { seed: loopSeed });
+    simulator = new Simulator(new IngestService(database, () => undefined, { calendar: () => calendar.current() }), database, { seed: loopSeed, rates, log, loop });
+    log.info({ mode: 'database', loop: loop !== null }, 'simulating straight into PostgreSQL');
   }
 
   if (!(await simulator.load())) fail('the city has no unit grids yet: seed it first (npm run db:seed)');

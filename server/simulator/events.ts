@@ -22,6 +22,8 @@ export interface EventContext {
   hotspotPicker: WeightedPicker<Hotspot> | null;
   /** Next sequence number for external ids (unique within the run). */
   nextId(): number;
+  /** Incidents drawn in the last RECENT_MS (at most RECENT_MAX), for second reports of the same thing. */
+  recentIncidents: CaseInput[];
 }
 
 const incidentPicker = new WeightedPicker(INCIDENTS, (c) => c.weight);
@@ -29,6 +31,15 @@ const channelPicker = new WeightedPicker(APPEAL_CHANNELS, (c) => c.weight);
 const typePicker = new WeightedPicker(APPEAL_TYPE_LIST, (t) => t.weight);
 const topicPicker = new WeightedPicker(APPEAL_TOPIC_LIST, (t) => t.weight);
 const alertPicker = new WeightedPicker(ALERT_PROFILES, (p) => p.weight);
+
+/**
+ * Share of incidents that are a second report of a recent one: same category, a few
+ * metres away (another passer-by, a second sensor). Intake links such a case as a
+ * possible duplicate; the simulated desk merges most of them.
+ */
+export const RE_REPORT_SHARE = 0.02;
+const RECENT_MS = 30 * 60_000;
+const RECENT_MAX = 500;
 
 /** Share of appeals drawn from hot spots; the rest is a diffuse, population-weighted background. */
 export const HOTSPOT_SHARE = 0.7;
@@ -39,7 +50,36 @@ function simAttributes(ctx: EventContext, extra: Record<string, string | number>
   return { simulated: true, run: ctx.runId, ...extra };
 }
 
+/** A new incident, or now and then (RE_REPORT_SHARE) a second report of a recent one. */
 export function makeIncident(ctx: EventContext, now: Date): CaseInput {
+  const recent = ctx.recentIncidents;
+  while (recent.length > 0 && (recent.length > RECENT_MAX || Date.parse(recent[0]!.reportedAt!) < now.getTime() - RECENT_MS)) recent.shift();
+  const again = recent.length > 0 && ctx.rng.chance(RE_REPORT_SHARE) ? reReport(ctx, now) : null;
+  const input = again ?? freshIncident(ctx, now);
+  recent.push(input);
+  return input;
+}
+
+function reReport(ctx: EventContext, now: Date): CaseInput | null {
+  const original = ctx.rng.pick(ctx.recentIncidents);
+  const [lng, lat] = original.location.coordinates;
+  const angle = ctx.rng.range(0, 2 * Math.PI);
+  const distance = ctx.rng.range(5, 30);
+  const moved = offsetM([lng, lat], distance * Math.cos(angle), distance * Math.sin(angle));
+  const point: Position = [round7(moved[0]), round7(moved[1])];
+  if (!ctx.city.locate(point)) return null;
+  return {
+    ...original,
+    channel: 'grid_worker',
+    externalId: `sim-${ctx.runId}-${ctx.nextId()}`,
+    description: '群众反映，网格员再次上报',
+    location: { type: 'Point', coordinates: point },
+    reportedAt: now.toISOString(),
+    attributes: simAttributes(ctx, { reReportOf: original.externalId }),
+  };
+}
+
+function freshIncident(ctx: EventContext, now: Date): CaseInput {
   const grid = ctx.grids.pick(ctx.rng);
   const [lng, lat] = ctx.city.samplePoint(grid, ctx.rng);
   const category = incidentPicker.pick(ctx.rng);

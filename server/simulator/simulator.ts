@@ -6,6 +6,7 @@ import type { CityModel, Position } from './city';
 import { databaseCity, type CityLoader } from './city-source';
 import { makeAlert, makeAppeal, makeIncident, type EventContext } from './events';
 import { hotspotCentre, planHotspots, type Hotspot } from './hotspots';
+import type { CaseLoop } from './loop';
 import { createRng, hashSeed, WeightedPicker, type Rng } from './random';
 import { rhythm } from './rhythm';
 
@@ -45,6 +46,12 @@ export interface SimulatorOptions {
   /** Number of appeal hot spots (default 3–5, drawn from the seed). */
   hotspots?: number;
   log?: SimulatorLog;
+  /**
+   * The simulated command centre that moves cases around the loop after intake
+   * (in-process only: it commands through CaseCommandService). Without it the
+   * simulator only reports, as the REST CLI does.
+   */
+  loop?: CaseLoop | null;
 }
 
 export interface GeneratedBatch {
@@ -59,6 +66,18 @@ const DEFAULT_TICK_MS = 1000;
 const MAX_CATCH_UP_MS = 10_000;
 /** While the city has no grids yet (seeding in progress), look again this often. */
 const RELOAD_EMPTY_MS = 30_000;
+/** Backfill: intake in 5-minute steps, the loop in 1-minute steps inside them. */
+const BACKFILL_STEP_MS = 5 * 60_000;
+const BACKFILL_LOOP_STEP_MS = 60_000;
+/** Backfill: commands per loop step at most (no live screen waits on it; bounded all the same). */
+const BACKFILL_MAX_COMMANDS = 2_000;
+/**
+ * Sizing a backfill: a case takes about 5 commands round the loop (register,
+ * dispatch, accept, handle, close) over about 50 minutes; a younger one has taken
+ * its share of them.
+ */
+const COMMANDS_PER_CASE = 5;
+const LOOP_MINUTES = 50;
 
 const silentLog: SimulatorLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -74,6 +93,7 @@ export class Simulator {
   readonly rates: SimulatorRates;
   readonly tickMs: number;
   readonly stats = { ticks: 0, cases: 0, alerts: 0, errors: 0 };
+  readonly loop: CaseLoop | null;
   private readonly loadCity: CityLoader;
   private readonly clock: () => Date;
   private readonly log: SimulatorLog;
@@ -102,6 +122,7 @@ export class Simulator {
     this.log = options.log ?? silentLog;
     this.hotspotCount = options.hotspots;
     this.rng = createRng(hashSeed(this.seed, 'events'));
+    this.loop = options.loop ?? null;
   }
 
   /** Loads the grids and plans hot spots; false while the city has no grids. */
@@ -131,6 +152,7 @@ export class Simulator {
       grids: new WeightedPicker(city.grids, (g) => g.weight),
       hotspotPicker: this.hotspots.length > 0 ? new WeightedPicker(this.hotspots, (h) => h.weight) : null,
       nextId: () => ++this.sequence,
+      recentIncidents: [],
     };
   }
 
@@ -179,6 +201,7 @@ export class Simulator {
       await this.sink.ingestCases(batch.cases.slice(i, i + MAX_BATCH));
     }
     for (const alert of batch.alerts) await this.sink.ingestAlert(alert);
+    await this.loop?.tick(now.getTime());
     this.stats.ticks++;
     this.stats.cases += batch.cases.length;
     this.stats.alerts += batch.alerts.length;
@@ -189,26 +212,56 @@ export class Simulator {
    * Writes the traffic of the `hours` before `now`, in 5-minute steps stamped with
    * their own times, so a new demo opens on a city that has been busy all morning
    * rather than on an empty map. Alerts are included only where still in force.
+   * With a loop, the command centre works those hours too (in 1-minute steps), so
+   * the city opens in its steady state: most of the history handled and closed.
    */
-  async backfill(hours: number, now: Date = this.clock()): Promise<{ cases: number; alerts: number }> {
-    if (!(await this.load())) return { cases: 0, alerts: 0 };
-    const stepMs = 5 * 60_000;
+  async backfill(hours: number, now: Date = this.clock()): Promise<{ cases: number; alerts: number; commands: number }> {
+    if (!(await this.load())) return { cases: 0, alerts: 0, commands: 0 };
     let cases = 0;
     let alerts = 0;
-    for (let t = now.getTime() - hours * 3_600_000 + stepMs; t <= now.getTime(); t += stepMs) {
-      const batch = this.generate(new Date(t), stepMs);
+    let commands = 0;
+    const end = now.getTime();
+    for (let t = end - hours * 3_600_000 + BACKFILL_STEP_MS; t <= end; t += BACKFILL_STEP_MS) {
+      const batch = this.generate(new Date(t), BACKFILL_STEP_MS);
       for (let i = 0; i < batch.cases.length; i += MAX_BATCH) {
         await this.sink.ingestCases(batch.cases.slice(i, i + MAX_BATCH));
       }
       for (const alert of batch.alerts) {
-        if (alert.expires && Date.parse(alert.expires) <= now.getTime()) continue;
+        if (alert.expires && Date.parse(alert.expires) <= end) continue;
         await this.sink.ingestAlert(alert);
         alerts++;
       }
       cases += batch.cases.length;
+      for (let l = t; this.loop && l < t + BACKFILL_STEP_MS && l <= end; l += BACKFILL_LOOP_STEP_MS) {
+        commands += await this.loop.tick(l, BACKFILL_MAX_COMMANDS);
+      }
+      // A turn for I/O between steps (PGlite answers on this thread): the server listens and serves meanwhile.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    this.lastTickAt = now.getTime();
-    return { cases, alerts };
+    this.lastTickAt = end;
+    return { cases, alerts, commands };
+  }
+
+  /**
+   * The longest history, up to `hours` and in 5-minute steps, whose expected work
+   * fits `commandBudget` commands: without a loop, all of it (intake is cheap, in
+   * batches); with one, each case costs up to COMMANDS_PER_CASE transactions, so a
+   * start at the daily peak backfills less than one at night.
+   */
+  backfillHoursWithin(hours: number, commandBudget: number, now: Date = this.clock()): number {
+    const maxSteps = Math.floor((hours * 3_600_000) / BACKFILL_STEP_MS);
+    if (!this.loop) return hours;
+    let commands = 0;
+    let steps = 0;
+    while (steps < maxSteps) {
+      const rate = this.expectedPerSecond(new Date(now.getTime() - steps * BACKFILL_STEP_MS));
+      const ageMinutes = ((steps + 0.5) * BACKFILL_STEP_MS) / 60_000;
+      const perCase = COMMANDS_PER_CASE * Math.min(1, ageMinutes / LOOP_MINUTES);
+      commands += (rate.incidents + rate.appeals) * (BACKFILL_STEP_MS / 1000) * perCase;
+      if (commands > commandBudget && steps > 0) break;
+      steps++;
+    }
+    return (steps * BACKFILL_STEP_MS) / 3_600_000;
   }
 
   /** Ticks every tickMs in real time until stop(). A tick still writing makes the next one wait its turn. */

@@ -92,6 +92,8 @@ describe.each(DB_KINDS)('responder positions (%s)', (kind) => {
       cookies[login] = await signIn(base, `pos-${login}`);
     }
     cookies.display = `${DISPLAY_COOKIE}=${await makeDisplayToken(t.database, 'position wall', FIXTURE.city)}`;
+    // Grid-worker accounts get a responder when made (server/auth/responder-link.ts); this test places its own.
+    await t.database.rows(sql`DELETE FROM responders WHERE user_id IN (SELECT id FROM users WHERE login LIKE 'pos-%')`);
     for (const [who, grid] of [['workerWest', WEST_GRID], ['workerEast', EAST_GRID]] as const) {
       const [row] = await t.database.rows<{ id: number }>(sql`
         INSERT INTO responders (code, name, role, home_grid_id, user_id)

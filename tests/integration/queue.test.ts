@@ -233,7 +233,7 @@ describe.each(DB_KINDS)('dispatch queue and tasks (%s)', (kind) => {
   });
 
   it("GET /api/me/tasks: the worker's own open cases in their jurisdiction, most recently changed first", async () => {
-    // New grid-worker accounts are linked to a responder when created (server/auth/responder-link.ts): start unlinked.
+    // Grid-worker accounts are linked to a responder when made (server/auth/responder-link.ts): this test links its own.
     await t.database.rows(sql`UPDATE responders SET user_id = NULL WHERE user_id IN (SELECT id FROM users WHERE login IN ('q-worker', 'q-worker2'))`);
     const [r] = await t.database.rows<{ id: number }>(sql`
       INSERT INTO responders (code, name, role, user_id) VALUES ('Q-R1', 'worker', 'grid_worker', (SELECT id FROM users WHERE login = 'q-worker')) RETURNING id`);

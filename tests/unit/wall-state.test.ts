@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, applyFrames, emptyState, pruneState, shanghaiDay, stateFromSnapshot } from '../../app/lib/wall-state';
+import { applyFrames } from '../../app/lib/wall-frames';
+import { LIMITS, emptyState, pruneState, shanghaiDay, stateFromSnapshot } from '../../app/lib/wall-state';
 import type { Snapshot } from '../../server/protocol/rest';
 import { PROTOCOL_VERSION, type AlertEventData, type CaseEventData, type FeedEvent, type FeedFrame } from '../../server/protocol/wire';
 import { REPORTED_LIFECYCLE } from '../../db/records';
@@ -142,5 +143,129 @@ describe('wall state', () => {
     expect(state.totals.activeAlerts).toBe(0);
     const ignored = applyFrames(state, [frame(14, 15, [alertEvent(15, { topic: 'alert.updated', payload: { ...alertData(8, { status: 'expired' }), action: 'expired' } })])], NOW);
     expect(ignored.alerts).toBe(state.alerts);
+  });
+});
+
+function updated(seq: number, data: CaseEventData, action = 'register'): FeedEvent {
+  return { seq, at: new Date(NOW).toISOString(), topic: 'case.updated', layer: data.kind === 'incident' ? 'incidents' : 'appeals', areaCodes: ['520100'], payload: { ...data, action } };
+}
+
+function escalated(seq: number, data: CaseEventData): FeedEvent {
+  return { seq, at: new Date(NOW).toISOString(), topic: 'case.escalated', layer: 'incidents', areaCodes: ['520100'], payload: { ...data, level: data.escalation, to: '520103' } };
+}
+
+/** Applies events one frame each, numbering seqs after the state's. */
+function play(state: ReturnType<typeof emptyState>, ...events: Array<(seq: number) => FeedEvent>) {
+  for (const make of events) {
+    const seq = state.lastSeq + 1;
+    state = applyFrames(state, [frame(state.lastSeq, seq, [make(seq)])], NOW);
+  }
+  return state;
+}
+
+const GRID = '520103001001001';
+const OVERDUE = { stage: 'handle' as const, dueAt: new Date(NOW - 1000).toISOString(), state: 'overdue' as const, beyondCalendar: false };
+
+describe('wall state follows case changes', () => {
+  const base = () => stateFromSnapshot(emptyState(), snapshot, NOW);
+
+  it('moves a case through the loop in place: status, SLA state and escalation show in the list; counts stay', () => {
+    let state = play(base(), (s) => updated(s, caseData(2, { status: 'registered', version: 2 })));
+    expect(state.incidents.get(2)!.status).toBe('registered');
+    expect(state.recentIncidents.find((r) => r.id === 2)).toMatchObject({ status: 'registered', sla: null, escalation: 0 });
+    // The scheduler keeps the version: an equal one is applied.
+    state = play(state, (s) => updated(s, caseData(2, { status: 'registered', version: 2, sla: OVERDUE }), 'sla_overdue'));
+    expect(state.recentIncidents.find((r) => r.id === 2)!.sla).toBe('overdue');
+    state = play(state, (s) => escalated(s, caseData(2, { status: 'registered', version: 2, sla: OVERDUE, escalation: 1 })));
+    expect(state.incidents.get(2)!.escalation).toBe(1);
+    expect(state.recentIncidents.find((r) => r.id === 2)!.escalation).toBe(1);
+    expect(state.totals.openIncidents).toBe(2);
+    expect(state.openByGrid[GRID]).toEqual({ incidents: 2, appeals: 0 });
+    // Recent-list order is kept (newest reported first), not reshuffled by updates.
+    expect(state.recentIncidents.map((r) => r.id)).toEqual([2, 1]);
+  });
+
+  it('ignores a payload older than the version it holds', () => {
+    let state = play(base(), (s) => updated(s, caseData(1, { status: 'dispatched', version: 3 }), 'dispatch'));
+    state = play(state, (s) => updated(s, caseData(1, { status: 'registered', version: 2 })));
+    expect(state.incidents.get(1)!.status).toBe('dispatched');
+    state = play(state, (s) => updated(s, caseData(1, { status: 'rejected', version: 2 }), 'reject'));
+    expect(state.incidents.has(1)).toBe(true);
+    expect(state.totals.openIncidents).toBe(2);
+  });
+
+  it('a finished case leaves the map, the list and the counts, once', () => {
+    let state = play(base(), (s) => updated(s, caseData(1, { status: 'closed', version: 7, sla: null }), 'close'));
+    expect(state.incidents.has(1)).toBe(false);
+    expect(state.recentIncidents.map((r) => r.id)).toEqual([2]);
+    expect(state.totals.openIncidents).toBe(1);
+    expect(state.openByGrid[GRID]).toEqual({ incidents: 1, appeals: 0 });
+    // A second finished payload for it (a racing scheduler write) does not count twice.
+    state = play(state, (s) => updated(s, caseData(1, { status: 'closed', version: 7 }), 'sla_overdue'));
+    expect(state.totals.openIncidents).toBe(1);
+    state = play(state, (s) => updated(s, caseData(2, { status: 'merged', version: 2, mergedInto: 1 }), 'merge'));
+    expect(state.totals.openIncidents).toBe(0);
+    expect(state.incidents.size).toBe(0);
+    expect(state.recentIncidents).toEqual([]);
+  });
+
+  it('counts down cases it never held (capped snapshot, appeals past the heat window)', () => {
+    // The city has 5 open incidents and 3 open appeals; the wall holds 2 incidents and no appeals.
+    const capped: Snapshot = {
+      ...snapshot,
+      openByGrid: { [GRID]: { incidents: 5, appeals: 3 } },
+      totals: { openIncidents: 5, openAppeals: 3, activeAlerts: 0, todayCases: 2 },
+      truncated: true,
+    };
+    const oldReport = new Date(NOW - 3 * 24 * 3600_000).toISOString();
+    let state = play(
+      stateFromSnapshot(emptyState(), capped, NOW),
+      (s) => updated(s, caseData(40, { status: 'rejected', version: 2, reportedAt: oldReport }), 'reject'),
+      (s) => updated(s, caseData(41, { kind: 'appeal', status: 'closed', version: 6, reportedAt: oldReport }), 'close'),
+    );
+    expect(state.totals).toMatchObject({ openIncidents: 4, openAppeals: 2, todayCases: 2 });
+    expect(state.openByGrid[GRID]).toEqual({ incidents: 4, appeals: 2 });
+    expect(state.incidents.has(40)).toBe(false);
+    expect(state.appeals.has(41)).toBe(false); // older than the heat window: not shown
+    // An open case it did not hold is shown from its first update on, without counting it again.
+    state = play(state, (s) => updated(s, caseData(42, { status: 'in_progress', version: 4, reportedAt: oldReport }), 'accept'));
+    expect(state.incidents.get(42)!.status).toBe('in_progress');
+    expect(state.totals.openIncidents).toBe(4);
+  });
+
+  it('keeps a finished appeal in the heat window but not in the open counts', () => {
+    const appeal = caseData(50, { kind: 'appeal', channel: 'hotline_12345', category: 'TS' });
+    let state = play(base(), (s) => event(s, appeal));
+    expect(state.totals.openAppeals).toBe(1);
+    state = play(state, (s) => updated(s, { ...appeal, status: 'closed', version: 6 }, 'close'));
+    expect(state.appeals.get(50)!.status).toBe('closed');
+    expect(state.totals.openAppeals).toBe(0);
+    expect(state.openByGrid[GRID]).toEqual({ incidents: 2, appeals: 0 });
+  });
+
+  it('never counts below zero, and applies a frame of mixed events in seq order', () => {
+    const empty: Snapshot = { ...snapshot, incidents: [], openByGrid: {}, totals: { openIncidents: 0, openAppeals: 0, activeAlerts: 0, todayCases: 0 } };
+    let state = play(stateFromSnapshot(emptyState(), empty, NOW), (s) => updated(s, caseData(60, { status: 'closed', version: 6 }), 'close'));
+    expect(state.totals.openIncidents).toBe(0);
+    expect(state.openByGrid[GRID]).toEqual({ incidents: 0, appeals: 0 });
+    // created → registered → rejected in one frame: it appears and leaves within the same repaint.
+    const s0 = state.lastSeq;
+    state = applyFrames(state, [frame(s0, s0 + 3, [
+      event(s0 + 1, caseData(61)),
+      updated(s0 + 2, caseData(61, { status: 'registered', version: 2 })),
+      updated(s0 + 3, caseData(61, { status: 'rejected', version: 3 }), 'reject'),
+    ])], NOW);
+    expect(state.incidents.has(61)).toBe(false);
+    expect(state.recentIncidents.some((r) => r.id === 61)).toBe(false);
+    expect(state.totals).toMatchObject({ openIncidents: 0, todayCases: 1 });
+  });
+
+  it('forgets the oldest finished ids beyond its bound', () => {
+    let state = base();
+    const many = Array.from({ length: LIMITS.closedIds + 10 }, (_, i) => updated(11 + i, caseData(1000 + i, { status: 'closed', version: 6 }), 'close'));
+    state = applyFrames(state, [frame(10, 10 + many.length, many)], NOW);
+    expect(state.closedIds.size).toBe(LIMITS.closedIds);
+    expect(state.closedIds.has(1000)).toBe(false);
+    expect(state.closedIds.has(1000 + LIMITS.closedIds + 9)).toBe(true);
   });
 });

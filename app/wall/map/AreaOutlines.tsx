@@ -15,12 +15,12 @@ import { labelPoint } from './geometry';
  * tiles), with district names and, from STREET_LABEL_ZOOM, street names. The
  * server sends only the outlines inside the viewer's jurisdiction, and the first
  * load frames that jurisdiction (config.bounds: a district dispatcher sees its
- * district, the city's leader the whole city).
+ * district, the city's leader the whole city) unless `fit` is false (a map that
+ * frames something else, e.g. the dispatch console's case map).
  */
 const STREET_LABEL_ZOOM = 13;
 const RETRY_MS = 10_000;
 
-/** `fit`: frame the jurisdiction once loaded (the wall); false when the surface frames the map itself (a task on the phone). */
 export default function AreaOutlines({ fit = true }: { fit?: boolean }) {
   const map = useMap();
   const { project } = useProjection();

@@ -4,9 +4,10 @@ import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import { useMap } from 'react-leaflet';
 import { SEVERITIES, type Severity } from '../../../server/protocol/vocab';
+import { caseWord, slaLabel, statusLabel } from '../../lib/case-labels';
 import { useT } from '../../lib/i18n';
 import { useWall, useWallStore } from '../../lib/store';
-import { ClusterCanvas, type CanvasPoint } from './cluster-canvas';
+import { ALARM, ClusterCanvas, type CanvasPoint } from './cluster-canvas';
 import { ensurePane, popupContent, SEVERITY_COLOURS, useProjection, throttled } from './support';
 
 /** Rebuilding the cluster index costs ~1 ms per 1,000 points: at most twice a second. */
@@ -18,7 +19,7 @@ function colourOfRank(rank: number) {
   return { fill: SEVERITY_COLOURS[severity], darkText: severity === 'Moderate' || severity === 'Severe' || severity === 'Unknown' };
 }
 
-/** Open grid incidents: clusters at low zoom, severity-coloured points up close. */
+/** Open grid incidents: clusters at low zoom, severity-coloured points up close, SLA alarms ringed. */
 export default function IncidentPoints({ visible }: { visible: boolean }) {
   const map = useMap();
   const projection = useProjection();
@@ -41,13 +42,17 @@ export default function IncidentPoints({ visible }: { visible: boolean }) {
         const incident = store.getState().incidents.get(id);
         if (!incident) return;
         const t = trRef.current;
+        const rows: Array<[string, string]> = [
+          [t.t('severity'), t.severity(incident.severity)],
+          [caseWord(t.lang, 'status'), statusLabel(t.lang, incident.status)],
+          [t.t('reported'), t.dateTime(incident.reportedAt)],
+        ];
+        if (incident.sla?.dueAt) rows.push([caseWord(t.lang, 'due'), `${t.dateTime(incident.sla.dueAt)} · ${slaLabel(t.lang, incident.sla.state)}`]);
+        if (incident.escalation > 0) rows.push([caseWord(t.lang, 'escalated'), caseWord(t.lang, 'escalatedLevels', incident.escalation)]);
+        if (incident.title) rows.push([t.t('description'), incident.title]);
         const content = popupContent(
           t.category(incident.category),
-          [
-            [t.t('severity'), t.severity(incident.severity)],
-            [t.t('reported'), t.dateTime(incident.reportedAt)],
-            ...(incident.title ? [[t.t('description'), incident.title] as [string, string]] : []),
-          ],
+          rows,
           SEVERITY_COLOURS[incident.severity],
         );
         L.popup({ className: 'hcm-leaflet-popup' }).setLatLng(latlng).setContent(content).openOn(map);
@@ -70,7 +75,14 @@ export default function IncidentPoints({ visible }: { visible: boolean }) {
     const build = () => {
       const points: CanvasPoint[] = [];
       for (const c of incidents.values()) {
-        points.push({ id: c.id, lng: c.lng, lat: c.lat, rank: RANK.get(c.severity) ?? SEVERITIES.length - 1 });
+        points.push({
+          id: c.id,
+          lng: c.lng,
+          lat: c.lat,
+          rank: RANK.get(c.severity) ?? SEVERITIES.length - 1,
+          alarm: c.sla ? ALARM[c.sla.state === 'normal' ? 'none' : c.sla.state] : ALARM.none,
+          escalated: c.escalation > 0,
+        });
       }
       layerRef.current?.setPoints(points);
     };

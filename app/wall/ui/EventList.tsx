@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from 'react';
 import { placeOf, useAreaNames } from '../../lib/area-names';
+import { caseWord, slaLabel, statusLabel, STATUS_COLOURS } from '../../lib/case-labels';
 import { useFocusBus } from '../../lib/focus';
 import { useT } from '../../lib/i18n';
 import { useWall, type RecentItem } from '../../lib/store';
@@ -9,7 +10,9 @@ import { SEVERITY_COLOURS } from '../map/support';
 
 /**
  * Active alerts, then the newest grid incidents. Appeals never appear one by one on a shared
- * screen, and items carry no reporter data: category, place, severity, time.
+ * screen, and items carry no reporter data: category, place, severity, time, and for
+ * incidents where they are in the loop (a status chip), their SLA alarm (amber / red
+ * edge, named for screen readers) and an escalation mark. Finished incidents leave.
  */
 export default function EventList() {
   const tr = useT();
@@ -49,11 +52,19 @@ export default function EventList() {
         <ol className="event-list" data-testid="event-list">
           {recent.map((item) => {
             const { title, place } = describe(item);
-            const idAttrs = item.type === 'alert' ? { 'data-alert-id': item.id } : { 'data-case-id': item.id };
+            const idAttrs =
+              item.type === 'alert'
+                ? { 'data-alert-id': item.id }
+                : { 'data-case-id': item.id, 'data-status': item.status ?? undefined, 'data-sla': item.sla ?? 'none' };
             return (
               <li key={item.key} className={`event-item event-${item.type}`} data-testid="event-item" {...idAttrs}>
                 <button type="button" onClick={() => bus.request({ kind: item.type, id: item.id })}>
-                  <span className="event-severity" style={{ background: SEVERITY_COLOURS[item.severity] }} aria-hidden="true" />
+                  <span
+                    className="event-severity"
+                    style={{ background: SEVERITY_COLOURS[item.severity] }}
+                    role="img"
+                    aria-label={tr.severity(item.severity)}
+                  />
                   <span className="event-main">
                     <span className="event-title">
                       {item.type === 'alert' ? <span className="event-tag">{tr.t('alert')}</span> : null}
@@ -62,7 +73,19 @@ export default function EventList() {
                     {place ? <span className="event-place">{place}</span> : null}
                   </span>
                   <span className="event-meta">
-                    <span className="event-level">{tr.severity(item.severity)}</span>
+                    {item.status ? (
+                      <span className="event-status" data-testid="event-status" style={{ color: STATUS_COLOURS[item.status] }}>
+                        {item.escalation > 0 ? (
+                          <span className="event-escalated" title={caseWord(tr.lang, 'escalatedLevels', item.escalation)}>
+                            ▲{item.escalation}
+                          </span>
+                        ) : null}
+                        {item.sla && item.sla !== 'normal' ? <span className="event-sla">{slaLabel(tr.lang, item.sla)}</span> : null}
+                        {statusLabel(tr.lang, item.status)}
+                      </span>
+                    ) : (
+                      <span className="event-level">{tr.severity(item.severity)}</span>
+                    )}
                     {item.at ? <time dateTime={item.at}>{tr.time(item.at)}</time> : null}
                   </span>
                 </button>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useLangToggle, useT } from '../../lib/i18n';
 import { useLive } from '../../lib/live-store';
+import { DESK_ROLES, hasRole } from '../../dispatch/roles';
 import { useSignOut } from '../sign-out';
 
 /**
@@ -22,6 +23,7 @@ export default function Header() {
         <h1>{tr.t('title')}</h1>
         {city && city !== '—' ? <span className="wall-city">{city}</span> : null}
         <span className="wall-subtitle">{tr.t('subtitle')}</span>
+        <DeskLink />
       </div>
       <div className="wall-header-right">
         <ConnectionStatus />
@@ -38,6 +40,18 @@ export default function Header() {
         </button>
       </div>
     </header>
+  );
+}
+
+/** The desk roles' way to the dispatch console (and back: the console links here). */
+function DeskLink() {
+  const tr = useT();
+  const me = useLive((s) => s.me);
+  if (!me || me.kind !== 'user' || !hasRole(DESK_ROLES, me.role)) return null;
+  return (
+    <a className="nav-link" href="/dispatch" data-testid="link-dispatch">
+      {tr.t('toDispatch')}
+    </a>
   );
 }
 

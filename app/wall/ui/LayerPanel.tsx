@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { SEVERITIES } from '../../../server/protocol/vocab';
+import { caseWord, slaLabel } from '../../lib/case-labels';
 import { useT } from '../../lib/i18n';
 import { useWall } from '../../lib/store';
 import { LAYER_KEYS, layerPrefs, type LayerPrefs } from '../layer-prefs';
@@ -14,7 +15,7 @@ const LABELS = {
   grids: 'layerGrids',
 } as const satisfies Record<keyof LayerPrefs, string>;
 
-/** Layer switches and the severity legend. Collapsed behind a button on phones. */
+/** Layer switches and the legend (severity, SLA rings, escalation, density). Collapsed behind a button on phones. */
 export default function LayerPanel() {
   const tr = useT();
   const layers = layerPrefs.use();
@@ -50,6 +51,18 @@ export default function LayerPanel() {
               {tr.severity(s)}
             </li>
           ))}
+          <li>
+            <span className="legend-swatch legend-ring legend-ring-warning" aria-hidden="true" />
+            {slaLabel(tr.lang, 'warning')}
+          </li>
+          <li>
+            <span className="legend-swatch legend-ring legend-ring-overdue" aria-hidden="true" />
+            {slaLabel(tr.lang, 'overdue')}
+          </li>
+          <li>
+            <span className="legend-mark" aria-hidden="true">▲</span>
+            {caseWord(tr.lang, 'escalated')}
+          </li>
           <li>
             <span className="legend-swatch legend-ramp" aria-hidden="true" />
             {tr.t('openCases')}

@@ -1,0 +1,75 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useDocumentLang } from '../lib/i18n';
+import { LiveStoreContext } from '../lib/live-store';
+import { SocketController } from '../lib/socket-controller';
+import { SignOutContext } from '../wall/sign-out';
+import SignedOutNotice from '../wall/ui/SignedOutNotice';
+import './dispatch.css';
+import { DispatchStore, DispatchStoreContext, useDispatch, useDispatchStore } from './state/dispatch-store';
+import CaseView from './ui/CaseView';
+import DispatchHeader from './ui/DispatchHeader';
+import { useConsoleKeys } from './ui/keyboard';
+import NotForRole from './ui/NotForRole';
+import QueuePanel from './ui/QueuePanel';
+import { ShortcutBus, ShortcutContext } from './ui/shortcuts';
+import ShortcutBar from './ui/ShortcutBar';
+
+/**
+ * The dispatch console: one DispatchStore fed by the shared socket controller
+ * (cases only: incidents and appeals of the jurisdiction), the queue on the left,
+ * the open case on the right. Nothing here reloads the page, ever.
+ */
+export default function DispatchShell() {
+  const [store] = useState(() => new DispatchStore());
+  const [bus] = useState(() => new ShortcutBus());
+  const controllerRef = useRef<SocketController | null>(null);
+
+  useEffect(() => {
+    const controller = new SocketController(store, { layers: ['incidents', 'appeals'] });
+    controllerRef.current = controller;
+    controller.start();
+    return () => {
+      controller.stop();
+      if (controllerRef.current === controller) controllerRef.current = null;
+    };
+  }, [store]);
+
+  const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
+
+  return (
+    <LiveStoreContext value={store}>
+      <DispatchStoreContext value={store}>
+        <ShortcutContext value={bus}>
+          <SignOutContext value={signOut}>
+            <Console />
+          </SignOutContext>
+        </ShortcutContext>
+      </DispatchStoreContext>
+    </LiveStoreContext>
+  );
+}
+
+function Console() {
+  useDocumentLang();
+  const store = useDispatchStore();
+  const me = useDispatch((s) => s.me);
+  const admitted = me !== null && store.admits(me);
+  const [help, setHelp] = useState(false);
+  const toggleHelp = useCallback(() => setHelp((v) => !v), []);
+  useConsoleKeys(admitted, toggleHelp);
+
+  if (me && !admitted) return <NotForRole me={me} />;
+  return (
+    <div className="dispatch">
+      <DispatchHeader />
+      <main className="dispatch-main">
+        <QueuePanel />
+        <CaseView />
+      </main>
+      <ShortcutBar help={help} onToggleHelp={toggleHelp} />
+      <SignedOutNotice />
+    </div>
+  );
+}
