@@ -234,6 +234,51 @@ test('a report made offline waits in 待发送 and is delivered exactly once whe
   await admin.dispose();
 });
 
+test('on duty, the phone shares its position; a task can be returned with a reason', async ({ page, context, baseURL }) => {
+  const problems = watchConsole(page);
+  const home = await homePoint(page);
+  const here = { longitude: home.lng + 0.0005, latitude: home.lat - 0.0004, accuracy: 9 };
+  await context.setGeolocation(here);
+  await openReportApp(page);
+  await expect(page.getByTestId('duty-toggle')).toHaveAttribute('aria-checked', 'false');
+  await page.getByTestId('duty-toggle').click();
+  await expect(page.getByTestId('duty-toggle')).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('duty-status')).toContainText('位置共享中');
+
+  // The desk sees where the worker is (GET /api/responders, the dispatch map's base).
+  const admin = await adminApi(baseURL!);
+  await expect
+    .poll(async () => {
+      const body = (await (await admin.get(`/api/responders?area=${home.grid}`)).json()) as { responders: Array<{ id: number; lng: number | null; lat: number | null }> };
+      const me = body.responders.find((r) => r.id === home.responderId);
+      return me?.lng != null ? [Number(me.lng.toFixed(5)), Number(me.lat!.toFixed(5))] : null;
+    })
+    .toEqual([Number(here.longitude.toFixed(5)), Number(here.latitude.toFixed(5))]);
+  // Off duty: the switch is remembered and sharing stops.
+  await page.getByTestId('duty-toggle').click();
+  await expect(page.getByTestId('duty-status')).toHaveText('离岗：不共享位置');
+
+  const created = await admin.post('/api/cases', {
+    data: { kind: 'incident', channel: 'sensor', externalId: unique(), category: '0702', severity: 'Minor', title: `路灯不亮 ${unique()}`, location: { type: 'Point', coordinates: [home.lng, home.lat] } },
+  });
+  const { case: reported } = (await created.json()) as { case: Task };
+  const registered = await transition(admin, reported.id, { action: 'register', expectedVersion: reported.version });
+  await transition(admin, reported.id, { action: 'dispatch', expectedVersion: registered.version, assigneeId: home.responderId });
+  await page.getByTestId(`task-${reported.id}`).click();
+  await page.getByTestId('action-return').click();
+  await page.getByTestId('return-submit').click();
+  await expect(page.getByTestId('return-form').getByRole('alert')).toBeVisible();
+  await page.getByTestId('return-text').fill('路灯属供电公司维护，非本网格处置范围');
+  await page.getByTestId('return-submit').click();
+  // Returned to the desk: no longer my task.
+  await expect(page.getByTestId(`task-${reported.id}`)).toHaveCount(0);
+  await expect(page.getByTestId('task-detail')).toHaveCount(0);
+  const after = (await (await admin.get(`/api/cases/${reported.id}`)).json()) as { case: { status: string } };
+  expect(after.case.status).toBe('returned');
+  await admin.dispose();
+  expect(problems).toEqual([]);
+});
+
 test('is installable: the manifest, its icons and the service worker are served', async ({ page }) => {
   await openReportApp(page);
   const href = await page.locator('link[rel="manifest"]').getAttribute('href');
