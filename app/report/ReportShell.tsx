@@ -13,7 +13,7 @@ import { registerOfflineShell } from './offline-shell';
 import { ReportContext, type ReportTab, type Toast } from './report-context';
 import { reportApi } from './report-api';
 import { ReportStore, ReportStoreContext } from './report-store';
-import { lastWorker, readTasksCache, rememberWorker } from './tasks-cache';
+import { forgetWorker, lastWorker, readTasksCache, rememberWorker } from './tasks-cache';
 import ReportApp from './ui/ReportApp';
 import './report.css';
 
@@ -108,7 +108,12 @@ export default function ReportShell() {
     setToasts((list) => [...list.slice(-2), { id, text, tone }]);
     setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), TOAST_MS);
   }, []);
-  const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
+  // The queue stays (it goes out when this worker signs in again); the phone forgets who they were,
+  // so a colleague opening the app offline on a shared phone does not see it.
+  const signOut = useCallback(() => {
+    forgetWorker();
+    void controllerRef.current?.signOut();
+  }, []);
 
   const context = useMemo(() => ({ runner, geo, duty, tab, setTab, toast, toasts, signOut }), [runner, geo, duty, tab, toast, toasts, signOut]);
   useDocumentLang();

@@ -1,7 +1,7 @@
 'use client';
 
 import { useLangToggle, useT } from '../../lib/i18n';
-import { useReportContext } from '../report-context';
+import { useOutboxItems, useReportContext } from '../report-context';
 import { useReportT } from '../report-i18n';
 import { useReport } from '../report-store';
 
@@ -14,6 +14,10 @@ export default function TopBar() {
   const status = useReport((s) => s.status);
   const signOutState = useReport((s) => s.signOut);
   const { signOut } = useReportContext();
+  const waiting = useOutboxItems().length;
+  const confirmSignOut = () => {
+    if (waiting === 0 || window.confirm(rt.t('signOutPending', { n: waiting }))) signOut();
+  };
   const area = me?.area ? tr.areaName(me.area.name, me.area.nameEn) : '';
   return (
     <header className="report-top">
@@ -31,7 +35,7 @@ export default function TopBar() {
         {tr.t('switchTo')}
       </button>
       {me?.kind === 'user' ? (
-        <button type="button" className="report-chip" onClick={signOut} disabled={signOutState === 'pending'} aria-busy={signOutState === 'pending'}>
+        <button type="button" className="report-chip" onClick={confirmSignOut} disabled={signOutState === 'pending'} aria-busy={signOutState === 'pending'}>
           {signOutState === 'pending' ? tr.t('signingOut') : signOutState === 'failed' ? tr.t('signOutFailed') : tr.t('signOut')}
         </button>
       ) : null}
