@@ -77,6 +77,9 @@ export class SocketController {
   private readonly abort = new AbortController();
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private signingOut = false;
+  /** The first load is done and the socket may connect (before it, `online` only wakes the retries). */
+  private baseLoaded = false;
+  private readonly wakeRetries = new Set<() => void>();
   private readonly layers: Layer[];
   private readonly area: string | null;
 
@@ -177,6 +180,7 @@ export class SocketController {
       return;
     }
     if (!(await this.loadBase())) return;
+    this.baseLoaded = true;
     this.socket?.connect();
   }
 
@@ -200,7 +204,15 @@ export class SocketController {
         if (this.stopped || isAbort(error) || isUnauthenticated(error)) return null;
         this.store.setLoadFailed(true);
         this.store.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
-        await this.sleep(delay);
+        // The browser's `online` event cuts the wait short (a page opened with no network).
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            this.wakeRetries.delete(wake);
+            resolve();
+          };
+          this.wakeRetries.add(wake);
+          this.later(wake, delay);
+        });
         delay = Math.min(delay * 2, RETRY_MAX_MS);
       }
     }
@@ -334,6 +346,9 @@ export class SocketController {
   private readonly onBrowserOnline = (): void => {
     const socket = this.socket;
     if (!socket || this.stopped) return;
+    for (const wake of [...this.wakeRetries]) wake();
+    // Still loading (opened with no network): the load connects the socket when it is done.
+    if (!this.baseLoaded) return;
     if (!socket.connected) {
       socket.connect();
       return;
@@ -361,9 +376,5 @@ export class SocketController {
       if (!this.stopped) fn();
     }, ms);
     this.timers.add(timer);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.later(resolve, ms));
   }
 }
