@@ -34,8 +34,9 @@ async function answer<T>(response: Response): Promise<T> {
     } catch {
       // Not JSON (a proxy's error page): keep the status line.
     }
-    // The credential is gone (signed out elsewhere, expired, revoked): every surface goes to the login page.
-    if (response.status === 401) goToLogin('unauthenticated');
+    // The credential is gone (signed out elsewhere, expired, revoked): every surface goes to the login page —
+    // after a moment, so the socket's `signedOut` notice (the server's own reason, sent as it revokes) wins the race.
+    if (response.status === 401) setTimeout(() => goToLogin('unauthenticated'), 1_000);
     throw new ApiRequestError(response.status, code, message, details);
   }
   return (await response.json()) as T;

@@ -39,10 +39,18 @@ export function loginUrl(reason: LoginReason | null, here: { pathname: string; s
 }
 
 let leaving = false;
+/** The server's own reason is on screen (socket `signedOut`): a generic 401 meanwhile must not cut it short. */
+let noticeShown = false;
+
+/** The page shows why the server ended its credential and will leave with that reason. */
+export function showingSignedOutNotice(): void {
+  noticeShown = true;
+}
 
 /** Leaves for the login page once (replacing this history entry). */
 export function goToLogin(reason: LoginReason | null): void {
   if (leaving || typeof window === 'undefined') return;
+  if (noticeShown && reason === 'unauthenticated') return;
   leaving = true;
   window.location.replace(loginUrl(reason));
 }

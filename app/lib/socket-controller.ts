@@ -17,7 +17,7 @@ import {
 } from '../../server/protocol/wire';
 import { fetchConfig, isAbort, isUnauthenticated } from './api';
 import type { LiveSink } from './live-store';
-import { fetchMe, goToLogin, loginReasonOf, postLogout } from './session';
+import { fetchMe, goToLogin, loginReasonOf, postLogout, showingSignedOutNotice } from './session';
 
 /**
  * The only code that touches socket.io-client, shared by every surface (the wall,
@@ -303,6 +303,7 @@ export class SocketController {
     if (!parsed.success) this.store.countRejectedFrame();
     // The server disconnects next; nothing here may reconnect with a dead credential.
     this.stop();
+    showingSignedOutNotice();
     this.store.setSignedOut(reason);
     setTimeout(() => goToLogin(loginReasonOf(reason)), SIGNED_OUT_NOTICE_MS);
   };
