@@ -35,8 +35,8 @@ async function answer<T>(response: Response): Promise<T> {
       // Not JSON (a proxy's error page): keep the status line.
     }
     // The credential is gone (signed out elsewhere, expired, revoked): every surface goes to the login page —
-    // after a moment, so the socket's `signedOut` notice (the server's own reason, sent as it revokes) wins the race.
-    if (response.status === 401) setTimeout(() => goToLogin('unauthenticated'), 1_000);
+    // after the sockets' revocation sweep (≤ 5 s), so the socket's `signedOut` notice (the server's own reason, sent as it revokes) wins the race.
+    if (response.status === 401) setTimeout(() => goToLogin('unauthenticated'), 6_000);
     throw new ApiRequestError(response.status, code, message, details);
   }
   return (await response.json()) as T;

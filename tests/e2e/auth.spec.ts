@@ -198,5 +198,7 @@ test('a revoked display token ends its wall with the reason, then the login page
   await expect(page).toHaveURL(/\/login\?next=%2Fwall&reason=display_revoked$/);
   await expect(page.getByRole('status').filter({ hasText: '此大屏的显示令牌已被吊销' })).toBeVisible();
   await admin.dispose();
-  expect(problems).toEqual([]);
+  // The wall's KPI strip polls REST: a poll that lands after the revocation is answered 401, which the
+  // browser logs as a failed resource load. That is the revocation working; anything else is a problem.
+  expect(problems.filter((p) => !/status of 401 \(Unauthorized\)/.test(p))).toEqual([]);
 });
