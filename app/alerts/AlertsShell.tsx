@@ -6,10 +6,12 @@ import type { AlertPreview } from '../../server/protocol/rest';
 import { deskAccess } from '../lib/alert-ack';
 import { FocusBus, FocusContext } from '../lib/focus';
 import { useDocumentLang } from '../lib/i18n';
+import { LiveStoreContext } from '../lib/live-store';
 import { SocketController } from '../lib/socket-controller';
 import { useWall, WallStore, WallStoreContext } from '../lib/store';
 import { SignOutContext } from '../wall/sign-out';
-import { LoadingOverlay, SignedOutNotice } from '../wall/WallShell';
+import { LoadingOverlay } from '../wall/WallShell';
+import SignedOutNotice from '../wall/ui/SignedOutNotice';
 import Header from '../wall/ui/Header';
 import { DraftContext, EMPTY_DRAFT, type Draft, type DraftApi, type DraftShape, type DrawTool } from './draft';
 import { useDeskT } from './i18n';
@@ -30,7 +32,7 @@ const DeskMap = dynamic(() => import('./map/DeskMap'), { ssr: false });
  * may show anyway, and signing out goes through it).
  */
 export default function AlertsShell() {
-  const [store] = useState(() => new WallStore());
+  const [store] = useState(() => new WallStore(null, ['alerts']));
   const [bus] = useState(() => new FocusBus());
   const controllerRef = useRef<SocketController | null>(null);
 
@@ -47,13 +49,15 @@ export default function AlertsShell() {
   const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
 
   return (
-    <WallStoreContext value={store}>
-      <FocusContext value={bus}>
-        <SignOutContext value={signOut}>
-          <Desk />
-        </SignOutContext>
-      </FocusContext>
-    </WallStoreContext>
+    <LiveStoreContext value={store}>
+      <WallStoreContext value={store}>
+        <FocusContext value={bus}>
+          <SignOutContext value={signOut}>
+            <Desk />
+          </SignOutContext>
+        </FocusContext>
+      </WallStoreContext>
+    </LiveStoreContext>
   );
 }
 

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useDocumentLang } from '../lib/i18n';
+import { LiveStoreContext } from '../lib/live-store';
 import { SocketController } from '../lib/socket-controller';
 import { SignOutContext } from '../wall/sign-out';
 import SignedOutNotice from '../wall/ui/SignedOutNotice';
@@ -50,13 +51,15 @@ export default function DispatchShell() {
   const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
 
   return (
-    <DispatchStoreContext value={store}>
-      <ShortcutContext value={bus}>
-        <SignOutContext value={signOut}>
-          <Console />
-        </SignOutContext>
-      </ShortcutContext>
-    </DispatchStoreContext>
+    <LiveStoreContext value={store}>
+      <DispatchStoreContext value={store}>
+        <ShortcutContext value={bus}>
+          <SignOutContext value={signOut}>
+            <Console />
+          </SignOutContext>
+        </ShortcutContext>
+      </DispatchStoreContext>
+    </LiveStoreContext>
   );
 }
 

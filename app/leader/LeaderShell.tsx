@@ -2,6 +2,7 @@
 
 import { useDocumentLang, useLangToggle, useT } from '../lib/i18n';
 import { useWall, useWallStore, WallStoreContext } from '../lib/store';
+import { LiveStoreContext } from '../lib/live-store';
 import { SignOutContext } from '../wall/sign-out';
 import { ConnectionStatus, WhoIsSignedIn } from '../wall/ui/Header';
 import LeaderView from './LeaderView';
@@ -20,11 +21,13 @@ const LEADER_ROLES = new Set(['admin', 'leader', 'duty_officer', 'dispatcher']);
 export default function LeaderShell() {
   const { store, signOut } = useLiveClient();
   return (
-    <WallStoreContext value={store}>
-      <SignOutContext value={signOut}>
-        <Leader />
-      </SignOutContext>
-    </WallStoreContext>
+    <LiveStoreContext value={store}>
+      <WallStoreContext value={store}>
+        <SignOutContext value={signOut}>
+          <Leader />
+        </SignOutContext>
+      </WallStoreContext>
+    </LiveStoreContext>
   );
 }
 

@@ -10,7 +10,7 @@ import { WallStore } from '../lib/store';
  * and the case events that make the indicators re-fetch (app/lib/live-query.ts).
  */
 export function useLiveClient(): { store: WallStore; signOut: () => void } {
-  const [store] = useState(() => new WallStore());
+  const [store] = useState(() => new WallStore(null, ['incidents', 'appeals']));
   const controllerRef = useRef<SocketController | null>(null);
   useEffect(() => {
     const controller = new SocketController(store, { layers: ['incidents', 'appeals'] });

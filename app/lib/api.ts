@@ -21,24 +21,7 @@ export class ApiRequestError extends Error {
   }
 }
 
-/** GET a JSON answer of our own server; a non-2xx answer throws ApiRequestError (with the error's details). */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  return readJson<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
-}
-
-/** POST a JSON body (same origin, so the session cookie goes along); the answer as getJson's. */
-export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-  return readJson<T>(
-    await fetch(path, {
-      method: 'POST',
-      signal,
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
-  );
-}
-
-async function readJson<T>(response: Response): Promise<T> {
+async function answer<T>(response: Response): Promise<T> {
   if (!response.ok) {
     let code = 'HTTP_ERROR';
     let message = `${response.status} ${response.statusText}`;
@@ -51,11 +34,29 @@ async function readJson<T>(response: Response): Promise<T> {
     } catch {
       // Not JSON (a proxy's error page): keep the status line.
     }
-    // The credential is gone (signed out elsewhere, expired, revoked): every surface goes to the login page.
-    if (response.status === 401) goToLogin('unauthenticated');
+    // The credential is gone (signed out elsewhere, expired, revoked): every surface goes to the login page —
+    // after the sockets' revocation sweep (≤ 5 s), so the socket's `signedOut` notice (the server's own reason, sent as it revokes) wins the race.
+    if (response.status === 401) setTimeout(() => goToLogin('unauthenticated'), 6_000);
     throw new ApiRequestError(response.status, code, message, details);
   }
   return (await response.json()) as T;
+}
+
+/** GET a JSON answer of our own server; a non-2xx answer throws ApiRequestError. */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return answer<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
+}
+
+/** POST a JSON body; a non-2xx answer throws ApiRequestError (with the error's details). */
+export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return answer<T>(
+    await fetch(path, {
+      method: 'POST',
+      signal,
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 export function fetchConfig(signal?: AbortSignal): Promise<ClientConfig> {

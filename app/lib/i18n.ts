@@ -105,7 +105,6 @@ const zh = {
   demoAccounts: '演示账号（点击填入）',
   waitMinutes: '{n} 分钟',
   toDispatch: '派遣台',
-  surfaces: '工作台',
 } as const;
 
 type Key = keyof typeof zh;
@@ -203,7 +202,6 @@ const en: Record<Key, string> = {
   demoAccounts: 'Demo accounts (click to fill in)',
   waitMinutes: '{n} min',
   toDispatch: 'Dispatch desk',
-  surfaces: 'Desks',
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { zh, en };

@@ -2,7 +2,6 @@
 
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { ClientConfig } from '../../server/protocol/rest';
-import type { Layer } from '../../server/protocol/vocab';
 import type { FeedEvent, FeedFrame, ResponderPosition } from '../../server/protocol/wire';
 import type { Me } from './session';
 
@@ -12,7 +11,7 @@ import type { Me } from './session';
  * the only code that touches socket.io-client. Usage:
  *
  *   class MyStore extends LiveStore<MyState> {          // MyState extends LiveBase
- *     async load(signal, follow) { const page = await fetch…; this.replace({ ...this.state, …, loaded: true, lastSeq: page.seq }); }
+ *     async load(signal) { const page = await fetch…; this.replace({ ...this.state, …, loaded: true, lastSeq: page.seq }); }
  *     protected reduce(state, frames, now) { … pure merge of feed frames … }
  *   }
  *   const store = new MyStore(initialState);
@@ -21,11 +20,10 @@ import type { Me } from './session';
  *   <LiveStoreContext value={store}> … useLive((s) => s.status) … </LiveStoreContext>
  *
  * What a surface implements:
- * - `load(signal, follow)`: its base state over REST (snapshot, queue page, my
- *   tasks…) for what the controller follows (`follow.area`, `follow.layers`: its
- *   options), committed with `replace(next)` where `next.lastSeq` is the feed seq the
- *   answer is consistent with (the controller subscribes from it). Throw to be
- *   retried; the controller calls it at start, on resync and when `tick` asks.
+ * - `load(signal)`: its base state over REST (snapshot, queue page, my tasks…),
+ *   committed with `replace(next)` where `next.lastSeq` is the feed seq the answer is
+ *   consistent with (the controller subscribes from it). Throw to be retried;
+ *   the controller calls it at start, on resync and when `tick` asks.
  * - `reduce(state, frames, now)`: the pure merge of validated feed frames, called
  *   at most once per animation frame with everything queued since. Delivery is
  *   at-least-once: drop events at or below `state.lastSeq` (`freshEvents` helps) and
@@ -35,8 +33,6 @@ import type { Me } from './session';
  * - optional `receivePosition(event)`: desk surfaces get responders' live positions
  *   (volatile `responderPosition`; no seq, no replay; GET /api/responders is the base).
  * - optional `published(state)`: runs after every commit (e.g. an e2e probe on window).
- * - `tapFrames(listener)` (given): hears every validated frame as it arrives, before
- *   merging — for views that keep no items but react to the feed (LiveQuery).
  * - optional `admits(me)`: a surface for some roles only; false → the controller
  *   stops once `me` is set (nothing loaded, no socket) and the page shows "not for
  *   your role" from `state.me`.
@@ -99,13 +95,6 @@ export function freshEvents(frames: readonly FeedFrame[], lastSeq: number): { ev
   return { events, lastSeq: seq };
 }
 
-/** What a controller follows: the store loads its base state for the same area and layers. */
-export interface LiveFollow {
-  /** Null: the signed-in actor's jurisdiction. */
-  area: string | null;
-  layers: readonly Layer[];
-}
-
 /** What the socket controller needs of a store. */
 export interface LiveSink {
   readonly receivedSeq: number;
@@ -118,7 +107,7 @@ export interface LiveSink {
   setSignOut(signOut: SignOutState): void;
   countRejectedFrame(): void;
   enqueueFrame(frame: FeedFrame): void;
-  load(signal: AbortSignal, follow: LiveFollow): Promise<void>;
+  load(signal: AbortSignal): Promise<void>;
   tick(now: number): boolean;
   receivePosition?(event: ResponderPosition): void;
   admits?(me: Me): boolean;
@@ -134,15 +123,15 @@ export abstract class LiveStore<S extends LiveBase> implements LiveSink {
   private readonly listeners = new Set<() => void>();
   private pending: FeedFrame[] = [];
   private pendingTo = 0;
+  private readonly taps = new Set<(frame: FeedFrame) => void>();
   private rafId: number | null = null;
   private timerId: ReturnType<typeof setTimeout> | null = null;
-  private readonly taps = new Set<(frame: FeedFrame) => void>();
 
   constructor(initial: S) {
     this.state = initial;
   }
 
-  abstract load(signal: AbortSignal, follow: LiveFollow): Promise<void>;
+  abstract load(signal: AbortSignal): Promise<void>;
   protected abstract reduce(state: S, frames: readonly FeedFrame[], now: number): S;
 
   tick(_now: number): boolean {
@@ -189,6 +178,7 @@ export abstract class LiveStore<S extends LiveBase> implements LiveSink {
     this.commit({ ...this.state, rejectedFrames: this.state.rejectedFrames + 1 });
   }
 
+  /** Queues a validated frame; it is merged with others on the next animation frame. */
   /**
    * Hears every validated frame as it arrives, before merging: for views that react
    * to the feed without keeping its items (the leader's indicators re-fetch on case
@@ -199,7 +189,6 @@ export abstract class LiveStore<S extends LiveBase> implements LiveSink {
     return () => this.taps.delete(listener);
   }
 
-  /** Queues a validated frame; it is merged with others on the next animation frame. */
   enqueueFrame(frame: FeedFrame): void {
     for (const tap of this.taps) tap(frame);
     this.pending.push(frame);

@@ -39,60 +39,25 @@ export function loginUrl(reason: LoginReason | null, here: { pathname: string; s
 }
 
 let leaving = false;
-/** The server ended this page's credential and the page is saying why before it leaves. */
-let announced: LoginReason | null = null;
-/** A live socket is connected: the server tells it why a credential ended (its sweep runs every 3 s). */
-let socketUp = false;
-/** A REST 401 waiting for that reason. */
-let unauthenticatedTimer: ReturnType<typeof setTimeout> | null = null;
-const REASON_GRACE_MS = 4_000;
+/** The server's own reason is on screen (socket `signedOut`): a generic 401 meanwhile must not cut it short. */
+let noticeShown = false;
 
-/** Set by the socket controller: while a live socket is up, a REST 401 waits briefly for the server's reason on it. */
-export function setLiveSocket(up: boolean): void {
-  socketUp = up;
+/** The page shows why the server ended its credential and will leave with that reason. */
+export function showingSignedOutNotice(): void {
+  noticeShown = true;
 }
 
-/**
- * Leaves for the login page once (replacing this history entry); nothing else while a
- * signed-out notice is showing. A REST 401 ('unauthenticated') on a page with a live
- * socket waits up to REASON_GRACE_MS first: the socket's `signedOut` notice usually
- * follows with the real reason (logged out elsewhere, display revoked…), and the
- * page shows that instead.
- */
+/** Leaves for the login page once (replacing this history entry). */
 export function goToLogin(reason: LoginReason | null): void {
-  if (leaving || announced !== null || typeof window === 'undefined') return;
-  if (reason === 'unauthenticated' && socketUp) {
-    unauthenticatedTimer ??= setTimeout(() => {
-      unauthenticatedTimer = null;
-      socketUp = false;
-      goToLogin('unauthenticated');
-    }, REASON_GRACE_MS);
-    return;
-  }
+  if (leaving || typeof window === 'undefined') return;
+  if (noticeShown && reason === 'unauthenticated') return;
   leaving = true;
   window.location.replace(loginUrl(reason));
 }
 
-/**
- * The server said why this page's credential ended: the page shows it for `ms`, then
- * leaves for the login page with that reason. Meanwhile a request refused with 401
- * (anything still polling) neither navigates early nor replaces the reason, and
- * retries stop (isLeaving).
- */
-export function leaveForLoginAfter(reason: LoginReason, ms: number): void {
-  if (leaving || announced !== null || typeof window === 'undefined') return;
-  announced = reason;
-  if (unauthenticatedTimer !== null) clearTimeout(unauthenticatedTimer);
-  unauthenticatedTimer = null;
-  setTimeout(() => {
-    announced = null;
-    goToLogin(reason);
-  }, ms);
-}
-
 /** True once the page is on its way to the login page: callers stop retrying. */
 export function isLeaving(): boolean {
-  return leaving || announced !== null || unauthenticatedTimer !== null;
+  return leaving;
 }
 
 export async function fetchMe(signal?: AbortSignal): Promise<Me> {

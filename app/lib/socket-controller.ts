@@ -17,7 +17,7 @@ import {
 } from '../../server/protocol/wire';
 import { fetchConfig, isAbort, isUnauthenticated } from './api';
 import type { LiveSink } from './live-store';
-import { fetchMe, goToLogin, leaveForLoginAfter, loginReasonOf, postLogout, setLiveSocket } from './session';
+import { fetchMe, goToLogin, loginReasonOf, postLogout, showingSignedOutNotice } from './session';
 
 /**
  * The only code that touches socket.io-client, shared by every surface (the wall,
@@ -77,6 +77,9 @@ export class SocketController {
   private readonly abort = new AbortController();
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private signingOut = false;
+  /** The first load is done and the socket may connect (before it, `online` only wakes the retries). */
+  private baseLoaded = false;
+  private readonly wakeRetries = new Set<() => void>();
   private readonly layers: Layer[];
   private readonly area: string | null;
 
@@ -110,7 +113,6 @@ export class SocketController {
 
   stop(): void {
     this.stopped = true;
-    setLiveSocket(false);
     this.abort.abort();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -178,13 +180,14 @@ export class SocketController {
       return;
     }
     if (!(await this.loadBase())) return;
+    this.baseLoaded = true;
     this.socket?.connect();
   }
 
-  /** Has the store load its base state for what this controller follows (retrying until it works or the controller stops). */
+  /** Has the store load its base state (retrying until it works or the controller stops). */
   private async loadBase(): Promise<boolean> {
     const done = await this.retrying(async () => {
-      await this.store.load(this.abort.signal, { area: this.area, layers: this.layers });
+      await this.store.load(this.abort.signal);
       return true;
     });
     return done === true;
@@ -201,7 +204,15 @@ export class SocketController {
         if (this.stopped || isAbort(error) || isUnauthenticated(error)) return null;
         this.store.setLoadFailed(true);
         this.store.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
-        await this.sleep(delay);
+        // The browser's `online` event cuts the wait short (a page opened with no network).
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            this.wakeRetries.delete(wake);
+            resolve();
+          };
+          this.wakeRetries.add(wake);
+          this.later(wake, delay);
+        });
         delay = Math.min(delay * 2, RETRY_MAX_MS);
       }
     }
@@ -260,13 +271,11 @@ export class SocketController {
   // --- socket events ---------------------------------------------------------------------
 
   private readonly onConnect = (): void => {
-    setLiveSocket(true);
     if (this.reloading) return; // the reload subscribes when it is done
     this.subscribe();
   };
 
   private readonly onDisconnect = (reason: Socket.DisconnectReason): void => {
-    setLiveSocket(false);
     // Signing out: the server ends this socket on purpose; reconnecting would only be refused.
     if (this.stopped || this.signingOut) return;
     this.gate = null;
@@ -294,8 +303,9 @@ export class SocketController {
     if (!parsed.success) this.store.countRejectedFrame();
     // The server disconnects next; nothing here may reconnect with a dead credential.
     this.stop();
+    showingSignedOutNotice();
     this.store.setSignedOut(reason);
-    leaveForLoginAfter(loginReasonOf(reason), SIGNED_OUT_NOTICE_MS);
+    setTimeout(() => goToLogin(loginReasonOf(reason)), SIGNED_OUT_NOTICE_MS);
   };
 
   private readonly onReconnectAttempt = (attempt: number): void => {
@@ -337,6 +347,9 @@ export class SocketController {
   private readonly onBrowserOnline = (): void => {
     const socket = this.socket;
     if (!socket || this.stopped) return;
+    for (const wake of [...this.wakeRetries]) wake();
+    // Still loading (opened with no network): the load connects the socket when it is done.
+    if (!this.baseLoaded) return;
     if (!socket.connected) {
       socket.connect();
       return;
@@ -364,9 +377,5 @@ export class SocketController {
       if (!this.stopped) fn();
     }, ms);
     this.timers.add(timer);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.later(resolve, ms));
   }
 }

@@ -1,10 +1,11 @@
 'use client';
 
-import { useContext, type Context } from 'react';
+import { createContext, useContext } from 'react';
 import type { Snapshot } from '../../server/protocol/rest';
 import type { FeedFrame } from '../../server/protocol/wire';
+import type { Layer } from '../../server/protocol/vocab';
 import { fetchSnapshot } from './api';
-import { LiveStore, LiveStoreContext, useStoreSlice, type ConnectionStatus, type LiveFollow } from './live-store';
+import { LiveStore, useStoreSlice, type ConnectionStatus } from './live-store';
 import { applyFrames } from './wall-frames';
 import { emptyState, LIMITS, pruneState, shanghaiDay, stateFromSnapshot, type WallState } from './wall-state';
 
@@ -35,18 +36,21 @@ const REFRESH_MS = 10 * 60_000;
 /**
  * The wall's store (a LiveStore, see live-store.ts): what the last snapshot said plus
  * every feed event applied since. Only the socket controller writes to it; React and
- * the map layers read it through useWall. The wall, the leader view and the alert
- * desk each have one, loading the snapshot of the layers their controller follows.
+ * the map layers read it through useWall.
  */
 export class WallStore extends LiveStore<WallState> {
   private lastRefreshAt = Date.now();
 
-  constructor() {
+  /** `layers`: what the snapshot carries (the alert desk needs only alerts); the controller subscribes to the same. */
+  constructor(
+    private readonly area: string | null = null,
+    private readonly layers?: readonly Layer[],
+  ) {
     super(emptyState());
   }
 
-  async load(signal: AbortSignal, follow: LiveFollow): Promise<void> {
-    const snapshot = await fetchSnapshot({ area: follow.area, appealHours: LIMITS.appealHours, layers: follow.layers }, signal);
+  async load(signal: AbortSignal): Promise<void> {
+    const snapshot = await fetchSnapshot({ area: this.area, appealHours: LIMITS.appealHours, layers: this.layers }, signal);
     this.replaceFromSnapshot(snapshot);
   }
 
@@ -89,16 +93,11 @@ export class WallStore extends LiveStore<WallState> {
 
 // --- React binding -----------------------------------------------------------------------
 
-/**
- * The surface's live store when it is a WallStore. It IS the shared LiveStoreContext,
- * so providing it also gives the shared pieces (connection pill, who is signed in,
- * outlines, signed-out notice) their store.
- */
-export const WallStoreContext = LiveStoreContext as unknown as Context<WallStore | null>;
+export const WallStoreContext = createContext<WallStore | null>(null);
 
 export function useWallStore(): WallStore {
   const store = useContext(WallStoreContext);
-  if (!(store instanceof WallStore)) throw new Error('useWallStore outside a <WallStoreContext> holding a WallStore');
+  if (!store) throw new Error('useWallStore outside <WallStoreContext>');
   return store;
 }
 

@@ -31,14 +31,15 @@ export function safeNext(next: string | null, origin: string): string | null {
   return url.pathname + url.search + url.hash;
 }
 
-/** Where each role lands when no `next` is given. Every role opens the wall for now. */
+/** Where each role lands when no `next` is given: grid workers on their phone app, the others on the wall. */
 export function homeOf(role: Role): string {
   switch (role) {
+    case 'grid_worker':
+      return '/report';
     case 'admin':
     case 'leader':
     case 'duty_officer':
     case 'dispatcher':
-    case 'grid_worker':
       return '/wall';
   }
 }

@@ -4,6 +4,7 @@ import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { FocusBus, FocusContext } from '../lib/focus';
 import { useDocumentLang, useT } from '../lib/i18n';
+import { LiveStoreContext } from '../lib/live-store';
 import { SocketController } from '../lib/socket-controller';
 import { useWall, WallStore, WallStoreContext } from '../lib/store';
 import AlertTicker from './extras/AlertTicker';
@@ -17,9 +18,6 @@ import EventList from './ui/EventList';
 import Header from './ui/Header';
 import LayerPanel from './ui/LayerPanel';
 import SignedOutNotice from './ui/SignedOutNotice';
-
-/** The notice is shared by every live surface (it reads any live store). */
-export { SignedOutNotice };
 
 /** Leaflet touches window at import time: the map root is client-only. */
 const WallMap = dynamic(() => import('./map/WallMap'), { ssr: false });
@@ -46,15 +44,17 @@ export default function WallShell() {
   const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
 
   return (
-    <WallStoreContext value={store}>
-      <FocusContext value={bus}>
-        <SignOutContext value={signOut}>
-          <WallExtras>
-            <Wall />
-          </WallExtras>
-        </SignOutContext>
-      </FocusContext>
-    </WallStoreContext>
+    <LiveStoreContext value={store}>
+      <WallStoreContext value={store}>
+        <FocusContext value={bus}>
+          <SignOutContext value={signOut}>
+            <WallExtras>
+              <Wall />
+            </WallExtras>
+          </SignOutContext>
+        </FocusContext>
+      </WallStoreContext>
+    </LiveStoreContext>
   );
 }
 

@@ -1,7 +1,8 @@
 -- Indicator rollups (docs/indicators.md): indicator_daily is kept by a statement-level
--- trigger on case_events, in the inserting transaction. A late-committing transaction
--- therefore carries its own increments (no watermark can skip it), a rolled-back one
--- leaves none, and a 5,000-case intake batch is folded by one upsert per area and day.
+-- trigger on case_events and indicator_open by statement-level triggers on cases, in
+-- the writing transaction. A late-committing transaction therefore carries its own
+-- increments (no watermark can skip it), a rolled-back one leaves none, and a
+-- 5,000-case intake batch is folded by one upsert per area, day and kind.
 
 -- Working time on the working calendar: the SQL twin of server/domain/sla/working-time.ts
 -- workingTimeBetween with the default office hours (08:30–12:00, 14:00–17:30 = 7 h a
@@ -65,8 +66,9 @@ $$;
 --> statement-breakpoint
 
 -- Adds the given events to indicator_daily: one row per area of the case's path
--- (city → grid), Asia/Shanghai day of the event and case kind (in this transaction's shard). The one place the
--- counters are defined; the trigger and indicator_rebuild() both call it. Rows are
+-- (city → grid), Asia/Shanghai day of the event and case kind, in this transaction's
+-- shard. The one place the counters are defined; the trigger and indicator_rebuild()
+-- both call it. Rows are
 -- upserted root first (then by code, day, kind), so concurrent folds lock the shared
 -- rows in one order. A case's events are written one command at a time (its row is
 -- locked), so within a case ids order them.

@@ -1,3 +1,5 @@
+import type { LinkedResponder } from '../../db/queries/positions';
+import type { TaskRow } from '../../db/queries/tasks';
 
 /**
  * Shapes of the REST responses the browser reads. The OpenAPI description at
@@ -49,3 +51,12 @@ export type { AreaRef, IndicatorPanel, IndicatorTrend, PeriodView } from '../ser
 export type { Handover } from '../services/handover';
 export type { HandoverAlert, HandoverCase } from '../../db/queries/handover';
 export type { ColumnFormat, IndicatorColumn, Indicators, Stars } from '../domain/indicators';
+
+// The grid worker's app (GET /api/me/tasks).
+export type { LinkedResponder, TaskRow };
+export interface MyTasks {
+  responder: LinkedResponder | null;
+  tasks: TaskRow[];
+  /** The feed head read before the tasks: subscribe with `since: seq`. */
+  seq: number;
+}

@@ -2,6 +2,7 @@ import type { Database } from '../../db/client';
 import { pruneFeed } from '../../db/queries/feed';
 import { pruneCaseCommands } from '../../db/queries/retention';
 import { pruneUnattachedPhotos } from '../../db/queries/photos';
+import { compactIndicatorRollups } from '../../db/queries/indicators';
 import { pruneSessions } from '../../db/queries/sessions';
 import type { Logger } from '../logger';
 import type { CalendarService } from './calendar';
@@ -211,6 +212,9 @@ export class Scheduler {
     const commands = await pruneCaseCommands(database, new Date(now - this.options.commandRetentionHours * 3_600_000));
     // Photos uploaded for a report or a 处置反馈 that never came (a day is plenty for an offline queue to flush).
     const photos = await pruneUnattachedPhotos(database, 24);
+    // Indicator rollups: the shards of days before yesterday (Asia/Shanghai) become one row per key.
+    const yesterday = new Date(now + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+    await compactIndicatorRollups(database, yesterday);
     if (feed + sessions + commands + photos > 0) log.info({ feed, sessions, commands, photos }, 'scheduler: pruned');
     return { feed, sessions, commands, photos };
   }

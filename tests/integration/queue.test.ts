@@ -251,14 +251,18 @@ describe.each(DB_KINDS)('dispatch queue and tasks (%s)', (kind) => {
     expect(expected.length).toBeGreaterThan(3);
     // Assigned to them but outside their jurisdiction, or finished: not a task.
     expect(rows.some((c) => !c.west && c.status === 'dispatched')).toBe(true);
-    const mine = await get<{ responder: { id: number; code: string } | null; tasks: Array<{ id: number; assigneeId: number; address: string; description: string | null }> }>('worker', '/api/me/tasks');
+    const [feed] = await t.database.rows<{ head: number }>(sql`SELECT coalesce(max(seq), 0)::int AS head FROM feed`);
+    const head = feed!.head;
+    const mine = await get<{ responder: { id: number; code: string } | null; tasks: Array<{ id: number; assigneeId: number; address: string; description: string | null }>; seq: number }>('worker', '/api/me/tasks');
     expect(mine.status).toBe(200);
+    // The feed head it is consistent with (the app subscribes from it).
+    expect(mine.body.seq).toBe(head);
     expect(mine.body.responder).toMatchObject({ id: r!.id, code: 'Q-R1' });
     expect(mine.body.tasks.map((c) => c.id)).toEqual(expected);
     expect(mine.body.tasks.every((c) => c.assigneeId === r!.id && c.address.startsWith('测试路'))).toBe(true);
     expect(JSON.stringify(mine.body)).not.toMatch(/phone|idNumber/);
     // A worker not linked to a responder has none; desks may not call it.
-    expect((await get('worker2', '/api/me/tasks')).body).toEqual({ responder: null, tasks: [] });
+    expect((await get('worker2', '/api/me/tasks')).body).toEqual({ responder: null, tasks: [], seq: head });
     expect((await get('dispatcherWest', '/api/me/tasks')).status).toBe(403);
   });
 });

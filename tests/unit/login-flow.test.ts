@@ -46,7 +46,8 @@ describe('login responses', () => {
     expect(down).toEqual({ kind: 'network_error' });
   });
 
-  it('sends every role to the wall for now', () => {
-    expect(homeOf('grid_worker')).toBe('/wall');
+  it('sends grid workers to their phone app and the others to the wall', () => {
+    expect(homeOf('grid_worker')).toBe('/report');
+    expect(homeOf('dispatcher')).toBe('/wall');
   });
 });

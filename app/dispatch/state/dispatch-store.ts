@@ -1,10 +1,10 @@
 'use client';
 
-import { useContext, type Context } from 'react';
+import { createContext, useContext } from 'react';
 import type { QueueTab, ResponderListEntry } from '../../../server/protocol/dispatch';
 import type { CaseEventData, FeedEvent, FeedFrame, ResponderPosition } from '../../../server/protocol/wire';
 import { isAbort } from '../../lib/api';
-import { freshEvents, liveBase, LiveStore, LiveStoreContext, useStoreSlice, type LiveBase } from '../../lib/live-store';
+import { freshEvents, liveBase, LiveStore, useStoreSlice, type LiveBase } from '../../lib/live-store';
 import type { Me } from '../../lib/session';
 import { CONSOLE_ROLES, hasRole } from '../roles';
 import { fetchQueue, fetchResponders, QUEUE_MAX_PAGE, QUEUE_PAGE } from './api';
@@ -306,12 +306,11 @@ function keepSelection(state: DispatchState, queue: QueueSlice): number | null {
 
 // --- React binding -----------------------------------------------------------------------
 
-/** The console's store in the shared LiveStoreContext (providing it serves the shared pieces too). */
-export const DispatchStoreContext = LiveStoreContext as unknown as Context<DispatchStore | null>;
+export const DispatchStoreContext = createContext<DispatchStore | null>(null);
 
 export function useDispatchStore(): DispatchStore {
   const store = useContext(DispatchStoreContext);
-  if (!(store instanceof DispatchStore)) throw new Error('useDispatchStore outside a <DispatchStoreContext> holding a DispatchStore');
+  if (!store) throw new Error('useDispatchStore outside <DispatchStoreContext>');
   return store;
 }
 

@@ -2,7 +2,6 @@
 
 import { useLangToggle, useT } from '../../lib/i18n';
 import { Clock, ConnectionStatus, WhoIsSignedIn } from '../../wall/ui/Header';
-import '../../wall/ui/surface-links.css';
 import { useDT } from '../strings';
 
 /** Title, the way back to the wall, the shared connection pill, clock, who is signed in and 中/EN. */
@@ -16,8 +15,8 @@ export default function DispatchHeader() {
         <h1>
           {tr.t('title')} <span className="dispatch-title-sub">· {dt.d('pageTitle')}</span>
         </h1>
-        <nav className="surface-links" aria-label={dt.d('toWallLabel')}>
-          <a className="surface-link" href="/wall" data-testid="link-wall" title={dt.d('toWallLabel')}>
+        <nav aria-label={dt.d('toWallLabel')}>
+          <a className="nav-link" href="/wall" data-testid="link-wall" title={dt.d('toWallLabel')}>
             {dt.d('toWall')}
           </a>
         </nav>

@@ -3,14 +3,15 @@
 import { useEffect, useState } from 'react';
 import { useLangToggle, useT } from '../../lib/i18n';
 import { useLive } from '../../lib/live-store';
+import { DESK_ROLES, hasRole } from '../../dispatch/roles';
 import { useSignOut } from '../sign-out';
 import SurfaceLinks from './SurfaceLinks';
 
 /**
  * Title, the area on the wall, connection pill with last-update time, clock, links to
  * the other surfaces the signed-in role works on, who is signed in and the 中/EN switch.
- * Other surfaces reuse it with their own subtitle; the pieces read the connection
- * fields of any live store (useLive), so other headers reuse them too.
+ * The pieces read the connection fields of any live store (useLive), so other surfaces
+ * reuse them, with their own subtitle.
  */
 export default function Header({ subtitle }: { subtitle?: string } = {}) {
   const tr = useT();
@@ -24,6 +25,7 @@ export default function Header({ subtitle }: { subtitle?: string } = {}) {
         <h1>{tr.t('title')}</h1>
         {city && city !== '—' ? <span className="wall-city">{city}</span> : null}
         <span className="wall-subtitle">{subtitle ?? tr.t('subtitle')}</span>
+        <DeskLink />
       </div>
       <div className="wall-header-right">
         <SurfaceLinks />
@@ -41,6 +43,18 @@ export default function Header({ subtitle }: { subtitle?: string } = {}) {
         </button>
       </div>
     </header>
+  );
+}
+
+/** The desk roles' way to the dispatch console (and back: the console links here). */
+function DeskLink() {
+  const tr = useT();
+  const me = useLive((s) => s.me);
+  if (!me || me.kind !== 'user' || !hasRole(DESK_ROLES, me.role)) return null;
+  return (
+    <a className="nav-link" href="/dispatch" data-testid="link-dispatch">
+      {tr.t('toDispatch')}
+    </a>
   );
 }
 

@@ -2,26 +2,25 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useMemo } from 'react';
+import { useContext, useMemo, useSyncExternalStore } from 'react';
 import { useDeskT } from '../../alerts/i18n';
-import { DESK_ROLES, hasRole } from '../../dispatch/roles';
 import { deskAccess, myPendingAreas } from '../../lib/alert-ack';
-import { useT } from '../../lib/i18n';
-import { useWall } from '../../lib/store';
+import { useLive } from '../../lib/live-store';
+import { WallStoreContext, type WallState, type WallStore } from '../../lib/store';
 import './surface-links.css';
 
 /**
- * Links between the wall and the desks: for the duty roles (admin, duty officer) the
- * alert desk with the number of alerts waiting for this person's acknowledgement; for
- * the dispatch roles (admin, duty officer, dispatcher) the dispatch desk (/dispatch,
- * which links back); on the alert desk, the way back to the wall (for its readers
- * too). Wall displays and other roles see nothing here.
+ * Links between the wall and the alert desk for the duty roles (admin, duty officer):
+ * on the wall, the desk with the number of alerts waiting for this person's
+ * acknowledgement; on the desk, the way back to the wall (for its readers too). Wall
+ * displays and other roles see nothing here.
  */
 export default function SurfaceLinks() {
   const desk = useDeskT();
-  const tr = useT();
-  const me = useWall((s) => s.me);
-  const alerts = useWall((s) => s.alerts);
+  const me = useLive((s) => s.me);
+  // Surfaces without the wall's store (the dispatch console) have no alerts to count.
+  const wall = useContext(WallStoreContext);
+  const alerts = useOptionalAlerts(wall);
   const pathname = usePathname();
   const waiting = useMemo(() => {
     let n = 0;
@@ -39,25 +38,26 @@ export default function SurfaceLinks() {
       </nav>
     );
   }
-  const dispatch = me?.kind === 'user' && hasRole(DESK_ROLES, me.role);
-  if (access !== 'act' && !dispatch) return null;
+  if (access !== 'act') return null;
   return (
-    <nav className="surface-links" aria-label={tr.t('surfaces')}>
-      {dispatch ? (
-        <Link href="/dispatch" prefetch={false} className="surface-link surface-link-dispatch" data-testid="link-dispatch">
-          {tr.t('toDispatch')}
-        </Link>
-      ) : null}
-      {access === 'act' ? (
-        <Link href="/alerts" prefetch={false} className="surface-link" data-testid="link-alerts" data-waiting={waiting}>
-          {desk.t('deskLink')}
-          {waiting > 0 ? (
-            <span className="surface-link-badge" aria-label={desk.t('pendingBadge', { n: waiting })}>
-              {waiting}
-            </span>
-          ) : null}
-        </Link>
-      ) : null}
+    <nav className="surface-links" aria-label={desk.t('deskLink')}>
+      <Link href="/alerts" prefetch={false} className="surface-link" data-testid="link-alerts" data-waiting={waiting}>
+        {desk.t('deskLink')}
+        {waiting > 0 ? (
+          <span className="surface-link-badge" aria-label={desk.t('pendingBadge', { n: waiting })}>
+            {waiting}
+          </span>
+        ) : null}
+      </Link>
     </nav>
   );
+}
+
+const NO_ALERTS: WallState['alerts'] = new Map();
+const noSubscribe = () => () => undefined;
+
+/** The wall store's alerts, or none where the surface has no wall store. */
+function useOptionalAlerts(wall: WallStore | null): WallState['alerts'] {
+  const read = () => wall?.getState().alerts ?? NO_ALERTS;
+  return useSyncExternalStore(wall?.subscribe ?? noSubscribe, read, read);
 }

@@ -1,0 +1,100 @@
+'use client';
+
+import type { Ack, PositionReport, PositionResult } from '../../server/protocol/wire';
+import { POSITION_EVERY_MS } from '../../server/protocol/wire';
+import { createPref } from '../lib/prefs';
+import type { GeoTracker } from './geo';
+
+/**
+ * On-duty position sharing: while the toggle is on, the latest fix goes to the
+ * server over the socket (`position`, volatile and throttled there too) about
+ * every POSITION_EVERY_MS, at the pace the ack asks (`retryInMs`). A fix older than
+ * STALE_MS is not sent (the phone lost its GPS: better no position than a wrong
+ * one). A refusal because the account has no responder record stops sharing and
+ * says so; no connection just waits for the next turn.
+ */
+const STALE_MS = 2 * 60_000;
+
+export type DutyProblem = 'not_linked' | 'no_fix' | null;
+
+export interface DutyState {
+  on: boolean;
+  lastSharedAt: number | null;
+  problem: DutyProblem;
+}
+
+export const dutyPref = createPref<boolean>('hcm.report.onDuty', false, (raw) => (typeof raw === 'boolean' ? raw : null));
+
+type Send = (report: Omit<PositionReport, 'v'>) => Promise<Ack<PositionResult> | null>;
+
+export class DutySharer {
+  private state: DutyState = { on: false, lastSharedAt: null, problem: null };
+  private readonly listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private releaseGeo: (() => void) | null = null;
+
+  private send: Send | null = null;
+
+  constructor(private readonly geo: GeoTracker) {}
+
+  /** The way out (the live client's `sendPosition`); null while there is none. */
+  connect(send: Send | null): void {
+    this.send = send;
+  }
+
+  getState = (): DutyState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  setOn(on: boolean): void {
+    if (on === this.state.on) return;
+    this.set({ on, lastSharedAt: on ? this.state.lastSharedAt : null, problem: null });
+    if (on) {
+      this.releaseGeo = this.geo.acquire();
+      this.schedule(0);
+    } else {
+      this.clear();
+      this.releaseGeo?.();
+      this.releaseGeo = null;
+    }
+  }
+
+  private schedule(ms: number): void {
+    this.clear();
+    this.timer = setTimeout(() => void this.turn(), ms);
+  }
+
+  private clear(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private async turn(): Promise<void> {
+    this.timer = null;
+    if (!this.state.on) return;
+    const fix = this.geo.getState().fix;
+    if (!fix || Date.now() - fix.at > STALE_MS) {
+      this.set({ ...this.state, problem: 'no_fix' });
+      this.schedule(POSITION_EVERY_MS);
+      return;
+    }
+    const ack = this.send ? await this.send({ lng: fix.lng, lat: fix.lat, accuracy: Math.min(100_000, Math.max(0, fix.accuracy)) }) : null;
+    if (!this.state.on) return;
+    if (ack && !ack.ok && ack.code === 'FORBIDDEN') {
+      // Not a grid worker with a responder record: no retry will change that.
+      this.set({ ...this.state, problem: 'not_linked' });
+      return;
+    }
+    if (ack?.ok && ack.data.stored) this.set({ ...this.state, lastSharedAt: Date.now(), problem: null });
+    const wait = ack?.ok ? ack.data.retryInMs || POSITION_EVERY_MS : POSITION_EVERY_MS;
+    this.schedule(Math.max(1_000, wait));
+  }
+
+  private set(next: DutyState): void {
+    this.state = next;
+    for (const listener of this.listeners) listener();
+  }
+}
