@@ -242,7 +242,8 @@ test('the keyboard drives the queue: ↑/↓, Enter, the action keys, 1–5 and 
   await page.keyboard.press('2');
   await expect(page.getByTestId('tab-dispatch')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId(`queue-row-${target}`)).toBeVisible();
-  // D opens the dispatch dialog (department and responder); Esc closes it without sending.
+  // D opens the dispatch dialog (department and responder) once the desk offers 派遣; Esc closes it without sending.
+  await expect(page.getByTestId('action-dispatch')).toBeVisible();
   await page.keyboard.press('d');
   await expect(page.getByTestId('action-dialog')).toBeVisible();
   await page.keyboard.press('Escape');
