@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_KINDS, CASE_STATUSES, SEVERITIES, SLA_STAGES, SLA_STATES, type AreaLevel } from './vocab';
+import { CASE_KINDS, CASE_STATUSES, HOTSPOT_TRENDS, SEVERITIES, SLA_STAGES, SLA_STATES, type AreaLevel } from './vocab';
 
 /**
  * Records as the database layer hands them out and the wire carries them: cases
@@ -195,6 +195,49 @@ export interface CaseDuplicates {
 }
 
 /**
+ * An appeal hotspot as shared screens see it (aggregate only: an outline, counts and
+ * topics, never an appeal's position). The outline is the cluster's hull buffered
+ * outwards (≥ 200 m) and simplified, so no vertex is an appeal's position.
+ */
+export const hotspotEventDataSchema = z.object({
+  id: z.number(),
+  /** The topic clustered on (catalogue code), or null for a cluster across topics. */
+  topic: z.string().nullable(),
+  trend: z.enum(HOTSPOT_TRENDS),
+  /** Appeals of the window inside it at the last run, and at the run before (null when new). */
+  count: z.number().int(),
+  previousCount: z.number().int().nullable(),
+  peakCount: z.number().int(),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  /** The label's anchor: the outline's point on surface, [lng, lat]. */
+  center: z.tuple([z.number(), z.number()]),
+  outline: z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.unknown()) }),
+  /** Appeals per topic inside it (all topics, also for a single-topic hotspot's neighbours). */
+  topics: z.record(z.string(), z.number().int()),
+  /** The streets (or deepest areas above grids) it covers, with its appeals in each. */
+  areas: z.array(z.object({ code: z.string(), name: z.string(), count: z.number().int() })),
+  /** The 信访聚集风险 alert it raised (once), if any. */
+  alertId: z.number().nullable(),
+});
+export type HotspotEventData = z.infer<typeof hotspotEventDataSchema>;
+
+/**
+ * Open appeals of the window per unit grid within one district, for shared screens'
+ * heat layer: only cells with at least `k` appeals are listed; the rest are summed
+ * into `suppressed` (no cell named). One row per district whenever its counts change.
+ */
+export const appealDensityDataSchema = z.object({
+  /** The district this row covers (its cells all lie inside it). */
+  area: z.string(),
+  windowHours: z.number(),
+  k: z.number().int(),
+  cells: z.record(z.string(), z.number().int()),
+  suppressed: z.number().int(),
+});
+export type AppealDensityData = z.infer<typeof appealDensityDataSchema>;
+
+/**
  * Feed topics and what each carries: one map from the database row to the wire
  * event. Adding a topic here forces every writer (a typed NewFeedRow), the wire
  * schema (a type-level check in server/protocol/wire.ts) and every consumer (an
@@ -211,6 +254,10 @@ export interface FeedTopics {
   'alert.updated': { layer: 'alerts'; payload: AlertEventData & { action: string } };
   /** Unacknowledged past its severity's time: `level` steps above the affected districts, `to` the area code now answerable. */
   'alert.escalated': { layer: 'alerts'; payload: AlertEventData & { level: number; to: string } };
+  /** A hotspot found, changed or ended by a detection run (server/services/hotspots.ts). */
+  'hotspot.updated': { layer: 'hotspots'; payload: HotspotEventData };
+  /** A district's per-grid appeal counts changed (k-suppressed): the heat layer's input. */
+  'appeal.density': { layer: 'hotspots'; payload: AppealDensityData };
 }
 export type FeedTopic = keyof FeedTopics;
 

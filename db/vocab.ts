@@ -5,7 +5,13 @@
 export const AREA_LEVELS = ['city', 'district', 'street', 'community', 'grid'] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];
 
-export const LAYERS = ['incidents', 'appeals', 'alerts'] as const;
+/**
+ * Map layers a client subscribes to. `appeals` carries individual appeals (positions
+ * included) and is for roles cleared for them (dispatch console); shared screens (the
+ * wall, the leader view) take `hotspots`: per-grid appeal counts with small counts
+ * suppressed and hotspot outlines, never an individual appeal.
+ */
+export const LAYERS = ['incidents', 'appeals', 'alerts', 'hotspots'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 export const CASE_KINDS = ['incident', 'appeal'] as const;
@@ -101,3 +107,13 @@ export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 /** Audit outcomes: a write that happened, or an attempt that was refused. */
 export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/**
+ * A hotspot's course between two detection runs: emerging (first seen this run),
+ * growing / stable / cooling (count up, about level, down against the last run),
+ * ended (no cluster matched it this run; kept for history).
+ */
+export const HOTSPOT_TRENDS = ['emerging', 'growing', 'stable', 'cooling', 'ended'] as const;
+export type HotspotTrend = (typeof HOTSPOT_TRENDS)[number];
+/** Shared screens never show an appeal count below this (k-anonymity of per-cell counts). */
+export const APPEAL_MIN_COUNT = 3;

@@ -40,6 +40,9 @@ export function applyFrames(state: WallState, frames: readonly FeedFrame[], now:
       case 'alert.updated':
       case 'alert.escalated':
         return draft.alert(alertOf(event), event.topic === 'alert.created' ? event.at : null);
+      case 'hotspot.updated':
+      case 'appeal.density':
+        return; // the hotspot layer (issue 11) is not drawn yet
     }
   };
 

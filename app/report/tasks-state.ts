@@ -71,6 +71,8 @@ export function applyFeedEvents(state: TasksState, events: readonly FeedEvent[])
       case 'alert.created':
       case 'alert.updated':
       case 'alert.escalated':
+      case 'hotspot.updated':
+      case 'appeal.density':
         break;
     }
   }

@@ -13,3 +13,4 @@ export * from './rate-limits';
 export * from './calendar';
 export * from './photos';
 export * from './indicators';
+export * from './hotspots';

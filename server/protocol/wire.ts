@@ -51,8 +51,17 @@ export interface SubscribeResult {
 }
 
 // The records themselves are defined at the lowest layer (db/records.ts), which reads and writes them.
-export { alertEventDataSchema, caseEventDataSchema, type AlertEventData, type CaseEventData } from '../../db/records';
-import { alertEventDataSchema, caseEventDataSchema } from '../../db/records';
+export {
+  alertEventDataSchema,
+  appealDensityDataSchema,
+  caseEventDataSchema,
+  hotspotEventDataSchema,
+  type AlertEventData,
+  type AppealDensityData,
+  type CaseEventData,
+  type HotspotEventData,
+} from '../../db/records';
+import { alertEventDataSchema, appealDensityDataSchema, caseEventDataSchema, hotspotEventDataSchema } from '../../db/records';
 
 export const feedEventSchema = z.discriminatedUnion('topic', [
   z.object({
@@ -102,6 +111,22 @@ export const feedEventSchema = z.discriminatedUnion('topic', [
     layer: z.literal('alerts'),
     areaCodes: z.array(z.string()),
     payload: alertEventDataSchema.extend({ level: z.number().int(), to: z.string() }),
+  }),
+  z.object({
+    seq: z.number(),
+    at: z.string(),
+    topic: z.literal('hotspot.updated'),
+    layer: z.literal('hotspots'),
+    areaCodes: z.array(z.string()),
+    payload: hotspotEventDataSchema,
+  }),
+  z.object({
+    seq: z.number(),
+    at: z.string(),
+    topic: z.literal('appeal.density'),
+    layer: z.literal('hotspots'),
+    areaCodes: z.array(z.string()),
+    payload: appealDensityDataSchema,
   }),
 ]);
 export type FeedEvent = z.infer<typeof feedEventSchema>;

@@ -281,7 +281,7 @@ describe.each(DB_KINDS)('scheduler sweeps (%s)', (kind) => {
       await db.rows(sql`UPDATE cases SET sla_warn_at = now() - interval '2 minutes', sla_due_at = now() - interval '1 minute' WHERE id = ${id}::bigint`);
       await first.app.context.scheduler.tick();
       await client.until((events) => events.some((e) => e.topic === 'case.escalated' && e.payload.id === id));
-      const mine = client.applied.filter((e) => e.payload.id === id).map((e) => (e.topic === 'case.updated' ? `updated:${e.payload.action}` : e.topic));
+      const mine = client.applied.filter((e) => 'id' in e.payload && e.payload.id === id).map((e) => (e.topic === 'case.updated' ? `updated:${e.payload.action}` : e.topic));
       expect(mine).toEqual(['case.created', 'updated:sla_overdue', 'case.escalated']);
       for (const event of client.applied) expect(feedEventSchema.safeParse(event).success).toBe(true);
 

@@ -105,6 +105,8 @@ export function caseOfEvent(event: FeedEvent): CaseEventData | null {
     case 'alert.created':
     case 'alert.updated':
     case 'alert.escalated':
+    case 'hotspot.updated':
+    case 'appeal.density':
       return null;
   }
 }
