@@ -27,5 +27,6 @@ CREATE TABLE "hotspots" (
 ALTER TABLE "hotspot_history" ADD CONSTRAINT "hotspot_history_hotspot_id_hotspots_id_fk" FOREIGN KEY ("hotspot_id") REFERENCES "public"."hotspots"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hotspots" ADD CONSTRAINT "hotspots_alert_id_alerts_id_fk" FOREIGN KEY ("alert_id") REFERENCES "public"."alerts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "hotspots_outline_gist" ON "hotspots" USING gist ("outline");--> statement-breakpoint
+CREATE INDEX "hotspots_center_gist" ON "hotspots" USING gist ("center");--> statement-breakpoint
 CREATE INDEX "hotspots_area_codes_gin" ON "hotspots" USING gin ("area_codes");--> statement-breakpoint
 CREATE INDEX "hotspots_live_idx" ON "hotspots" USING btree ("last_seen") WHERE "hotspots"."ended_at" IS NULL;

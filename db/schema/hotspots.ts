@@ -41,6 +41,7 @@ export const hotspots = pgTable(
   },
   (t) => [
     index('hotspots_outline_gist').using('gist', t.outline),
+    index('hotspots_center_gist').using('gist', t.center),
     index('hotspots_area_codes_gin').using('gin', t.areaCodes),
     index('hotspots_live_idx').on(t.lastSeen).where(sql`${t.endedAt} IS NULL`),
   ],

@@ -42,7 +42,7 @@ for (const kind of DB_KINDS) {
       expect(ext!.n).toBe(1);
       const columns = await testDb.database.rows<{ table_name: string; column_name: string }>(sql`
         SELECT f_table_name AS table_name, f_geometry_column AS column_name FROM geometry_columns ORDER BY 1`);
-      expect(columns.map((c) => c.table_name).sort()).toEqual(['alerts', 'areas', 'cases', 'responders']);
+      expect(columns.map((c) => c.table_name).sort()).toEqual(['alerts', 'areas', 'cases', 'hotspots', 'hotspots', 'responders']);
       for (const column of columns) {
         const indexes = await testDb.database.rows<{ indexdef: string }>(sql`
           SELECT indexdef FROM pg_indexes WHERE tablename = ${column.table_name}
