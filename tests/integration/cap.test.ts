@@ -67,7 +67,7 @@ for (const kind of DB_KINDS) {
       expect(body.stored[0]!.affectedAreas).toEqual([FIXTURE.city, FIXTURE.west, `${FIXTURE.west}001`, `${FIXTURE.west}001001`, GRID_12_WEST]);
       // Impact, computed once: one open case and one on-duty responder inside; 81 % of a 1,000-person grid.
       expect(body.alert.impact).toEqual({ openCases: 1, onDutyResponders: 1, population: 810 });
-      expect(body.alert.ack).toEqual({ pending: [FIXTURE.west], acknowledged: [], level: 0 });
+      expect(body.alert.ack).toEqual({ pending: [FIXTURE.west], acknowledged: [], level: 0, records: [] });
       ids.bilingual = body.stored[0]!.id;
 
       // Not lat/lon-swapped: the stored area lies inside grid 12 by an independent test.
