@@ -125,6 +125,10 @@ test('a duty officer draws an alert, previews its grids, sends it; it shows live
   await expect(card).toHaveAttribute('data-group', 'done');
   await expect(card.getByTestId('ack-state')).toHaveAttribute('data-pending', '0');
   await expect(card.getByRole('button', { name: '确认收到' })).toHaveCount(0);
+  // Who and when, per district, on the card.
+  const done = card.locator('[data-testid="ack-done"][data-area="520102"]');
+  await expect(done.getByTestId('ack-who')).toContainText('南明区值班员');
+  expect(Date.parse((await done.locator('time').getAttribute('datetime'))!)).toBeGreaterThan(Date.now() - 10 * 60_000);
   await expect(wall.locator('path.hcm-alert-urgent')).toHaveCount(urgentBefore);
   await expectAccessible(desk);
   await desk.screenshot({ path: shot('alerts-desk-acknowledged-1920x1080') });
