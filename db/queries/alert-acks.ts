@@ -59,3 +59,28 @@ export async function areaPaths(db: Runner, codes: readonly string[]): Promise<M
     SELECT code, path FROM areas WHERE code = ANY(${`{${codes.join(',')}}`}::text[])`);
   return new Map(rows.map((r) => [r.code, r.path]));
 }
+
+export interface UnacknowledgedAlert {
+  id: number;
+  severity: string;
+  /** When it was stored (ms): escalation counts from here. */
+  storedAtMs: number;
+  /** Acknowledging areas that have not acknowledged yet. */
+  pending: string[];
+}
+
+/**
+ * Live, on-wall alerts from one source that some district has not acknowledged yet,
+ * oldest first (the simulator's duty officers read their own alerts with it).
+ */
+export async function unacknowledgedAlertsOf(db: Runner, source: string, limit: number): Promise<UnacknowledgedAlert[]> {
+  const rows = await db.rows<UnacknowledgedAlert>(sql`
+    SELECT a.id, a.severity, (extract(epoch FROM a.created_at) * 1000)::float8 AS "storedAtMs",
+           ARRAY(SELECT x FROM unnest(a.ack_areas) AS x
+                 WHERE NOT EXISTS (SELECT 1 FROM alert_acks k WHERE k.alert_id = a.id AND k.area_code = x) ORDER BY x) AS pending
+    FROM alerts a
+    WHERE a.status = 'active' AND a.on_wall AND a.source = ${source} AND cardinality(a.ack_areas) > 0
+    ORDER BY a.id
+    LIMIT ${limit}`);
+  return rows.map((r) => ({ ...r, id: Number(r.id), storedAtMs: Number(r.storedAtMs) }));
+}
