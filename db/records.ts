@@ -55,6 +55,10 @@ export type CaseEventData = z.infer<typeof caseEventDataSchema>;
 export const alertImpactSchema = z.object({ openCases: z.number().int(), onDutyResponders: z.number().int(), population: z.number().int() });
 export type AlertImpact = z.infer<typeof alertImpactSchema>;
 
+/** One district's acknowledgement of an alert: the area, who (display name) and when (ISO 8601). */
+export const alertAckRecordSchema = z.object({ area: z.string(), by: z.string(), at: z.string() });
+export type AlertAckRecord = z.infer<typeof alertAckRecordSchema>;
+
 export const alertEventDataSchema = z.object({
   id: z.number(),
   source: z.string(),
@@ -69,8 +73,17 @@ export const alertEventDataSchema = z.object({
   affectedGrids: z.number(),
   /** Computed once when the alert was stored: what lies inside its area. */
   impact: alertImpactSchema,
-  /** The affected districts that have (not yet) acknowledged, and the levels escalated so far. */
-  ack: z.object({ pending: z.array(z.string()), acknowledged: z.array(z.string()), level: z.number().int() }),
+  /**
+   * The affected districts that have (not yet) acknowledged, the levels escalated so far,
+   * and who acknowledged each district when (`records`, one per code in `acknowledged`).
+   */
+  ack: z.object({
+    pending: z.array(z.string()),
+    acknowledged: z.array(z.string()),
+    level: z.number().int(),
+    // Defaulted: feed rows written before acknowledgements carried their author still parse.
+    records: z.array(alertAckRecordSchema).default([]),
+  }),
   /** Simplified for display (full geometry via REST); no coordinates for an area known only by name. */
   geometry: z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.unknown()) }),
 });

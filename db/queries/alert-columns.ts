@@ -3,6 +3,12 @@ import type { AlertEventData } from '../records';
 import { DISPLAY_TOLERANCE_SQL, isoTime } from '../spatial';
 
 /**
+ * Who acknowledged, as people read it (over `alert_acks k LEFT JOIN users u`): the
+ * user's display name, else the label of the principal (an API client, the simulator).
+ */
+export const ACK_BY_SQL = sql`COALESCE(u.display_name, k.actor_label, k.actor)`;
+
+/**
  * The one SELECT list that reads an alert as screens see it (db/records.ts
  * AlertEventData), over `alerts a`. Intake, acknowledgements, the scheduler's sweeps
  * and snapshots all use it, so an alert looks the same whichever path it arrives by.
@@ -16,7 +22,9 @@ export const ALERT_EVENT_COLUMNS = sql`
     'pending', to_jsonb(ARRAY(SELECT x FROM unnest(a.ack_areas) AS x
                               WHERE NOT EXISTS (SELECT 1 FROM alert_acks k WHERE k.alert_id = a.id AND k.area_code = x) ORDER BY x)),
     'acknowledged', to_jsonb(ARRAY(SELECT k.area_code FROM alert_acks k WHERE k.alert_id = a.id ORDER BY k.area_code)),
-    'level', a.escalation_level) AS ack,
+    'level', a.escalation_level,
+    'records', COALESCE((SELECT jsonb_agg(jsonb_build_object('area', k.area_code, 'by', ${ACK_BY_SQL}, 'at', ${isoTime(sql`k.at`)}) ORDER BY k.area_code)
+                         FROM alert_acks k LEFT JOIN users u ON u.id = k.user_id WHERE k.alert_id = a.id), '[]'::jsonb)) AS ack,
   ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(a.geom, ${DISPLAY_TOLERANCE_SQL})), 5) AS geometry`;
 
 /** What the service layer needs beyond the wire fields. */

@@ -4,9 +4,10 @@ import { areaPaths, findAlertAck, insertAlertAck, settleAcknowledged, type Alert
 import { findAlert } from '../../db/queries/alerts';
 import { appendFeed } from '../../db/queries/feed';
 import type { AlertEventData } from '../../db/records';
+import type { Scope } from '../../db/scope';
 import { LIVE_ALERT_STATUSES, type AlertStatus } from '../../db/vocab';
 import type { Actor } from '../auth/actor';
-import { audit, auditBy } from '../auth/audit';
+import { audit, auditBy, type AuditBy } from '../auth/audit';
 import { AppError } from '../errors';
 import { alertUpdatedRow } from './alert-intake';
 import { withRetry } from './retry';
@@ -33,10 +34,41 @@ export interface Acknowledged {
   alert: AlertEventData;
 }
 
+/**
+ * Who acknowledges: the jurisdiction they answer for, the user (for the display name
+ * on every card), and how the audit log names them. A person through the REST route
+ * (ackByActor), or a system principal such as the simulator's duty officers.
+ */
+export interface AckBy {
+  scope: Scope;
+  userId: number | null;
+  audit: AuditBy;
+}
+
+export function ackByActor(actor: Actor, ip: string | null): AckBy {
+  return { scope: actor.scope, userId: actor.kind === 'user' ? actor.id : null, audit: auditBy(actor, ip) };
+}
+
+/** A system principal (`system:<label>`) that answers for `scope`; `name` is what people see ("who"). */
+export function systemAckBy(label: string, name: string, scope: Scope): AckBy {
+  return { scope, userId: null, audit: { actor: label.startsWith('system:') ? label : `system:${label}`, actorLabel: name, ip: null } };
+}
+
 export async function acknowledgeAlert(
   database: Database,
   actor: Actor,
   ip: string,
+  alertId: number,
+  request: AcknowledgeRequest,
+  onCommit: () => void,
+): Promise<Acknowledged> {
+  return acknowledgeAlertAs(database, ackByActor(actor, ip), alertId, request, onCommit);
+}
+
+/** acknowledgeAlert for any principal (the route's person, or a system one). */
+export async function acknowledgeAlertAs(
+  database: Database,
+  actor: AckBy,
   alertId: number,
   request: AcknowledgeRequest,
   onCommit: () => void,
@@ -69,11 +101,11 @@ export async function acknowledgeAlert(
       if (!LIVE_ALERT_STATUSES.includes(alert.status as AlertStatus)) {
         throw new AppError('CONFLICT', `alert ${alert.id} is ${alert.status}: there is nothing to acknowledge`, { status: alert.status });
       }
-      const by = auditBy(actor, ip);
+      const by = actor.audit;
       const ack = await insertAlertAck(tx, {
         alertId: alert.id,
         areaCode: area,
-        userId: actor.kind === 'user' ? actor.id : null,
+        userId: actor.userId,
         actor: by.actor,
         actorLabel: by.actorLabel,
         note: request.note ?? null,

@@ -5,6 +5,7 @@ import { createLogger } from '../logger';
 import { CalendarService } from '../services/calendar';
 import { CaseCommandService } from '../services/case-commands';
 import { IngestService } from '../services/ingest';
+import { AlertDuty } from './alert-duty';
 import { CaseLoop } from './loop';
 import { restCity } from './city-source';
 import { RestSink } from './rest-sink';
@@ -25,7 +26,7 @@ const USAGE = `usage: npm run simulate -- [--url URL] [--rate-scale N] [--durati
   --duration D       stop after D (e.g. 90s, 10m, 2h; plain number = seconds); default: until Ctrl-C
   --seed N           reproducible event stream
 Straight into PostgreSQL the simulator also works its cases round the loop (register, dispatch,
-handle, close…) unless --intake-only; through --url it only reports (no server-side loop runs
+handle, close…) and its duty officers acknowledge most of its alerts, unless --intake-only; through --url it only reports (no server-side loop runs
 for it: start the server with SIMULATE=1 for that).
 Rates default to SIM_INCIDENTS_PER_MIN, SIM_APPEALS_PER_MIN, SIM_ALERTS_PER_HOUR (peak of the daily rhythm).`;
 
@@ -127,7 +128,9 @@ async function main(): Promise<void> {
     const loopSeed = seed ?? Math.floor(Math.random() * 2 ** 31);
     const commands = new CaseCommandService(database, () => calendar.current(), () => undefined);
     const loop = values['intake-only'] ? null : new CaseLoop(database, commands, { seed: loopSeed });
-    simulator = new Simulator(new IngestService(database, () => undefined, { calendar: () => calendar.current() }), database, { seed: loopSeed, rates, log, loop });
+    // The duty officers acknowledge the simulator's alerts; the server's publisher picks the feed rows up on its poll.
+    const duty = values['intake-only'] ? null : new AlertDuty(database, () => undefined, { seed: loopSeed });
+    simulator = new Simulator(new IngestService(database, () => undefined, { calendar: () => calendar.current() }), database, { seed: loopSeed, rates, log, loop, duty });
     log.info({ mode: 'database', loop: loop !== null }, 'simulating straight into PostgreSQL');
   }
 

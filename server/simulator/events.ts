@@ -8,6 +8,7 @@ import {
   INCIDENT_SEVERITY,
   INCIDENTS,
 } from './catalogue';
+import { SIMULATOR_SOURCE } from './alert-duty';
 import { offsetM, round7, type CityModel, type Grid, type Position } from './city';
 import { hotspotCentre, sampleNear, type Hotspot } from './hotspots';
 import { WeightedPicker, weightedKey, type Rng } from './random';
@@ -165,7 +166,7 @@ export function makeAlert(ctx: EventContext, now: Date): AlertInput {
   const wobble = profile.code.startsWith('MET_') || profile.code.startsWith('GEO_') ? 0.25 : 0;
   const hours = ctx.rng.range(1, 6);
   return {
-    source: 'simulator',
+    source: SIMULATOR_SOURCE,
     externalId: `sim-${ctx.runId}-a${ctx.nextId()}`,
     eventType: profile.code,
     headline: `${profile.name} · ${place.name}周边`,

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { AppContext } from '../services/context';
+import { AlertDuty } from './alert-duty';
 import { CaseLoop } from './loop';
 import { Simulator, type SimulatorOptions } from './simulator';
 
@@ -7,6 +8,7 @@ export { Simulator, DEFAULT_RATES } from './simulator';
 export type { CaseSink, GeneratedBatch, SimulatorOptions, SimulatorRates } from './simulator';
 export { databaseCity, restCity, type CityLoader } from './city-source';
 export { CaseLoop, type CaseLoopOptions, type CaseLoopStats } from './loop';
+export { AlertDuty, dutyAckAt, DUTY_ACK_SHARE, SIMULATED_DUTY_NAME } from './alert-duty';
 
 /**
  * Commands a start-up backfill may cost (estimated beforehand from the rates). On
@@ -38,6 +40,14 @@ export function startSimulator(
   const simulator = new Simulator(context.ingest, context.database, {
     rates: context.config.simulator,
     loop: new CaseLoop(context.database, context.caseCommands, { seed }),
+    duty: new AlertDuty(
+      context.database,
+      () => {
+        context.publisher.wake();
+        context.notifier.notify();
+      },
+      { seed },
+    ),
     ...overrides,
     seed,
     log: context.log.child({ module: 'simulator' }),

@@ -6,6 +6,7 @@ import type { CityModel, Position } from './city';
 import { databaseCity, type CityLoader } from './city-source';
 import { makeAlert, makeAppeal, makeIncident, type EventContext } from './events';
 import { hotspotCentre, planHotspots, type Hotspot } from './hotspots';
+import type { AlertDuty } from './alert-duty';
 import type { CaseLoop } from './loop';
 import { createRng, hashSeed, WeightedPicker, type Rng } from './random';
 import { rhythm } from './rhythm';
@@ -52,6 +53,8 @@ export interface SimulatorOptions {
    * simulator only reports, as the REST CLI does.
    */
   loop?: CaseLoop | null;
+  /** The simulated duty officers who acknowledge most of the simulator's alerts (in-process only). */
+  duty?: AlertDuty | null;
 }
 
 export interface GeneratedBatch {
@@ -94,6 +97,7 @@ export class Simulator {
   readonly tickMs: number;
   readonly stats = { ticks: 0, cases: 0, alerts: 0, errors: 0 };
   readonly loop: CaseLoop | null;
+  readonly duty: AlertDuty | null;
   private readonly loadCity: CityLoader;
   private readonly clock: () => Date;
   private readonly log: SimulatorLog;
@@ -123,6 +127,7 @@ export class Simulator {
     this.hotspotCount = options.hotspots;
     this.rng = createRng(hashSeed(this.seed, 'events'));
     this.loop = options.loop ?? null;
+    this.duty = options.duty ?? null;
   }
 
   /** Loads the grids and plans hot spots; false while the city has no grids. */
@@ -202,6 +207,7 @@ export class Simulator {
     }
     for (const alert of batch.alerts) await this.sink.ingestAlert(alert);
     await this.loop?.tick(now.getTime());
+    await this.duty?.tick(now.getTime());
     this.stats.ticks++;
     this.stats.cases += batch.cases.length;
     this.stats.alerts += batch.alerts.length;

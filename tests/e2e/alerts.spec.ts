@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { xsdProblems } from '../helpers/cap';
 import { count, openWall, shot, signInContext, unique, watchConsole } from './helpers';
 
 /**
@@ -125,6 +128,10 @@ test('a duty officer draws an alert, previews its grids, sends it; it shows live
   await expect(card).toHaveAttribute('data-group', 'done');
   await expect(card.getByTestId('ack-state')).toHaveAttribute('data-pending', '0');
   await expect(card.getByRole('button', { name: '确认收到' })).toHaveCount(0);
+  // Who and when, per district, on the card.
+  const done = card.locator('[data-testid="ack-done"][data-area="520102"]');
+  await expect(done.getByTestId('ack-who')).toContainText('南明区值班员');
+  expect(Date.parse((await done.locator('time').getAttribute('datetime'))!)).toBeGreaterThan(Date.now() - 10 * 60_000);
   await expect(wall.locator('path.hcm-alert-urgent')).toHaveCount(urgentBefore);
   await expectAccessible(desk);
   await desk.screenshot({ path: shot('alerts-desk-acknowledged-1920x1080') });
@@ -206,4 +213,63 @@ test('leaders read the desk without acting; a grid worker is told it is not for 
   await expect(grid.getByRole('link', { name: '返回指挥大屏' })).toHaveAttribute('href', '/wall');
   expect(gridProblems).toEqual([]);
   await grid.context().close();
+});
+
+test('the README’s CAP walkthrough: its curl puts a polygon over 南明区 on the wall, 南明区’s officer acknowledges it, it comes back as CAP', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  // The README's own text: the message, the API key and the wall's display link, as a newcomer copies them.
+  const readme = readFileSync(path.resolve('README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Public-safety alerts (CAP 1.2)'));
+  const xml = /<<'XML'\n([\s\S]*?)\nXML\n/.exec(section)![1]!;
+  const key = /^KEY=(\S+)$/m.exec(section)![1]!;
+  const displayLink = /localhost:3000(\/wall\?display=[\w-]+)/.exec(section)![1]!;
+  const auth = { authorization: `Bearer ${key}` };
+
+  const wall = await (await browser.newContext({ viewport: DESK })).newPage();
+  const wallProblems = watchConsole(wall);
+  await openWall(wall, displayLink);
+
+  const posted = await wall.request.post('/api/cap', { headers: { ...auth, 'content-type': 'application/cap+xml' }, data: xml });
+  expect(posted.status()).toBe(201);
+  const answer = (await posted.json()) as { stored: Array<{ id: number; affectedGrids: string[] }>; alert: { ack: { pending: string[] } } };
+  const { id, affectedGrids } = answer.stored[0]!;
+  expect(affectedGrids.length).toBeGreaterThan(0);
+  expect(affectedGrids.every((code) => code.startsWith('520102'))).toBe(true);
+  expect(answer.alert.ack.pending).toEqual(['520102']);
+
+  // On the wall: in the event list, and in the ticker waiting for 南明区.
+  await expect(wall.getByTestId('event-list').locator(`[data-alert-id="${id}"]`)).toBeVisible();
+  const ticker = wall.getByTestId('alert-ticker').locator(`[data-alert-id="${id}"]`);
+  await expect(ticker).toHaveAttribute('data-pending', 'true');
+  await expect(ticker).toContainText('南明区');
+
+  // On the console: 南明区's duty officer sees it waiting, with its grids, and acknowledges it.
+  const desk = await signedInPage(browser, 'nm-duty');
+  const deskProblems = watchConsole(desk);
+  await openDesk(desk);
+  const card = desk.locator(`[data-testid="alert-card"][data-alert-id="${id}"]`);
+  await expect(card).toHaveAttribute('data-group', 'mine');
+  await expect(card.getByTestId('impact-grids')).toHaveText(String(affectedGrids.length));
+  await card.getByRole('button', { name: '确认收到' }).click();
+  await expect(card.locator('[data-testid="ack-done"][data-area="520102"]').getByTestId('ack-who')).toContainText('南明区值班员');
+  await expect(ticker).toHaveAttribute('data-pending', 'false');
+  await desk.screenshot({ path: shot('alerts-readme-walkthrough-desk-1920x1080') });
+  await wall.screenshot({ path: shot('alerts-readme-walkthrough-wall-1920x1080') });
+
+  // Back as CAP 1.2, as it came in, valid against the OASIS schema; listed in the Atom index.
+  const cap = await wall.request.get(`/api/cap/alerts/${id}`, { headers: auth });
+  expect(cap.status()).toBe(200);
+  const text = await cap.text();
+  expect(xsdProblems(text)).toBe('');
+  expect(text).toContain('<identifier>demo-rain-0001</identifier>');
+  expect(text).toContain(/<polygon>([^<]+)<\/polygon>/.exec(xml)![1]!);
+  const atom = await (await wall.request.get('/api/cap/feed.atom', { headers: auth })).text();
+  expect(atom).toContain(`/api/cap/alerts/${id}"`);
+
+  expect(wallProblems).toEqual([]);
+  expect(deskProblems).toEqual([]);
+  await desk.context().close();
+  await wall.context().close();
 });

@@ -6,7 +6,7 @@ import { ensureUser, signIn } from '../helpers/auth';
 import { alertRowCounts, capFixture, postCap } from '../helpers/cap';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { FIXTURE, insertFixtureCity } from '../helpers/fixtures';
-import { FeedClient, postJson, startTestServer } from '../helpers/server';
+import { FeedClient, getJson, postJson, startTestServer } from '../helpers/server';
 
 /**
  * Acknowledgement per affected district (issue 12 §5) and the two alert timers the
@@ -44,6 +44,8 @@ for (const kind of DB_KINDS) {
         await ensureUser(t.database, login, role, area);
         as[login] = { cookie: await signIn(base, login) };
       }
+      // Display names differ from logins: the card shows the name.
+      await t.database.rows(sql`UPDATE users SET display_name = '区' || split_part(login, '-', 2) || '值班员' WHERE login LIKE 'duty-%'`);
     });
     afterAll(async () => {
       await app?.close();
@@ -93,19 +95,29 @@ for (const kind of DB_KINDS) {
       // The east officer's district by default.
       const first = await acknowledge('duty-east', id, { note: '已通知各网格' });
       expect(first.status, JSON.stringify(first.body)).toBe(201);
-      const body = first.body as { created: boolean; acknowledgement: { areaCode: string; actor: string; at: string }; alert: { status: string; ack: unknown } };
+      const body = first.body as { created: boolean; acknowledgement: { areaCode: string; actor: string; by: string; at: string };
+        alert: { status: string; ack: { pending: string[]; acknowledged: string[]; level: number; records: unknown[] } };
+      };
       expect(body.created).toBe(true);
       expect(body.acknowledgement.areaCode).toBe(FIXTURE.east);
       expect(body.alert.status).toBe('active');
-      expect(body.alert.ack).toEqual({ pending: [FIXTURE.west], acknowledged: [FIXTURE.east], level: 0 });
+      expect(body.alert.ack).toMatchObject({ pending: [FIXTURE.west], acknowledged: [FIXTURE.east], level: 0 });
       expect(await alertRowCounts(t.database)).toEqual({ ...before, acks: before.acks + 1, audit: before.audit + 1, feed: before.feed + 1 });
       const [audited] = await t.database.rows<{ actor_label: string; area_codes: string[]; details: { area: string; note: string } }>(sql`
         SELECT actor_label, area_codes, details FROM audit_log WHERE action = 'alerts.acknowledge' AND target_id = ${String(id)}`);
       expect(audited).toEqual({ actor_label: 'duty-east', area_codes: [FIXTURE.city, FIXTURE.east], details: expect.objectContaining({ area: FIXTURE.east, note: '已通知各网格' }) });
-      const [live] = await t.database.rows<{ action: string; pending: string[] }>(sql`
-        SELECT payload->>'action' AS action, ARRAY(SELECT jsonb_array_elements_text(payload->'ack'->'pending')) AS pending
+      const [live] = await t.database.rows<{ action: string; pending: string[]; records: unknown }>(sql`
+        SELECT payload->>'action' AS action, ARRAY(SELECT jsonb_array_elements_text(payload->'ack'->'pending')) AS pending,
+               payload->'ack'->'records' AS records
         FROM feed WHERE topic = 'alert.updated' AND (payload->>'id')::bigint = ${id}::bigint`);
-      expect(live).toEqual({ action: 'acknowledged', pending: [FIXTURE.west] });
+      // Who (display name), when, per area — on the wire, in the answer and in the snapshot alike.
+      const eastRecord = { area: FIXTURE.east, by: '区east值班员', at: body.acknowledgement.at };
+      expect(live).toEqual({ action: 'acknowledged', pending: [FIXTURE.west], records: [eastRecord] });
+      expect(body.acknowledgement.by).toBe('区east值班员');
+      expect(body.alert.ack.records).toEqual([eastRecord]);
+      expect(Date.parse(body.acknowledgement.at)).toBeGreaterThan(Date.now() - 60_000);
+      const snap = await getJson<{ alerts: Array<{ id: number; ack: { records: unknown } }> }>(base, '/api/snapshot?layers=alerts');
+      expect(snap.body.alerts.find((a) => a.id === id)!.ack.records).toEqual([eastRecord]);
 
       // Again: the first acknowledgement, nothing written.
       const repeat = await acknowledge('duty-east', id);
@@ -118,6 +130,10 @@ for (const kind of DB_KINDS) {
       const last = await acknowledge('duty-city', id, { area: FIXTURE.west });
       expect(last.status).toBe(201);
       expect((last.body as typeof body).alert.status).toBe('acknowledged');
+      expect((last.body as typeof body).alert.ack.records).toEqual([
+        { area: FIXTURE.west, by: '区city值班员', at: (last.body as typeof body).acknowledgement.at },
+        eastRecord,
+      ]);
       const [row] = await t.database.rows<{ next: string | null }>(sql`SELECT next_escalation_at AS next FROM alerts WHERE id = ${id}::bigint`);
       expect(row!.next).toBeNull();
     });

@@ -17,6 +17,8 @@ import { authed, getJson, postJson, startTestServer } from '../helpers/server';
 const GRID_12_WEST = `${FIXTURE.west}001001012`;
 const GRID_1_WEST = `${FIXTURE.west}001001001`;
 const GRID_3_EAST = `${FIXTURE.east}001001003`;
+const GRID_6_WEST = `${FIXTURE.west}001001006`;
+const GRID_16_EAST = `${FIXTURE.east}001001016`;
 const EAST_GRIDS = Array.from({ length: 16 }, (_, i) => `${FIXTURE.east}001001${String(i + 1).padStart(3, '0')}`);
 
 for (const kind of DB_KINDS) {
@@ -65,7 +67,7 @@ for (const kind of DB_KINDS) {
       expect(body.stored[0]!.affectedAreas).toEqual([FIXTURE.city, FIXTURE.west, `${FIXTURE.west}001`, `${FIXTURE.west}001001`, GRID_12_WEST]);
       // Impact, computed once: one open case and one on-duty responder inside; 81 % of a 1,000-person grid.
       expect(body.alert.impact).toEqual({ openCases: 1, onDutyResponders: 1, population: 810 });
-      expect(body.alert.ack).toEqual({ pending: [FIXTURE.west], acknowledged: [], level: 0 });
+      expect(body.alert.ack).toEqual({ pending: [FIXTURE.west], acknowledged: [], level: 0, records: [] });
       ids.bilingual = body.stored[0]!.id;
 
       // Not lat/lon-swapped: the stored area lies inside grid 12 by an independent test.
@@ -206,6 +208,30 @@ for (const kind of DB_KINDS) {
       expect(res.body.alert.ack.pending).toEqual([FIXTURE.city]);
       ids.areaDesc = res.body.stored[0]!.id;
       expect((await feedRowsFor(ids.areaDesc!)).map((r) => r.topic)).toEqual(['alert.created']);
+    });
+
+    it('unions several <area>s of one <info>: a polygon in one district, a circle in the other, a name only', async () => {
+      const res = await postCap(base, feedKey, capFixture('two-areas'));
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const id = res.body.stored[0]!.id;
+      expect(res.body.stored).toHaveLength(1);
+      expect(res.body.stored[0]!.affectedGrids).toEqual([GRID_6_WEST, GRID_16_EAST]);
+      expect(res.body.stored[0]!.affectedAreas).toEqual(expect.arrayContaining([FIXTURE.west, FIXTURE.east]));
+      // Both districts must acknowledge; the area known by name adds no geometry.
+      expect(res.body.alert.ack.pending).toEqual([FIXTURE.west, FIXTURE.east]);
+      // Each part where its message says (lat,lon read the right way round), the whole alert inside those two grids.
+      const [parts] = await t.database.rows<{ n: number; covered: boolean; west: boolean; east: boolean }>(sql`
+        SELECT ST_NumGeometries(a.geom) AS n,
+               ST_Covers(ST_Union(g6.geom, g16.geom), a.geom) AS covered,
+               ST_Intersects(g6.geom, a.geom) AS west, ST_Intersects(g16.geom, a.geom) AS east
+        FROM alerts a, areas g6, areas g16
+        WHERE a.id = ${id}::bigint AND g6.code = ${GRID_6_WEST} AND g16.code = ${GRID_16_EAST}`);
+      expect(parts).toEqual({ n: 2, covered: true, west: true, east: true });
+      const exported = await (await authed(base, `${base}/api/cap/alerts/${id}`)).text();
+      expect(xsdProblems(exported), exported).toBe('');
+      // Received as CAP, it goes out as it came in: all three areas.
+      expect(exported.match(/<area>/g)).toHaveLength(3);
+      expect(exported).toContain('<circle>26.505,106.675 0.2</circle>');
     });
 
     it('a district feed may not place an alert in another district (OUTSIDE_JURISDICTION), and nothing is written', async () => {

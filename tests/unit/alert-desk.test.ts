@@ -39,7 +39,7 @@ function alert(id: number, severity: AlertEventData['severity'], pending: string
     expires: null,
     affectedGrids: 1,
     impact: { openCases: 0, onDutyResponders: 0, population: 0 },
-    ack: { pending, acknowledged, level: 0 },
+    ack: { pending, acknowledged, level: 0, records: acknowledged.map((area) => ({ area, by: '值班员', at: '2026-06-01T00:00:00.000Z' })) },
     geometry: { type: 'MultiPolygon', coordinates: [] },
   };
 }

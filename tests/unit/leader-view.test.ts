@@ -110,7 +110,7 @@ describe('alert ticker order', () => {
     expires: null,
     affectedGrids: 1,
     impact: { openCases: 0, onDutyResponders: 0, population: 0 },
-    ack: { pending, acknowledged: [], level: 0 },
+    ack: { pending, acknowledged: [], level: 0, records: [] },
     geometry: { type: 'MultiPolygon', coordinates: [] },
   });
   it('puts unacknowledged alerts first, then the most severe, then the newest', () => {

@@ -65,6 +65,29 @@ describe('socket contract', () => {
     };
     expect(feedFrameSchema.safeParse(frame).success).toBe(false);
   });
+
+  it('reads who acknowledged each district, and an alert event written before acknowledgements named anyone', () => {
+    const alert = (ack: Record<string, unknown>) => ({
+      v: PROTOCOL_VERSION,
+      from: 0,
+      to: 1,
+      replay: true,
+      events: [{
+        seq: 1, at: '2026-06-01T00:00:00.000Z', topic: 'alert.updated', layer: 'alerts', areaCodes: ['520100', '520102'],
+        payload: {
+          id: 1, source: 'api', eventType: 'FIRE', headline: 'h', severity: 'Severe', urgency: 'Immediate', certainty: 'Observed',
+          status: 'acknowledged', onset: null, expires: null, affectedGrids: 1, impact: { openCases: 0, onDutyResponders: 0, population: 0 },
+          ack, geometry: { type: 'MultiPolygon', coordinates: [] }, action: 'acknowledged',
+        },
+      }],
+    });
+    const records = [{ area: '520102', by: '南明区值班员', at: '2026-06-01T00:00:00.000Z' }];
+    const now = feedFrameSchema.safeParse(alert({ pending: [], acknowledged: ['520102'], level: 0, records }));
+    expect(now.success && now.data.events[0]!.layer === 'alerts' && now.data.events[0]!.payload.ack.records).toEqual(records);
+    const before = feedFrameSchema.safeParse(alert({ pending: [], acknowledged: ['520102'], level: 0 }));
+    expect(before.success && before.data.events[0]!.layer === 'alerts' && before.data.events[0]!.payload.ack.records).toEqual([]);
+    expect(feedFrameSchema.safeParse(alert({ pending: [], acknowledged: ['520102'], level: 0, records: [{ area: '520102' }] })).success).toBe(false);
+  });
 });
 
 describe('configuration', () => {

@@ -31,7 +31,7 @@ function alertData(id: number, extra: Partial<AlertEventData> = {}): AlertEventD
     id, source: 'api', eventType: 'FIRE', headline: 'h', severity: 'Severe', urgency: 'Immediate', certainty: 'Observed',
     status: 'active', onset: null, expires: null, affectedGrids: 1,
     impact: { openCases: 0, onDutyResponders: 0, population: 0 },
-    ack: { pending: ['520102'], acknowledged: [], level: 0 },
+    ack: { pending: ['520102'], acknowledged: [], level: 0, records: [] },
     geometry: { type: 'MultiPolygon', coordinates: [] },
     ...extra,
   };
@@ -129,10 +129,10 @@ describe('wall state', () => {
     state = applyFrames(state, [frame(10, 11, [alertEvent(11, { topic: 'alert.created', payload: alertData(7) })])], NOW);
     expect(state.alerts.get(7)?.status).toBe('active');
     expect(state.recentAlerts.map((a) => a.id)).toEqual([7]);
-    const escalated = alertData(7, { ack: { pending: ['520102'], acknowledged: [], level: 1 } });
+    const escalated = alertData(7, { ack: { pending: ['520102'], acknowledged: [], level: 1, records: [] } });
     state = applyFrames(state, [frame(11, 12, [alertEvent(12, { topic: 'alert.escalated', payload: { ...escalated, level: 1, to: '520100' } })])], NOW);
     expect(state.alerts.get(7)).toEqual(escalated);
-    const acknowledged = alertData(7, { status: 'acknowledged', ack: { pending: [], acknowledged: ['520102'], level: 1 } });
+    const acknowledged = alertData(7, { status: 'acknowledged', ack: { pending: [], acknowledged: ['520102'], level: 1, records: [{ area: '520102', by: '南明区值班员', at: '2026-06-01T02:00:00.000Z' }] } });
     state = applyFrames(state, [frame(12, 13, [alertEvent(13, { topic: 'alert.updated', payload: { ...acknowledged, action: 'acknowledged' } })])], NOW);
     expect(state.alerts.get(7)).toEqual(acknowledged);
     expect(state.totals.activeAlerts).toBe(1);

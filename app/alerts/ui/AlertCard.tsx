@@ -100,11 +100,21 @@ export default function AlertCard({ alert, group, fresh, names, now }: Props) {
         <div className="alert-ack" data-testid="ack-state" data-pending={alert.ack.pending.length} data-level={alert.ack.level}>
           <span className="alert-ack-title">{desk.t('ackTitle')}</span>
           <ul className="alert-ack-areas">
-            {alert.ack.acknowledged.map((code) => (
-              <li key={code} className="ack-chip" data-state="done">
-                <span aria-hidden="true">✓</span> {areaName(code)} {desk.t('ackDone')}
-              </li>
-            ))}
+            {alert.ack.acknowledged.map((code) => {
+              // Who and when (absent only from alerts pushed before acknowledgements named anyone).
+              const record = alert.ack.records.find((r) => r.area === code);
+              return (
+                <li key={code} className="ack-chip" data-state="done" data-testid="ack-done" data-area={code}>
+                  <span aria-hidden="true">✓</span> {areaName(code)} {desk.t('ackDone')}
+                  {record ? (
+                    <span className="ack-who" data-testid="ack-who">
+                      {' · '}
+                      {desk.t('ackBy', { who: record.by })} <time dateTime={record.at}>{tr.dateTime(record.at)}</time>
+                    </span>
+                  ) : null}
+                </li>
+              );
+            })}
             {alert.ack.pending.map((code) => (
               <li key={code} className="ack-chip" data-state="pending">
                 <span aria-hidden="true">●</span> {areaName(code)} {desk.t('ackPending')}

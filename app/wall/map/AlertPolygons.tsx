@@ -148,5 +148,7 @@ function alertPopup(a: AlertEventData, t: Translator): HTMLElement {
     [t.t('affectedGrids'), t.number(a.affectedGrids)],
   ];
   if (a.expires) rows.push([t.t('expires'), t.dateTime(a.expires)]);
+  // Who acknowledged, and when (one line per district).
+  for (const record of a.ack.records) rows.push([t.t('acknowledgedBy'), `${record.by} ${t.dateTime(record.at)}`]);
   return popupContent(a.headline, rows, SEVERITY_COLOURS[a.severity]);
 }
