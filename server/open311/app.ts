@@ -44,7 +44,7 @@ export function createOpen311(ctx: AppContext): Hono {
           throw new Open311Error(405, `${method} is not allowed here: ${methods.join(', ')}`);
         }
       };
-      const decoded = id === undefined ? undefined : decodeURIComponent(id);
+      const decoded = id === undefined ? undefined : decodeSegment(id);
       if (resource === 'discovery' && decoded === undefined) {
         allow('GET');
         return answer(c, format, 200, 'discovery', discovery(c, ctx));
@@ -70,6 +70,15 @@ export function createOpen311(ctx: AppContext): Hono {
     }
   });
   return app;
+}
+
+/** A path segment, percent-decoded; a malformed escape names nothing that exists (404), never a 500. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new Open311Error(404, `no Open311 resource named ${segment.slice(0, 40)}`);
+  }
 }
 
 function discovery(c: Context, ctx: AppContext) {

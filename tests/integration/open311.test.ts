@@ -308,6 +308,8 @@ ${request('<description>&c;</description>')}`;
         expectError({ ...answer, json: format === 'json' ? JSON.parse(answer.text) : undefined }, format, 405, /not allowed/);
       }
       expectError(await open311Get(base, 'services'), 'xml', 404, /\.json or \.xml/);
+      expectError(await open311Get(base, 'services/%E0%A4%A.json'), 'json', 404, /no Open311 resource/);
+      expectError(await open311Get(base, 'requests/%ZZ.xml', { api_key: cityKey }), 'xml', 404, /no Open311 resource/);
     });
 
     it('a request posted through Open311 reaches a dispatcher’s live subscription', async () => {
