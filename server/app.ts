@@ -19,6 +19,7 @@ import { createLoginThrottle, type LoginThrottle } from './auth/throttle';
 import { guardPage } from './http/pages';
 import { authenticateSockets, SocketSessionWatch } from './realtime/auth';
 import { createApi } from './http/api';
+import { createOpen311 } from './open311/app';
 import { securityHeaders } from './http/security';
 import { createLogger, type Logger } from './logger';
 import { FeedNotifier } from './realtime/notifier';
@@ -113,12 +114,17 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
 
   // Filled in below once the context exists; requests cannot arrive before listen().
   let api: ReturnType<typeof getRequestListener> | null = null;
+  let open311: ReturnType<typeof getRequestListener> | null = null;
   const headers = Object.entries(securityHeaders({ dev: config.dev, tileOrigins: tileOriginsOf(config) }));
   const httpServer = http.createServer((req, res) => {
     const url = req.url ?? '/';
     for (const [name, value] of headers) res.setHeader(name, value);
     if (url.startsWith('/api/') || url === '/api') {
       void api!(req, res);
+      return;
+    }
+    if (url.startsWith('/open311/')) {
+      void open311!(req, res);
       return;
     }
     if (nextApp) {
@@ -216,6 +222,9 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   const hono = createApi(context);
   api = getRequestListener(hono.fetch, {
     errorHandler: (error) => log.error({ err: error }, 'api response failed'),
+  });
+  open311 = getRequestListener(createOpen311(context).fetch, {
+    errorHandler: (error) => log.error({ err: error }, 'open311 response failed'),
   });
   authenticateSockets(io, auth, log, budgets.handshakes);
   registerSocketHandlers(io, { database, publisher, log, positions });

@@ -1,5 +1,5 @@
 import { createServer } from './app';
-import { DEMO_DISPLAY_TOKEN, demoAllowed } from './auth/demo-secrets';
+import { DEMO_DISPLAY_TOKEN, DEMO_OPEN311_KEY, demoAllowed } from './auth/demo-secrets';
 import { configFromEnv } from './config';
 import { installLastResort } from './last-resort';
 import { createLogger } from './logger';
@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   if (config.seedIfEmpty && config.next && demoAllowed()) {
     // The demo opens with no typing: the wall display link, and the login page lists the demo accounts.
     const wall = `http://localhost:${port}/wall?display=${DEMO_DISPLAY_TOKEN}`;
-    process.stdout.write(`\n  Demo wall (no sign-in):  ${wall}\n  Sign in:                 http://localhost:${port}/login  (demo accounts are listed there)\n\n`);
+    process.stdout.write(
+      `\n  Demo wall (no sign-in):  ${wall}\n  Sign in:                 http://localhost:${port}/login  (demo accounts are listed there)\n` +
+        `  Open311 (GeoReport v2):  http://localhost:${port}/open311/v2/discovery.json  api_key=${DEMO_OPEN311_KEY}\n\n`,
+    );
   }
 
   let stopping = false;

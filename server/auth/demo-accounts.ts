@@ -10,6 +10,9 @@ import {
   DEMO_API_NAME,
   DEMO_API_PREFIX,
   DEMO_API_SECRET,
+  DEMO_OPEN311_NAME,
+  DEMO_OPEN311_PREFIX,
+  DEMO_OPEN311_SECRET,
   DEMO_DISPLAY_NAME,
   DEMO_DISPLAY_TOKEN,
   DEMO_USERS,
@@ -86,6 +89,18 @@ export async function seedDemoAccounts(
       { prefix: DEMO_API_PREFIX, secret: DEMO_API_SECRET },
     );
     summary.created.push('api key');
+  }
+
+  if (await findApiClientByPrefix(database, DEMO_OPEN311_PREFIX)) summary.skipped.push('open311 key');
+  else {
+    await createApiKey(
+      database,
+      SEED_BY,
+      city,
+      { name: DEMO_OPEN311_NAME, areaCode: root, channels: ['open311'] },
+      { prefix: DEMO_OPEN311_PREFIX, secret: DEMO_OPEN311_SECRET },
+    );
+    summary.created.push('open311 key');
   }
   return summary;
 }

@@ -44,8 +44,14 @@ export const DEMO_API_SECRET = derive('api_client:hotline_12345');
 export const DEMO_API_KEY = `hcm_${DEMO_API_PREFIX}_${DEMO_API_SECRET}`;
 export const DEMO_API_NAME = '12345 热线（演示）';
 
+/** An Open311 partner's key (channel open311), scoped to the city: what the README's Open311 curl examples use. */
+export const DEMO_OPEN311_PREFIX = 'demoopen311';
+export const DEMO_OPEN311_SECRET = derive('api_client:open311');
+export const DEMO_OPEN311_KEY = `hcm_${DEMO_OPEN311_PREFIX}_${DEMO_OPEN311_SECRET}`;
+export const DEMO_OPEN311_NAME = 'Open311 合作方（演示）';
+
 const DEMO_PASSWORDS = new Set(DEMO_USERS.map((u) => u.password));
-const DEMO_SECRET_HASHES = new Set([sha256Hex(DEMO_DISPLAY_TOKEN), sha256Hex(DEMO_API_KEY)]);
+const DEMO_SECRET_HASHES = new Set([sha256Hex(DEMO_DISPLAY_TOKEN), sha256Hex(DEMO_API_KEY), sha256Hex(DEMO_OPEN311_KEY)]);
 
 /** Demo credentials are allowed unless NODE_ENV=production, where DEMO=1 must say so explicitly. */
 export function demoAllowed(env: Record<string, string | undefined> = process.env): boolean {

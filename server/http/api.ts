@@ -8,6 +8,7 @@ import type { AppContext } from '../services/context';
 import { readBodyText, readFormBody, readJsonBody } from './body';
 import { honoPath, pathPattern, type AnyRoute, type Reply } from './route';
 import { ROUTES } from './routes';
+import { OPEN311_PATHS } from '../open311/openapi';
 import { sameOriginWrites } from './security';
 
 /**
@@ -37,6 +38,9 @@ export function createApi(ctx: AppContext, routes: readonly AnyRoute[] = ROUTES)
       return runRoute(c, route, ctx);
     });
   }
+
+  // Served beside /api by server/open311/app.ts; listed here so one document names every HTTP endpoint.
+  for (const path of OPEN311_PATHS) app.openAPIRegistry.registerPath(path as never);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

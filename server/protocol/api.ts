@@ -64,7 +64,8 @@ export const timestampSchema = z.iso.datetime({ offset: true }).superRefine((val
   }
 });
 
-const INCIDENT_CHANNELS = new Set(['grid_worker', 'sensor', 'api']);
+/** Open311 carries both: a service of our incident catalogue is a public report of an incident (公众举报), an appeal topic an appeal. */
+const INCIDENT_CHANNELS = new Set(['grid_worker', 'sensor', 'open311', 'api']);
 const APPEAL_CHANNELS = new Set(['hotline_12345', 'wechat', 'leader_board', 'letters_visits', 'open311', 'api']);
 
 export const reporterSchema = z

@@ -9,7 +9,7 @@ import { createUser } from '../../server/auth/accounts';
 import { createApiKey, listApiKeys, resolveApiKey, setApiKeyDisabled } from '../../server/auth/api-keys';
 import type { AuditBy } from '../../server/auth/audit';
 import { maskedContact, revealContact } from '../../server/auth/contacts';
-import { DEMO_API_KEY, DEMO_DISPLAY_TOKEN, DEMO_USERS } from '../../server/auth/demo-secrets';
+import { DEMO_API_KEY, DEMO_DISPLAY_TOKEN, DEMO_OPEN311_KEY, DEMO_USERS } from '../../server/auth/demo-secrets';
 import { DemoRefusedError, seedDemoAccounts } from '../../server/auth/demo-accounts';
 import { createDisplayToken, listDisplayTokens, resolveDisplayToken, revokeDisplayToken } from '../../server/auth/display-tokens';
 import { login } from '../../server/auth/login';
@@ -152,7 +152,7 @@ for (const kind of DB_KINDS) {
       await expect(seedDemoAccounts(t.database, { NODE_ENV: 'production' })).rejects.toBeInstanceOf(DemoRefusedError);
       expect(await count('users')).toBe(users);
       const first = await seedDemoAccounts(t.database, { NODE_ENV: 'production', DEMO: '1' });
-      expect(first.created).toEqual([...DEMO_USERS.map((u) => u.login), 'display token', 'api key']);
+      expect(first.created).toEqual([...DEMO_USERS.map((u) => u.login), 'display token', 'api key', 'open311 key']);
       const again = await seedDemoAccounts(t.database, { NODE_ENV: 'development' });
       expect(again.created).toEqual([]);
       expect(await count('users')).toBe(users + DEMO_USERS.length);
@@ -161,6 +161,7 @@ for (const kind of DB_KINDS) {
       expect(grid.areaPath).toHaveLength(3); // a street of 南明区 (520102)
       expect((await resolveDisplayToken(t.database, DEMO_DISPLAY_TOKEN))?.scope.code).toBe(FIXTURE.city);
       expect((await resolveApiKey(t.database, DEMO_API_KEY))?.channels).toEqual(['hotline_12345']);
+      expect((await resolveApiKey(t.database, DEMO_OPEN311_KEY))?.channels).toEqual(['open311']);
 
       const throttle = createLoginThrottle();
       const leader = DEMO_USERS.find((u) => u.role === 'leader')!;
@@ -176,6 +177,7 @@ for (const kind of DB_KINDS) {
         expect(await login(t.database, throttle, { login: leader.login, password: leader.password, ip: '10.2.0.2' })).toEqual({ ok: false, code: 'BAD_CREDENTIALS' });
         expect(await resolveDisplayToken(t.database, DEMO_DISPLAY_TOKEN)).toBeNull();
         expect(await resolveApiKey(t.database, DEMO_API_KEY)).toBeNull();
+        expect(await resolveApiKey(t.database, DEMO_OPEN311_KEY)).toBeNull();
         await expect(
           createUser(t.database, admin, city, { login: 'copycat', displayName: 'c', role: 'leader', areaCode: FIXTURE.city, password: leader.password }),
         ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ARGON2_PARAMS, checkPassword, hashPassword, needsRehash, verifyPassword } from '../../server/auth/passwords';
-import { DEMO_API_KEY, DEMO_DISPLAY_TOKEN, DEMO_USERS, demoAllowed, isDemoSecret, refusedAsDemo } from '../../server/auth/demo-secrets';
+import { DEMO_API_KEY, DEMO_DISPLAY_TOKEN, DEMO_OPEN311_KEY, DEMO_USERS, demoAllowed, isDemoSecret, refusedAsDemo } from '../../server/auth/demo-secrets';
 import { DEFAULT_SESSION_CONFIG, sessionState } from '../../server/auth/sessions';
 import { parseApiKey } from '../../server/auth/api-keys';
 import { sameDigest, sha256Hex } from '../../server/auth/secrets';
@@ -60,6 +60,7 @@ describe('demo credentials', () => {
     for (const u of DEMO_USERS) expect(isDemoSecret(u.password)).toBe(true);
     expect(isDemoSecret(DEMO_DISPLAY_TOKEN)).toBe(true);
     expect(isDemoSecret(DEMO_API_KEY)).toBe(true);
+    expect(isDemoSecret(DEMO_OPEN311_KEY)).toBe(true);
     expect(isDemoSecret('demo-admin-2027')).toBe(false);
     expect(refusedAsDemo(DEMO_USERS[0]!.password, { NODE_ENV: 'production' })).toBe(true);
     expect(refusedAsDemo(DEMO_USERS[0]!.password, { NODE_ENV: 'production', DEMO: '1' })).toBe(false);
@@ -68,11 +69,13 @@ describe('demo credentials', () => {
     const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
     expect(readme).toContain(`/wall?display=${DEMO_DISPLAY_TOKEN}`);
     expect(readme).toContain(DEMO_API_KEY);
+    expect(readme).toContain(DEMO_OPEN311_KEY);
     for (const u of DEMO_USERS) expect(readme).toContain(`| \`${u.login}\` | \`${u.password}\` | ${u.role} |`);
   });
   it('derives well-formed, stable display token and API key', () => {
     expect(DEMO_DISPLAY_TOKEN).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(parseApiKey(DEMO_API_KEY)?.prefix).toBe('demo12345');
+    expect(parseApiKey(DEMO_OPEN311_KEY)?.prefix).toBe('demoopen311');
   });
 });
 
