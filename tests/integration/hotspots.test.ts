@@ -102,12 +102,6 @@ describe.each(DB_KINDS)('hotspot detection on %s', (kind) => {
     ).map((h) => ({ ...h, id: Number(h.id), alertId: h.alertId === null ? null : Number(h.alertId) }));
   const metres = (a: { lng: number; lat: number }, b: { lng: number; lat: number }) =>
     Math.hypot((a.lng - b.lng) * 99_650, (a.lat - b.lat) * 110_800);
-  /** The live hotspot of `topic` (null: across topics) nearest a planted centre. */
-  const near = async (topic: string | null, centre: { lng: number; lat: number }) => {
-    const live = (await hotspots()).filter((h) => h.topic === topic && h.endedAt === null);
-    return live.sort((a, b) => metres(a, centre) - metres(b, centre))[0];
-  };
-
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     await insertFixtureCity(t.database);
