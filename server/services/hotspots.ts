@@ -64,6 +64,30 @@ export const DEFAULT_HOTSPOT_OPTIONS: HotspotOptions = {
   statementTimeoutMs: 30_000,
 };
 
+/**
+ * The environment's few knobs (server/config.ts) → the run's options: across topics
+ * DBSCAN asks twice the core density (all topics together are that much denser), and
+ * a cluster needs one and a half times it to become a hotspot.
+ */
+export function hotspotOptions(
+  c: { windowHours: number; epsM: number; minPoints: number; alertCount: number },
+  statementTimeoutMs: number,
+): Partial<HotspotOptions> {
+  return {
+    detection: {
+      ...DEFAULT_DETECTION,
+      windowMs: c.windowHours * 3_600_000,
+      epsM: c.epsM,
+      minPoints: c.minPoints,
+      minPointsAll: 2 * c.minPoints,
+      minCount: Math.ceil(1.5 * c.minPoints),
+    },
+    alert: { minCount: c.alertCount },
+    // Detection reads a whole window: give it at least 30 s whatever a request may take.
+    statementTimeoutMs: Math.max(statementTimeoutMs, DEFAULT_HOTSPOT_OPTIONS.statementTimeoutMs),
+  };
+}
+
 export interface HotspotRun {
   clusters: number;
   created: number;
