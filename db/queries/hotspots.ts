@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Runner } from '../client';
 import type { HotspotEventData } from '../records';
 import { isoTime } from '../spatial';
@@ -59,75 +59,106 @@ export interface DetectedCluster {
   overlaps: Array<{ hotspotId: number; iou: number; share: number }>;
 }
 
+/**
+ * Run inside the detection's transaction, first: DBSCAN's cost estimate is huge, so
+ * PostgreSQL would JIT-compile the statement — seconds of compiling for a query that
+ * runs in well under one. (PGlite has no JIT; the setting exists and is harmless.)
+ */
+export async function prepareDetection(tx: Runner): Promise<void> {
+  await tx.rows(sql`SET LOCAL jit = off`);
+}
+
 export async function detectClusters(db: Runner, p: DetectionParams): Promise<DetectedCluster[]> {
+  const rows = await db.rows<DetectedCluster & { overlaps: DetectedCluster['overlaps'] | null }>(detectionQuery(p));
+  return rows.map((r) => ({
+    ...r,
+    count: Number(r.count),
+    overlaps: (r.overlaps ?? []).map((o) => ({ hotspotId: Number(o.hotspotId), iou: Number(o.iou ?? 0), share: Number(o.share ?? 0) })),
+  }));
+}
+
+/** The detection statement (exported for EXPLAIN in the bench). */
+export function detectionQuery(p: DetectionParams): SQL {
   const from = new Date(p.at.getTime() - p.windowMs).toISOString();
   const at = p.at.toISOString();
-  const rows = await db.rows<DetectedCluster & { overlaps: DetectedCluster['overlaps'] | null }>(sql`
-    WITH frame AS (
-      SELECT 111412.84 * cos(radians(s.lat0)) - 93.5 * cos(radians(3 * s.lat0)) AS kx,
-             111132.954 - 559.822 * cos(radians(2 * s.lat0)) + 1.175 * cos(radians(4 * s.lat0)) AS ky
-      FROM (SELECT coalesce(avg((ST_YMin(geom) + ST_YMax(geom)) / 2), 30) AS lat0 FROM areas WHERE parent_id IS NULL) s
-    ),
-    win AS MATERIALIZED (
-      SELECT c.topic, c.grid_id, c.geom, ST_Scale(c.geom, f.kx, f.ky) AS m
-      FROM cases c, frame f
+  // Cluster keys: 't:<topic>' per topic, '*' across topics (hashable, unlike a nullable topic).
+  return sql`
+    WITH win AS MATERIALIZED (
+      SELECT c.topic, c.grid_id, c.geom FROM cases c
       WHERE c.kind = 'appeal' AND c.reported_at > ${from}::timestamptz AND c.reported_at <= ${at}::timestamptz
     ),
+    frame AS (
+      SELECT 111412.84 * cos(radians(s.lat0)) - 93.5 * cos(radians(3 * s.lat0)) AS kx,
+             111132.954 - 559.822 * cos(radians(2 * s.lat0)) + 1.175 * cos(radians(4 * s.lat0)) AS ky
+      FROM (SELECT coalesce(avg(ST_Y(geom)), 30) AS lat0 FROM win) s
+    ),
     labelled AS MATERIALIZED (
-      SELECT w.*,
-        ST_ClusterDBSCAN(w.m, ${p.epsM}::float8, ${p.minPoints}::int) OVER (PARTITION BY w.topic) AS tc,
-        ST_ClusterDBSCAN(w.m, ${p.epsM}::float8, ${p.minPointsAll}::int) OVER () AS ac
-      FROM win w
+      SELECT w.topic, w.grid_id, x.m,
+        ST_ClusterDBSCAN(x.m, ${p.epsM}::float8, ${p.minPoints}::int) OVER (PARTITION BY w.topic) AS tc,
+        ST_ClusterDBSCAN(x.m, ${p.epsM}::float8, ${p.minPointsAll}::int) OVER () AS ac
+      FROM win w, frame f, LATERAL (SELECT ST_Scale(w.geom, f.kx, f.ky) AS m) x
     ),
     members AS MATERIALIZED (
-      SELECT l.topic AS key, l.tc AS cid, l.grid_id, l.m FROM labelled l WHERE l.topic IS NOT NULL AND l.tc IS NOT NULL
+      SELECT 't:' || l.topic AS k, l.tc AS cid, l.topic, l.ac, l.grid_id, l.m FROM labelled l WHERE l.topic IS NOT NULL AND l.tc IS NOT NULL
       UNION ALL
-      SELECT NULL, l.ac, l.grid_id, l.m FROM labelled l WHERE l.ac IS NOT NULL
+      SELECT '*', l.ac, l.topic, l.ac, l.grid_id, l.m FROM labelled l WHERE l.ac IS NOT NULL
     ),
+    sizes AS MATERIALIZED (
+      SELECT mb.k, mb.cid, count(*)::int AS n FROM members mb GROUP BY mb.k, mb.cid HAVING count(*) >= ${p.minCount}::int
+    ),
+    kept AS MATERIALIZED (SELECT mb.* FROM members mb JOIN sizes z ON z.k = mb.k AND z.cid = mb.cid),
     clusters AS MATERIALIZED (
-      SELECT mb.key AS topic, mb.cid, count(*)::int AS n,
+      SELECT kp.k, kp.cid,
         ST_ForcePolygonCCW(ST_Multi(ST_Scale(
           ST_SimplifyPreserveTopology(
-            ST_Buffer(ST_ConcaveHull(ST_Collect(mb.m), ${p.concavity}::float8), ${p.bufferM}::float8, 'quad_segs=4'),
+            ST_Buffer(ST_ConcaveHull(ST_Collect(kp.m), ${p.concavity}::float8), ${p.bufferM}::float8, 'quad_segs=4'),
             ${p.simplifyM}::float8),
           1 / f.kx, 1 / f.ky))) AS outline
-      FROM members mb, frame f
-      GROUP BY mb.key, mb.cid, f.kx, f.ky
-      HAVING count(*) >= ${p.minCount}::int
+      FROM kept kp, frame f
+      GROUP BY kp.k, kp.cid, f.kx, f.ky
     ),
-    cluster_areas AS (
-      SELECT g.key, g.cid, s.code, s.name, sum(g.n)::int AS n
-      FROM (SELECT mb.key, mb.cid, mb.grid_id, count(*) AS n FROM members mb
-            WHERE mb.grid_id IS NOT NULL GROUP BY mb.key, mb.cid, mb.grid_id) g
-      JOIN areas ga ON ga.id = g.grid_id
-      -- The street it lies in, or in a city without streets the deepest area above the grids.
-      CROSS JOIN LATERAL (SELECT a.code, a.name FROM areas a WHERE a.code = ANY(ga.path) AND a.level <> 'grid'
-                          ORDER BY (a.level = 'street') DESC, cardinality(a.path) DESC LIMIT 1) s
-      GROUP BY g.key, g.cid, s.code, s.name
+    -- Topics: every appeal (any topic) of the across-topics clusters the cluster's members belong to —
+    -- for a single-topic hotspot its neighbours of other topics; without one, just its own topic.
+    across_topics AS MATERIALIZED (
+      SELECT l.ac, l.topic, count(*)::int AS n FROM labelled l WHERE l.ac IS NOT NULL AND l.topic IS NOT NULL GROUP BY l.ac, l.topic
+    ),
+    cluster_topics AS MATERIALIZED (
+      SELECT t.k, t.cid, jsonb_object_agg(t.topic, t.n) AS topics
+      FROM (SELECT ca.k, ca.cid, at.topic, sum(at.n)::int AS n
+            FROM (SELECT DISTINCT kp.k, kp.cid, kp.ac FROM kept kp WHERE kp.ac IS NOT NULL) ca
+            JOIN across_topics at ON at.ac = ca.ac GROUP BY ca.k, ca.cid, at.topic) t
+      GROUP BY t.k, t.cid
+    ),
+    cluster_areas AS MATERIALIZED (
+      SELECT a.k, a.cid, jsonb_agg(jsonb_build_object('code', a.code, 'name', a.name, 'count', a.n) ORDER BY a.n DESC, a.code) AS areas
+      FROM (SELECT g.k, g.cid, s.code, s.name, sum(g.n)::int AS n
+            FROM (SELECT kp.k, kp.cid, kp.grid_id, count(*) AS n FROM kept kp WHERE kp.grid_id IS NOT NULL GROUP BY kp.k, kp.cid, kp.grid_id) g
+            JOIN areas ga ON ga.id = g.grid_id
+            -- The street it lies in, or in a city without streets the deepest area above the grids.
+            CROSS JOIN LATERAL (SELECT a.code, a.name FROM areas a WHERE a.code = ANY(ga.path) AND a.level <> 'grid'
+                                ORDER BY (a.level = 'street') DESC, cardinality(a.path) DESC LIMIT 1) s
+            GROUP BY g.k, g.cid, s.code, s.name) a
+      GROUP BY a.k, a.cid
     )
-    SELECT k.topic, k.n AS count,
+    SELECT CASE WHEN k.k = '*' THEN NULL ELSE substr(k.k, 3) END AS topic, z.n AS count,
       encode(ST_AsEWKB(k.outline), 'hex') AS "outlineHex",
       json_build_array(ST_X(c.pt), ST_Y(c.pt)) AS center,
-      (SELECT coalesce(jsonb_object_agg(t.topic, t.n), '{}'::jsonb)
-       FROM (SELECT w.topic, count(*)::int AS n FROM win w
-             WHERE w.topic IS NOT NULL AND w.geom && k.outline AND ST_Intersects(k.outline, w.geom) GROUP BY w.topic) t) AS topics,
-      (SELECT coalesce(jsonb_agg(jsonb_build_object('code', ca.code, 'name', ca.name, 'count', ca.n) ORDER BY ca.n DESC, ca.code), '[]'::jsonb)
-       FROM cluster_areas ca WHERE ca.key IS NOT DISTINCT FROM k.topic AND ca.cid = k.cid) AS areas,
+      coalesce(ct.topics, jsonb_build_object(substr(k.k, 3), z.n)) AS topics,
+      coalesce(ca.areas, '[]'::jsonb) AS areas,
       (SELECT coalesce(array_agg(DISTINCT p.code ORDER BY p.code), '{}'::text[])
        FROM ${areasReachedBy(sql`k.outline`)} r, unnest(r.path) AS p(code)) AS "areaCodes",
       (SELECT jsonb_agg(jsonb_build_object('hotspotId', h.id, 'iou', x.inter / nullif(x.ak + x.ah - x.inter, 0),
                                            'share', x.inter / nullif(least(x.ak, x.ah), 0)))
        FROM hotspots h
        CROSS JOIN LATERAL (SELECT ST_Area(ST_Intersection(h.outline, k.outline)) AS inter, ST_Area(k.outline) AS ak, ST_Area(h.outline) AS ah) x
-       WHERE h.ended_at IS NULL AND h.topic IS NOT DISTINCT FROM k.topic
+       WHERE h.ended_at IS NULL AND h.topic IS NOT DISTINCT FROM (CASE WHEN k.k = '*' THEN NULL ELSE substr(k.k, 3) END)
          AND h.outline && k.outline AND ST_Intersects(h.outline, k.outline)) AS overlaps
-    FROM clusters k CROSS JOIN LATERAL (SELECT ST_PointOnSurface(k.outline) AS pt) c
-    ORDER BY k.topic NULLS FIRST, k.n DESC, ST_X(c.pt), ST_Y(c.pt)`);
-  return rows.map((r) => ({
-    ...r,
-    count: Number(r.count),
-    overlaps: (r.overlaps ?? []).map((o) => ({ hotspotId: Number(o.hotspotId), iou: Number(o.iou ?? 0), share: Number(o.share ?? 0) })),
-  }));
+    FROM clusters k
+    JOIN sizes z ON z.k = k.k AND z.cid = k.cid
+    LEFT JOIN cluster_topics ct ON ct.k = k.k AND ct.cid = k.cid
+    LEFT JOIN cluster_areas ca ON ca.k = k.k AND ca.cid = k.cid
+    CROSS JOIN LATERAL (SELECT ST_PointOnSurface(k.outline) AS pt) c
+    ORDER BY topic NULLS FIRST, z.n DESC, ST_X(c.pt), ST_Y(c.pt)`;
 }
 
 export interface LiveHotspotRow {

@@ -8,6 +8,7 @@ import {
   hotspotOutline,
   insertHotspot,
   lockLiveHotspots,
+  prepareDetection,
   readHotspots,
   setHotspotAlert,
   updateHotspot,
@@ -112,6 +113,7 @@ export async function runHotspots(database: Database, at: Date, options: Partial
   const o: HotspotOptions = { ...DEFAULT_HOTSPOT_OPTIONS, ...options };
   return database.transaction(async (tx) => {
     await limitStatementTime(tx, o.statementTimeoutMs);
+    await prepareDetection(tx);
     const live = await lockLiveHotspots(tx);
     const clusters = await detectClusters(tx, { ...o.detection, at });
     const matching = matchClusters(

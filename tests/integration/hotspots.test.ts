@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFeedAfter } from '../../db/queries/feed';
 import type { HotspotEventData } from '../../db/records';
 import { HOTSPOT_ALERT_SOURCE } from '../../server/domain/hotspots';
+import { createLogger } from '../../server/logger';
+import { CalendarService } from '../../server/services/calendar';
+import { SoleLeader } from '../../server/services/leader';
+import { Scheduler } from '../../server/services/scheduler';
 import { caseInputSchema } from '../../server/protocol/api';
 import { feedEventSchema } from '../../server/protocol/wire';
 import { runHotspots, type HotspotOptions, type HotspotRun } from '../../server/services/hotspots';
@@ -211,6 +215,39 @@ describe.each(DB_KINDS)('hotspot detection on %s', (kind) => {
       FROM v`);
     expect(stored!.n).toBeGreaterThan(100);
     expect(stored!.nearest).toBeGreaterThan(0.1);
+  });
+
+  it('runs as the scheduler leader\'s job only, and prunes ended hotspots after the retention', async () => {
+    const calendar = new CalendarService(t.database);
+    await calendar.load();
+    const clock = { now: runAt(5).getTime() };
+    const make = (enabled: boolean) =>
+      new Scheduler(
+        { database: t.database, calendar, leadership: new SoleLeader(), log: createLogger('silent'), onCommit: () => undefined },
+        { enabled, now: () => clock.now, hotspotsMs: 60_000, hotspots: OPTIONS, hotspotRetentionDays: 30 },
+      );
+    const follower = make(false);
+    expect((await follower.tick()).hotspots).toBeNull();
+    const leader = make(true);
+    // Hour 5 has no appeals: every live hotspot ends.
+    const live = (await hotspots()).filter((h) => h.endedAt === null).length;
+    expect(live).toBeGreaterThan(0);
+    const report = await leader.tick();
+    expect(report.hotspots).toMatchObject({ clusters: 0, created: 0, updated: 0, ended: live });
+    expect((await hotspots()).every((h) => h.endedAt !== null)).toBe(true);
+    // The next tick within the interval does not detect again.
+    expect((await leader.tick()).hotspots).toBeNull();
+    await leader.stop();
+    await follower.stop();
+    // 31 days on, a new leader prunes them all (and their history).
+    clock.now = runAt(5).getTime() + 31 * 24 * HOUR;
+    const later = make(true);
+    const pruned = (await later.tick()).pruned;
+    expect(pruned?.hotspots).toBeGreaterThan(0);
+    expect(await hotspots()).toEqual([]);
+    const [history] = await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM hotspot_history`);
+    expect(history!.n).toBe(0);
+    await later.stop();
   });
 });
 
