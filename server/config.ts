@@ -42,7 +42,7 @@ const envSchema = z.object({
   HOTSPOT_WINDOW_HOURS: z.coerce.number().positive().max(24 * 90).default(72),
   /** DBSCAN radius (metres) and core density per topic (across topics it takes twice as many). */
   HOTSPOT_EPS_M: z.coerce.number().positive().max(5_000).default(250),
-  HOTSPOT_MIN_POINTS: z.coerce.number().int().min(2).max(10_000).default(8),
+  HOTSPOT_MIN_POINTS: z.coerce.number().int().min(2).max(10_000).default(10),
   /** A hotspot that emerges with, or grows past, this many appeals raises a 信访聚集风险 alert (once). */
   HOTSPOT_ALERT_COUNT: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** Office hours of the working calendar: comma-separated HH:MM-HH:MM spans, in order. */

@@ -34,12 +34,19 @@ export interface DetectionParams {
   concavity: number;
 }
 
+/**
+ * The hull is drawn round the members snapped to this grid (metres), distinct: a
+ * dense cluster's thousands of points become a few hundred, and the outline moves by
+ * at most 15 m — well inside the buffer, so no vertex comes near an appeal.
+ */
+const HULL_SNAP_M = 20;
+
 export const DEFAULT_DETECTION: Omit<DetectionParams, 'at'> = {
   windowMs: 72 * 3_600_000,
   epsM: 250,
-  minPoints: 8,
-  minPointsAll: 16,
-  minCount: 12,
+  minPoints: 10,
+  minPointsAll: 20,
+  minCount: 15,
   bufferM: 200,
   simplifyM: 25,
   concavity: 0.5,
@@ -111,7 +118,7 @@ export function detectionQuery(p: DetectionParams): SQL {
       SELECT kp.k, kp.cid,
         ST_ForcePolygonCCW(ST_Multi(ST_Scale(
           ST_SimplifyPreserveTopology(
-            ST_Buffer(ST_ConcaveHull(ST_Collect(kp.m), ${p.concavity}::float8), ${p.bufferM}::float8, 'quad_segs=4'),
+            ST_Buffer(ST_ConcaveHull(ST_Collect(DISTINCT ST_SnapToGrid(kp.m, ${HULL_SNAP_M}::float8)), ${p.concavity}::float8), ${p.bufferM}::float8, 'quad_segs=4'),
             ${p.simplifyM}::float8),
           1 / f.kx, 1 / f.ky))) AS outline
       FROM kept kp, frame f

@@ -49,7 +49,7 @@ export async function fillBenchAppeals(database: Database, appeals: number, at: 
     const to = Math.min(appeals, from + chunk);
     await database.rows(sql`
       -- t: the age as a share of 30 days, rising with n, so rows land on the heap in time order as real intake does.
-      WITH n AS (SELECT g AS n, random() AS u, (g + random()) / ${appeals}::float8 AS t, random() AS r1, random() AS r2
+      WITH n AS (SELECT g AS n, random() AS u, (g + random()) / ${appeals}::float8 AS t, random() AS r1, random() AS r2, random() AS r3
                  FROM generate_series(${from}::int, ${to - 1}::int) g),
       spot AS (SELECT count(*) AS spots FROM bench_spots), grids AS (SELECT count(*) AS grids FROM bench_grids),
       placed AS (
@@ -59,7 +59,7 @@ export async function fillBenchAppeals(database: Database, appeals: number, at: 
           CASE WHEN n.u < 0.7 THEN s.lat + s.dy * n.t + sqrt(-2 * ln(1 - n.r1)) * sin(2 * pi() * n.r2) * 0.004
                ELSE g.y0 + n.r2 * g.dy END AS lat,
           CASE WHEN n.u < 0.7 AND n.r1 < 0.6 THEN s.topic
-               ELSE (ARRAY['物业管理', '噪音扰民', '环境污染', '交通出行', '劳动社保', '住房建设', '拆迁安置', '医疗卫生', '教育', '市场监管', '供水供电', '城市管理'])[1 + (n.n % 12)] END AS topic,
+               ELSE (ARRAY['物业管理', '噪音扰民', '环境污染', '交通出行', '劳动社保', '住房建设', '拆迁安置', '医疗卫生', '教育', '市场监管', '供水供电', '城市管理'])[1 + floor(n.r3 * 12)::int] END AS topic
         FROM n CROSS JOIN spot CROSS JOIN grids
         JOIN bench_spots s ON s.k = n.n % spot.spots
         JOIN bench_grids g ON g.k = (n.n::bigint * 7919) % grids.grids
@@ -73,7 +73,7 @@ export async function fillBenchAppeals(database: Database, appeals: number, at: 
                            AND ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)) LIMIT 1) loc ON true`);
   }
   await database.rows(sql`DROP TABLE bench_spots, bench_grids`);
-  await database.rows(sql`ANALYZE cases`);
+  await database.rows(sql`VACUUM ANALYZE cases`);
 }
 
 async function time(samples: number, work: () => Promise<number>): Promise<{ ms: Distribution; found: number }> {
