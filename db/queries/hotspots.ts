@@ -27,6 +27,12 @@ export interface DetectionParams {
   minPointsAll: number;
   /** Smallest cluster that becomes a hotspot. */
   minCount: number;
+  /**
+   * A single-topic cluster inside an across-topics one becomes a hotspot only with at
+   * least this share of that cluster's appeals: the dominant topics of a place, not
+   * each of the dozen topics any busy hotspot also holds.
+   */
+  topicShare: number;
   /** The hull is buffered outwards this far (metres, ≥ 200) and simplified by `simplifyM` (< bufferM). */
   bufferM: number;
   simplifyM: number;
@@ -47,6 +53,7 @@ export const DEFAULT_DETECTION: Omit<DetectionParams, 'at'> = {
   minPoints: 10,
   minPointsAll: 20,
   minCount: 15,
+  topicShare: 0.3,
   bufferM: 200,
   simplifyM: 25,
   concavity: 0.5,
@@ -110,8 +117,15 @@ export function detectionQuery(p: DetectionParams): SQL {
       UNION ALL
       SELECT '*', l.ac, l.topic, l.ac, l.grid_id, l.m FROM labelled l WHERE l.ac IS NOT NULL
     ),
+    across_sizes AS MATERIALIZED (SELECT l.ac, count(*)::int AS n FROM labelled l WHERE l.ac IS NOT NULL GROUP BY l.ac),
+    -- Big enough; and a single-topic cluster only where its topic is a real share of the place's appeals
+    -- (the across-topics clusters its members lie in), not every topic of a busy hotspot again.
     sizes AS MATERIALIZED (
-      SELECT mb.k, mb.cid, count(*)::int AS n FROM members mb GROUP BY mb.k, mb.cid HAVING count(*) >= ${p.minCount}::int
+      SELECT z.k, z.cid, z.n FROM (
+        SELECT mb.k, mb.cid, count(*)::int AS n, array_agg(DISTINCT mb.ac) FILTER (WHERE mb.ac IS NOT NULL) AS acs
+        FROM members mb GROUP BY mb.k, mb.cid HAVING count(*) >= ${p.minCount}::int) z
+      WHERE z.k = '*' OR z.acs IS NULL
+         OR z.n >= ${p.topicShare}::float8 * (SELECT sum(a.n) FROM across_sizes a WHERE a.ac = ANY(z.acs))
     ),
     kept AS MATERIALIZED (SELECT mb.* FROM members mb JOIN sizes z ON z.k = mb.k AND z.cid = mb.cid),
     clusters AS MATERIALIZED (

@@ -30,7 +30,7 @@ const east = (m: number) => m / 99_650;
 const north = (m: number) => m / 110_800;
 
 const OPTIONS: Partial<HotspotOptions> = {
-  detection: { windowMs: HOUR, epsM: 250, minPoints: 8, minPointsAll: 16, minCount: 12, bufferM: 200, simplifyM: 25, concavity: 0.5 },
+  detection: { windowMs: HOUR, epsM: 250, minPoints: 8, minPointsAll: 16, minCount: 12, topicShare: 0.3, bufferM: 200, simplifyM: 25, concavity: 0.5 },
   alert: { minCount: 30 },
 };
 
@@ -38,7 +38,11 @@ const TOPICS = ['物业管理', '噪音扰民', '环境污染', '交通出行', 
 const A = { lng: 106.615, lat: 26.52, topic: '噪音扰民' };
 const B = { lng: 106.66, lat: 26.525, topic: '物业管理' };
 const C = { lng: 106.64, lat: 26.508 };
+/** Two topics in one place: 教育 dominant, 城市管理 a quarter — dense enough for DBSCAN, too small a share to be a hotspot of its own. */
+const D = { lng: 106.625, lat: 26.533, topic: '教育', minor: '城市管理' };
 const SIGMA_M = 120;
+/** A hotspot's label point (on its outline's surface) lies this close to the planted centre: well under the clusters' spacing (≥ 1.5 km). */
+const NEAR_M = 200;
 const NOISE_PER_HOUR = 150;
 
 /** Deterministic: mulberry32. */
@@ -61,12 +65,13 @@ interface Planted {
 }
 
 /** Where the planted clusters are in hour k (1…4), and how many appeals each gets. */
-function plan(k: number): Record<'A' | 'B' | 'C', Planted | null> {
+function plan(k: number): Record<'A' | 'B' | 'C' | 'D', Planted | null> {
   const counts = [40, 40, 60, 30];
   return {
     A: { lng: A.lng + east(150 * (k - 1)), lat: A.lat, count: counts[k - 1]!, topics: [A.topic] },
     B: k <= 2 ? { lng: B.lng, lat: B.lat, count: 40, topics: [B.topic] } : null,
     C: k === 1 ? { ...C, count: 24, topics: TOPICS.slice(2, 6) } : { ...C, count: k === 2 ? 36 : 48, topics: TOPICS.slice(2, 8) },
+    D: { lng: D.lng, lat: D.lat, count: 64, topics: [D.topic, D.topic, D.topic, D.minor] },
   };
 }
 
@@ -123,32 +128,34 @@ describe.each(DB_KINDS)('hotspot detection on %s', (kind) => {
 
   const snapshot = (k: number) => (runs[k - 1] as HotspotRun & { snapshot: Awaited<ReturnType<typeof hotspots>> }).snapshot;
 
-  it('finds every planted cluster (centre within 150 m) and no hotspot made of noise', () => {
+  it('finds every planted cluster (label point within 200 m) and no hotspot made of noise', () => {
     const first = snapshot(1);
     const planted = plan(1);
-    // Per topic: A and B; across topics: A, B and C (six appeals per topic is no per-topic hotspot).
+    // Per topic: A, B and D's dominant topic; across topics: A, B, C and D (six appeals per topic is no
+    // per-topic hotspot, nor is D's minor topic, however dense, at a quarter of D).
     const expected: Array<[string | null, Planted]> = [
-      [A.topic, planted.A!], [B.topic, planted.B!], [null, planted.A!], [null, planted.B!], [null, planted.C!],
+      [A.topic, planted.A!], [B.topic, planted.B!], [D.topic, planted.D!], [null, planted.A!], [null, planted.B!], [null, planted.C!], [null, planted.D!],
     ];
     for (const [topic, centre] of expected) {
-      const found = first.filter((h) => h.topic === topic && metres(h, centre) < 150);
+      const found = first.filter((h) => h.topic === topic && metres(h, centre) < NEAR_M);
       expect(found, `${topic ?? 'all topics'} at ${centre.lng},${centre.lat}`).toHaveLength(1);
     }
     expect(first).toHaveLength(expected.length);
     expect(first.every((h) => h.trend === 'emerging')).toBe(true);
-    expect(runs[0]).toMatchObject({ clusters: 5, created: 5, updated: 0, ended: 0 });
+    expect(first.filter((h) => h.topic === D.minor)).toEqual([]);
+    expect(runs[0]).toMatchObject({ clusters: 7, created: 7, updated: 0, ended: 0 });
   });
 
   it('keeps a drifting cluster\'s identity and follows its trend: stable, growing, cooling', () => {
     const ids = [1, 2, 3, 4].map((k) => snapshot(k).filter((h) => h.topic === A.topic && h.endedAt === null));
     for (const [k, live] of ids.entries()) {
       expect(live, `hour ${k + 1}`).toHaveLength(1);
-      expect(metres(live[0]!, plan(k + 1).A!), `hour ${k + 1}`).toBeLessThan(150);
+      expect(metres(live[0]!, plan(k + 1).A!), `hour ${k + 1}`).toBeLessThan(NEAR_M);
     }
     expect(new Set(ids.map((l) => l[0]!.id)).size).toBe(1);
     expect(ids.map((l) => l[0]!.trend)).toEqual(['emerging', 'stable', 'growing', 'cooling']);
     // Across topics the same: one identity all along.
-    const all = [1, 2, 3, 4].map((k) => snapshot(k).filter((h) => h.topic === null && h.endedAt === null && metres(h, plan(k).A!) < 150));
+    const all = [1, 2, 3, 4].map((k) => snapshot(k).filter((h) => h.topic === null && h.endedAt === null && metres(h, plan(k).A!) < NEAR_M));
     expect(all.map((l) => l.length)).toEqual([1, 1, 1, 1]);
     expect(new Set(all.map((l) => l[0]!.id)).size).toBe(1);
   });
@@ -165,20 +172,20 @@ describe.each(DB_KINDS)('hotspot detection on %s', (kind) => {
   });
 
   it('raises the 信访聚集风险 alert exactly once per hotspot, on emerging with enough appeals or growing past the threshold', async () => {
-    const c = [1, 2, 3, 4].map((k) => snapshot(k).find((h) => h.topic === null && metres(h, plan(k).C!) < 150)!);
+    const c = [1, 2, 3, 4].map((k) => snapshot(k).find((h) => h.topic === null && metres(h, plan(k).C!) < NEAR_M)!);
     expect(new Set(c.map((h) => h.id)).size).toBe(1);
     expect(c.map((h) => h.trend)).toEqual(['emerging', 'growing', 'growing', 'stable']);
     expect(c[0]!.alertId).toBeNull(); // 24 appeals: below the threshold of 30
     expect(c[1]!.alertId).not.toBeNull(); // grew past it
     expect(c.slice(2).map((h) => h.alertId)).toEqual([c[1]!.alertId, c[1]!.alertId]);
-    // A and B (per topic and across) emerged with 40 each: four alerts in the first run, C's in the second, none after.
-    expect(runs.map((r) => r.alerts)).toEqual([4, 1, 0, 0]);
+    // A, B and D (per topic and across) emerged with 40 or more each: six alerts in the first run, C's in the second, none after.
+    expect(runs.map((r) => r.alerts)).toEqual([6, 1, 0, 0]);
     // Another run at the same instant raises nothing new either.
     const again = await runHotspots(t.database, runAt(4), OPTIONS);
     expect(again.alerts).toBe(0);
     const alerts = await t.database.rows<{ id: number; eventType: string; severity: string; status: string }>(sql`
       SELECT id, event_type AS "eventType", severity, status FROM alerts WHERE source = ${HOTSPOT_ALERT_SOURCE} ORDER BY id`);
-    expect(alerts).toHaveLength(5);
+    expect(alerts).toHaveLength(7);
     expect(alerts.every((a) => a.eventType === 'STABILITY' && a.status === 'active')).toBe(true);
     const linked = (await hotspots()).filter((h) => h.alertId !== null).map((h) => h.alertId).sort((a, b) => a! - b!);
     expect(linked).toEqual(alerts.map((a) => Number(a.id)));
@@ -199,6 +206,16 @@ describe.each(DB_KINDS)('hotspot detection on %s', (kind) => {
       expect(f.layer).toBe('hotspots');
       expect(f.areaCodes).toContain(FIXTURE.city);
     }
+    // Counts add up: the areas hold every member (all planted appeals lie in the city); across topics the
+    // topic histogram is its members; a single-topic hotspot counts its own topic and its neighbours'.
+    for (const h of feed.map((f) => f.payload as HotspotEventData)) {
+      expect(h.areas.reduce((n, a) => n + a.count, 0), `areas of ${h.id}`).toBe(h.count);
+      expect(h.areas.every((a) => [`${FIXTURE.west}001`, `${FIXTURE.east}001`].includes(a.code))).toBe(true); // streets
+      if (h.topic === null) expect(Object.values(h.topics).reduce((n, c) => n + c, 0)).toBe(h.count);
+      else expect(h.topics[h.topic]!).toBeGreaterThanOrEqual(h.count);
+    }
+    const cFirst = feed.map((f) => f.payload as HotspotEventData).find((h) => h.topic === null && Math.hypot((h.center[0] - C.lng) * 99_650, (h.center[1] - C.lat) * 110_800) < NEAR_M)!;
+    expect(Object.keys(cFirst.topics).sort()).toEqual(expect.arrayContaining(TOPICS.slice(2, 6).sort()));
     const ended = feed.filter((f) => (f.payload as HotspotEventData).trend === 'ended');
     expect(ended.length).toBeGreaterThanOrEqual(2); // B per topic and across topics
     // No vertex of any outline, as stored or as fed, lies within 0.1 m of an appeal.
