@@ -33,6 +33,7 @@ import { CaseCommandService } from './services/case-commands';
 import { HealthService } from './services/health';
 import { createLeadership } from './services/leader';
 import { Scheduler, type SchedulerOptions } from './services/scheduler';
+import { hotspotOptions } from './services/hotspots';
 import { IngestService } from './services/ingest';
 import { SnapshotService } from './services/snapshot';
 import { startSimulator } from './simulator';
@@ -180,7 +181,14 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   });
   const scheduler = new Scheduler(
     { database, calendar, leadership: createLeadership(database, config.databaseUrl ?? options.databaseUrl, log), log, onCommit: wakeReaders },
-    { enabled: config.scheduler.enabled, tickMs: config.scheduler.tickMs, feedRetentionHours: config.feedRetentionHours, ...options.scheduler },
+    {
+      enabled: config.scheduler.enabled,
+      tickMs: config.scheduler.tickMs,
+      feedRetentionHours: config.feedRetentionHours,
+      hotspotsMs: config.hotspots.everyMs,
+      hotspots: hotspotOptions(config.hotspots, config.statementTimeoutMs),
+      ...options.scheduler,
+    },
   );
   const caseCommands = new CaseCommandService(database, () => calendar.current(), wakeReaders, { statementTimeoutMs: config.statementTimeoutMs });
   const startedAt = new Date();

@@ -36,6 +36,15 @@ const envSchema = z.object({
   SCHEDULER: z.enum(['0', '1', 'true', 'false']).default('1'),
   /** Pause between scheduler ticks (ms). */
   SCHEDULER_TICK_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  /** How often the leader looks for appeal hotspots (ms); 0 turns detection off. */
+  HOTSPOT_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /** The sliding window of appeals clustered (hours). */
+  HOTSPOT_WINDOW_HOURS: z.coerce.number().positive().max(24 * 90).default(72),
+  /** DBSCAN radius (metres) and core density per topic (across topics it takes twice as many). */
+  HOTSPOT_EPS_M: z.coerce.number().positive().max(5_000).default(250),
+  HOTSPOT_MIN_POINTS: z.coerce.number().int().min(2).max(10_000).default(10),
+  /** A hotspot that emerges with, or grows past, this many appeals raises a 信访聚集风险 alert (once). */
+  HOTSPOT_ALERT_COUNT: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** Office hours of the working calendar: comma-separated HH:MM-HH:MM spans, in order. */
   OFFICE_HOURS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -61,6 +70,7 @@ export interface AppConfig {
   logLevel: string;
   trustProxy: boolean;
   scheduler: { enabled: boolean; tickMs: number };
+  hotspots: { everyMs: number; windowHours: number; epsM: number; minPoints: number; alertCount: number };
   officeHours: OfficeHours;
 }
 
@@ -110,6 +120,13 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     trustProxy: truthy(e.TRUST_PROXY),
     scheduler: { enabled: truthy(e.SCHEDULER), tickMs: e.SCHEDULER_TICK_MS },
+    hotspots: {
+      everyMs: e.HOTSPOT_EVERY_MS,
+      windowHours: e.HOTSPOT_WINDOW_HOURS,
+      epsM: e.HOTSPOT_EPS_M,
+      minPoints: e.HOTSPOT_MIN_POINTS,
+      alertCount: e.HOTSPOT_ALERT_COUNT,
+    },
     officeHours: officeHours.value,
   };
 }

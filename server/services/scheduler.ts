@@ -4,12 +4,14 @@ import { pruneCaseCommands } from '../../db/queries/retention';
 import { pruneUnattachedPhotos } from '../../db/queries/photos';
 import { compactIndicatorRollups } from '../../db/queries/indicators';
 import { pruneSessions } from '../../db/queries/sessions';
+import { pruneHotspots } from '../../db/queries/hotspots';
 import type { Logger } from '../logger';
 import type { CalendarService } from './calendar';
 import type { Leadership } from './leader';
 import { SlaSweeper } from './sla-sweeps';
 import { escalateUnacknowledged, expireAlerts } from './alert-timers';
 import { isConnectionError } from '../errors';
+import { runHotspots, type HotspotOptions, type HotspotRun } from './hotspots';
 
 export interface SchedulerOptions {
   /** false: this node never runs the timers (another node must); it still reloads the calendar. */
@@ -29,6 +31,12 @@ export interface SchedulerOptions {
   commandRetentionHours: number;
   /** Ended sessions are kept this long (for the socket watch's "why" and for inspection). */
   sessionRetentionHours: number;
+  /** How often the leader runs hotspot detection (ms); 0: never. */
+  hotspotsMs: number;
+  /** Detection, trend and alert tuning (server/services/hotspots.ts). */
+  hotspots: Partial<HotspotOptions>;
+  /** Ended hotspots and run history are kept this long. */
+  hotspotRetentionDays: number;
   /** The clock the sweeps compare instants with (tests move it). */
   now: () => number;
 }
@@ -43,6 +51,9 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   feedRetentionHours: 72,
   commandRetentionHours: 7 * 24,
   sessionRetentionHours: 24,
+  hotspotsMs: 60_000,
+  hotspots: {},
+  hotspotRetentionDays: 30,
   now: () => Date.now(),
 };
 
@@ -59,7 +70,9 @@ export interface TickReport {
   alertsEscalated: number;
   /** Maintenance ran: escalations dropped / scheduled without events. */
   maintenance: { cleared: number; scheduled: number } | null;
-  pruned: { feed: number; sessions: number; commands: number; photos: number } | null;
+  /** Hotspot detection ran (issue 11). */
+  hotspots: HotspotRun | null;
+  pruned: { feed: number; sessions: number; commands: number; photos: number; hotspots: number } | null;
 }
 
 export interface SchedulerDeps {
@@ -92,6 +105,7 @@ export class Scheduler {
   private wasLeader = false;
   private lastMaintenanceAt = Number.NEGATIVE_INFINITY;
   private lastPruneAt = Number.NEGATIVE_INFINITY;
+  private lastHotspotsAt = Number.NEGATIVE_INFINITY;
   /** Earliest calendar year changed since the last recompute (kept on followers too, for when they lead). */
   private pendingCalendarYear: number | null = null;
   /** Ticks completed (for health and tests). */
@@ -150,7 +164,7 @@ export class Scheduler {
 
   private async runTick(): Promise<TickReport> {
     const { calendar, leadership, log } = this.deps;
-    const idle: TickReport = { leader: false, calendarReloaded: false, recomputed: 0, overdue: 0, warning: 0, escalated: 0, alertsExpired: 0, alertsEscalated: 0, maintenance: null, pruned: null };
+    const idle: TickReport = { leader: false, calendarReloaded: false, recomputed: 0, overdue: 0, warning: 0, escalated: 0, alertsExpired: 0, alertsEscalated: 0, maintenance: null, hotspots: null, pruned: null };
     if (this.stopped) return idle;
     const change = await calendar.refresh();
     if (change.changed) {
@@ -199,9 +213,27 @@ export class Scheduler {
     report.alertsExpired = expired.expired;
     report.alertsEscalated = escalated.escalated;
     if (expired.fed + escalated.fed > 0) this.deps.onCommit();
+    if (this.options.hotspotsMs > 0 && wall - this.lastHotspotsAt >= this.options.hotspotsMs) {
+      this.lastHotspotsAt = wall;
+      report.hotspots = await this.detectHotspots(now);
+    }
     if (justElected || wall - this.lastPruneAt >= this.options.pruneMs) {
       report.pruned = await this.prune(now);
       this.lastPruneAt = wall;
+    }
+  }
+
+  /** One detection run; a failure is logged and skipped (the next run starts afresh), never stopping the other timers. */
+  private async detectHotspots(now: number): Promise<HotspotRun | null> {
+    try {
+      const run = await runHotspots(this.deps.database, new Date(now), this.options.hotspots);
+      if (run.fed > 0) this.deps.onCommit();
+      if (run.created + run.ended + run.alerts > 0) this.deps.log.info({ ...run }, 'scheduler: hotspots');
+      return run;
+    } catch (error) {
+      if (isConnectionError(error)) throw error;
+      this.deps.log.error({ err: error }, 'scheduler: hotspot detection failed');
+      return null;
     }
   }
 
@@ -215,8 +247,9 @@ export class Scheduler {
     // Indicator rollups: the shards of days before yesterday (Asia/Shanghai) become one row per key.
     const yesterday = new Date(now + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
     await compactIndicatorRollups(database, yesterday);
-    if (feed + sessions + commands + photos > 0) log.info({ feed, sessions, commands, photos }, 'scheduler: pruned');
-    return { feed, sessions, commands, photos };
+    const hotspots = await pruneHotspots(database, new Date(now - this.options.hotspotRetentionDays * 86_400_000));
+    if (feed + sessions + commands + photos + hotspots > 0) log.info({ feed, sessions, commands, photos, hotspots }, 'scheduler: pruned');
+    return { feed, sessions, commands, photos, hotspots };
   }
 
   /** Stops ticking, waits for a tick in flight, and gives up leadership. */

@@ -7,6 +7,7 @@ import type { DatabaseKind } from '../../db/client';
 import type { CityKind } from './city';
 import { benchDeadlines, type DeadlineResult } from './deadlines';
 import { benchIndicators, type IndicatorBench } from './indicators';
+import { benchHotspots, type HotspotBench } from './hotspots';
 import { benchIngest, type IngestResult } from './ingest';
 import { benchLogin, type LoginResult } from './login';
 import { benchBarePush, benchServerPush, type PushResult } from './push';
@@ -26,7 +27,8 @@ import { benchTransitions, type TransitionResult } from './transitions';
  * queue and case view of a district holding 100k live cases beside the bare SQL, routing help
  * (KNN nearest responders) beside a plain ORDER BY ST_Distance, and case transitions through
  * the command service against a bare `UPDATE … SET status, version = version + 1`, in one run; `--only indicators`
- * (on request: a long fill) measures indicator panels at city scale from the rollups against case_events.
+ * (on request: a long fill) measures indicator panels at city scale from the rollups against case_events;
+ * `--only hotspots` (on request) hotspot detection over 500,000 appeals in 30 days beside a plain count(*).
  * Prints tables and writes tmp/bench-latest.json. Not part of the test suite.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -84,11 +86,13 @@ async function main(): Promise<void> {
       'indicator-direct-samples': { type: 'string', default: '3' },
       'indicator-clients': { type: 'string', default: '16' },
       'indicator-contention-seconds': { type: 'string', default: '15' },
+      'hotspot-appeals': { type: 'string', default: '500000' },
+      'hotspot-samples': { type: 'string', default: '5' },
     },
     strict: true,
   });
   const only = values.only;
-  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps', 'queue', 'suggestions', 'transitions', 'indicators'];
+  const ONLY = ['ingest', 'push', 'login', 'deadlines', 'scope', 'replay', 'sweeps', 'queue', 'suggestions', 'transitions', 'indicators', 'hotspots'];
   if (only !== undefined && !ONLY.includes(only)) throw new Error(`--only is one of ${ONLY.join(', ')}`);
   const city: CityKind = values.city === 'synthetic' ? 'synthetic' : 'seed';
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memGb: round(os.totalmem() / 2 ** 30) };
@@ -309,10 +313,28 @@ async function main(): Promise<void> {
     );
   }
 
+  // Hotspot detection at city scale (PostgreSQL; a 500k fill, so only on request).
+  let hotspots: HotspotBench | null = null;
+  if (only === 'hotspots') {
+    const appeals = positive('hotspot-appeals', values['hotspot-appeals']);
+    console.log(`\nhotspots: postgres, ${appeals.toLocaleString('en-US')} appeals over 30 days …`);
+    hotspots = await benchHotspots({ appeals, samples: positive('hotspot-samples', values['hotspot-samples']) });
+    console.log(
+      `\n13. Hotspot detection (ST_ClusterDBSCAN per topic and across topics, outlines, areas, overlaps) over ${hotspots.appeals.toLocaleString('en-US')} appeals ` +
+        `in 30 days (filled in ${round(hotspots.fillMs / 1000)} s), beside a plain count(*) of the same window`,
+    );
+    console.log(
+      table([
+        ['target', 'window', 'appeals', 'found', 'samples', 'p50 ms', 'max ms'],
+        ...hotspots.rows.map((r) => [r.target, r.window, r.appeals, r.found, r.ms.count, round(r.ms.p50), round(r.ms.max)]),
+      ]),
+    );
+  }
+
   await mkdir(TMP, { recursive: true });
   const out = path.join(TMP, 'bench-latest.json');
   const loadAfter = load();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps, queue, suggestions, transitions, indicators }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), machine, load: { before: loadBefore, after: loadAfter }, ingest, push, logins, deadlines, scoped, sweeps, queue, suggestions, transitions, indicators, hotspots }, null, 2));
   console.log(`\nload average after: ${loadAfter.join(' ')}; wrote ${path.relative(ROOT, out)}`);
 }
 

@@ -1,0 +1,3 @@
+export * from './identity';
+export * from './trend';
+export * from './alert-rule';
