@@ -66,7 +66,7 @@ describe.each(DB_KINDS)('repeat appeals (%s)', (kind) => {
     await report('P8', WEST, at('2026-06-10', '08:00'), { phone: '0086 138 1234 5678' }); // 29 d 23 h after P2: → P2, the chain's first
     await report('Q1', WEST, at('2026-03-01', '09:00'), { phone: '13600000001' });
     await report('Q2', WEST, at('2026-04-01', '09:01'), { phone: '136-0000-0001' }); // 31 days later: not linked
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await app?.close();
