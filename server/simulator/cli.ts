@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { openDatabase, type Database } from '../../db/client';
+import { contactKeyer } from '../auth/contact-keys';
 import { configFromEnv } from '../config';
 import { createLogger } from '../logger';
 import { CalendarService } from '../services/calendar';
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     const loopSeed = seed ?? Math.floor(Math.random() * 2 ** 31);
     const commands = new CaseCommandService(database, () => calendar.current(), () => undefined);
     const loop = values['intake-only'] ? null : new CaseLoop(database, commands, { seed: loopSeed });
-    simulator = new Simulator(new IngestService(database, () => undefined, { calendar: () => calendar.current() }), database, { seed: loopSeed, rates, log, loop });
+    simulator = new Simulator(new IngestService(database, () => undefined, { calendar: () => calendar.current(), contactKeys: contactKeyer(config.contactKeySecret) }), database, { seed: loopSeed, rates, log, loop });
     log.info({ mode: 'database', loop: loop !== null }, 'simulating straight into PostgreSQL');
   }
 
