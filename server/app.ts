@@ -8,6 +8,7 @@ import { STARTUP_LOCK_KEY } from '../db/locks';
 import { countBeyondCalendar } from '../db/queries/sla-sweeps';
 import { countAreas } from '../db/queries/areas';
 import { seedDemoCity } from '../db/seed/city';
+import { contactKeyer } from './auth/contact-keys';
 import { seedDemoAccounts } from './auth/demo-accounts';
 import { DEMO_DISPLAY_TOKEN, demoAllowed } from './auth/demo-secrets';
 import type { AppConfig } from './config';
@@ -178,6 +179,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     statementTimeoutMs: config.statementTimeoutMs,
     alertBudget: budgets.alerts,
     calendar: () => calendar.current(),
+    contactKeys: contactKeyer(config.contactKeySecret),
   });
   const scheduler = new Scheduler(
     { database, calendar, leadership: createLeadership(database, config.databaseUrl ?? options.databaseUrl, log), log, onCommit: wakeReaders },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEMO_CONTACT_KEY_SECRET, demoAllowed } from './auth/demo-secrets';
 import { DEFAULT_OFFICE_HOURS, officeHoursSchema, type OfficeHours } from './domain/sla/calendar';
 
 /** Environment → typed config, validated once at start-up. Secrets are never logged. */
@@ -47,6 +48,8 @@ const envSchema = z.object({
   HOTSPOT_ALERT_COUNT: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** Office hours of the working calendar: comma-separated HH:MM-HH:MM spans, in order. */
   OFFICE_HOURS: z.string().optional(),
+  /** Key of the reporters' contact hashes that link repeat appeals (≥ 32 characters); required in production. */
+  CONTACT_KEY_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -72,6 +75,8 @@ export interface AppConfig {
   scheduler: { enabled: boolean; tickMs: number };
   hotspots: { everyMs: number; windowHours: number; epsM: number; minPoints: number; alertCount: number };
   officeHours: OfficeHours;
+  /** HMAC key of the contact hashes (CONTACT_KEY_SECRET; the public demo key where demos are allowed). */
+  contactKeySecret: string;
 }
 
 /** "08:30-12:00,14:00-17:30" → [["08:30", "12:00"], ["14:00", "17:30"]], checked (in order, not overlapping), or the problem. */
@@ -96,6 +101,10 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
   const e = parsed.data;
   const officeHours = e.OFFICE_HOURS === undefined ? { ok: true as const, value: DEFAULT_OFFICE_HOURS } : parseOfficeHours(e.OFFICE_HOURS);
   if (!officeHours.ok) throw new Error(`invalid environment: ${officeHours.problem}`);
+  const contactKeySecret = e.CONTACT_KEY_SECRET ?? (demoAllowed({ NODE_ENV: e.NODE_ENV, DEMO: env.DEMO }) ? DEMO_CONTACT_KEY_SECRET : undefined);
+  if (contactKeySecret === undefined) {
+    throw new Error('invalid environment: CONTACT_KEY_SECRET (at least 32 characters) is required with NODE_ENV=production (the demo key is public)');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -128,5 +137,6 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       alertCount: e.HOTSPOT_ALERT_COUNT,
     },
     officeHours: officeHours.value,
+    contactKeySecret,
   };
 }

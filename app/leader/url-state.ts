@@ -31,6 +31,8 @@ export const SHADE_CHOICES = [
   'avgHandleHours',
   'reported',
   'closed',
+  'repeated',
+  'repeatRate',
 ] as const satisfies readonly IndicatorKey[];
 export type ShadeChoice = (typeof SHADE_CHOICES)[number];
 const DEFAULT_SHADE: ShadeChoice = 'overdue';

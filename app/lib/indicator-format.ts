@@ -25,6 +25,8 @@ const SHORT: Partial<Record<IndicatorKey, { zh: string; en: string }>> = {
   onTimeCloseRate: { zh: '按期结案率', en: 'On-time closing' },
   closeRate: { zh: '结案率', en: 'Closing rate' },
   dispatchAccuracy: { zh: '准确派遣率', en: 'Dispatch accuracy' },
+  repeated: { zh: '重复件', en: 'Repeat appeals' },
+  repeatRate: { zh: '重复率', en: 'Repeat rate' },
 };
 
 export function indicatorLabel(key: IndicatorKey, lang: Lang): string {
@@ -73,6 +75,8 @@ export function betterWhen(key: IndicatorKey): 'high' | 'low' | null {
     case 'returned':
     case 'rework':
     case 'rejected':
+    case 'repeated':
+    case 'repeatRate':
       return 'low';
     case 'onTimeHandleRate':
     case 'closeRate':

@@ -5,6 +5,7 @@ import { CASE_EVENT_COLUMNS } from './case-columns';
 import type { CaseEventData } from '../records';
 import { deepestAreaAt } from './locate';
 import { batchMayHoldDuplicates, linkDuplicatesWithinBatch, NEAR_CASES, ORIGINAL_FIRST, POSSIBLE_ORIGINAL } from './duplicates';
+import { batchMayHoldRepeats, linkRepeatsWithinBatch, SAME_CONTACT_APPEALS, type RepeatKeys } from './repeats';
 
 /** One case as the ingest service hands it over: validated, catalogue-checked, SLA computed. */
 export interface CaseRow {
@@ -30,12 +31,24 @@ export interface CaseRow {
     beyondCalendar: boolean;
   };
   attributes: Record<string, unknown>;
+  /**
+   * The reporter's personal data, written to case_contacts in the same statement, with
+   * the keyed hashes that link an appeal to the earlier appeals of its contact (repeats.ts;
+   * the ingest service computes them, and gives them for appeals only).
+   */
+  reporter?: (RepeatKeys & { name: string | null; phone: string | null; idNumber: string | null }) | null;
 }
 
 export interface StoredCase extends CaseEventData {
   externalId: string;
   areaCodes: string[];
 }
+
+/** Intake is the first transition of the audit trail (信息收集): who reported it, through which channel. A CTE over `inserted`. */
+const OPENED_EVENTS = sql`opened AS (
+      INSERT INTO case_events (case_id, at, actor, action, to_status, version)
+      SELECT id, reported_at, 'channel:' || channel, 'reported', status, version FROM inserted
+    )`;
 
 const caseColumns = sql`${CASE_EVENT_COLUMNS}, c.external_id AS "externalId", c.area_codes AS "areaCodes"`;
 
@@ -53,6 +66,13 @@ const caseColumns = sql`${CASE_EVENT_COLUMNS}, c.external_id AS "externalId", c.
  * before it, then, when two cases of the batch could pair, a second statement
  * looks again including the batch's own rows. Both run in the caller's
  * transaction, before its feed rows, so `case.created` carries the final link.
+ *
+ * The reporter's contact goes to case_contacts in the same statement, and an appeal
+ * with contact keys is linked as a repeat (`repeat_of`, repeats.ts) to the oldest
+ * appeal of its contact in the 30 days before it among those committed before. When
+ * two appeals of the batch share a key, the `reported` events wait: a second statement
+ * links within the batch first, so the rollups' fold of those events (which counts
+ * repeats) sees every final link.
  */
 export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCase[]> {
   const input = JSON.stringify(
@@ -77,8 +97,14 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
       sla_state: r.sla.state,
       sla_beyond_calendar: r.sla.beyondCalendar,
       attributes: r.attributes,
+      r_name: r.reporter?.name ?? null,
+      r_phone: r.reporter?.phone ?? null,
+      r_id: r.reporter?.idNumber ?? null,
+      phone_key: r.reporter?.phoneKey ?? null,
+      id_key: r.reporter?.idKey ?? null,
     })),
   );
+  const repeatsInBatch = rows.length > 1 && batchMayHoldRepeats(rows);
   const stored = await tx.rows<StoredCase>(sql`
     WITH input AS (
       SELECT i.*, ST_SetSRID(ST_MakePoint(i.lng, i.lat), 4326) AS geom
@@ -86,35 +112,48 @@ export async function insertCases(tx: Runner, rows: CaseRow[]): Promise<StoredCa
         n int, kind text, channel text, external_id text, category text, topic text, severity text,
         title text, description text, address text, lng float8, lat float8,
         reported_at timestamptz, sla_clock jsonb, sla_stage text, sla_due_at timestamptz, sla_warn_at timestamptz,
-        sla_state text, sla_beyond_calendar boolean, attributes jsonb)
+        sla_state text, sla_beyond_calendar boolean, attributes jsonb,
+        r_name text, r_phone text, r_id text, phone_key text, id_key text)
     ),
     roots AS (SELECT coalesce(array_agg(code ORDER BY code), '{}') AS codes FROM areas WHERE parent_id IS NULL),
     -- The deepest area at the point (db/queries/locate.ts); grid_id only when that is a grid.
     -- A possible duplicate: the oldest open case committed before this statement (duplicates.ts).
     located AS (
       SELECT n.*, CASE WHEN loc.level = 'grid' THEN loc.id END AS grid_id, coalesce(loc.path, roots.codes) AS area_codes,
-             original.id AS duplicate_of
+             original.id AS duplicate_of, earlier.id AS repeat_of
       FROM input n CROSS JOIN roots
       LEFT JOIN LATERAL ${deepestAreaAt(sql`n.geom`)} loc ON true
       LEFT JOIN LATERAL (SELECT o.id FROM ${NEAR_CASES} WHERE ${POSSIBLE_ORIGINAL} ${ORIGINAL_FIRST} LIMIT 1) original ON true
+      -- A repeat appeal: the oldest appeal of the same contact in the window (repeats.ts).
+      LEFT JOIN LATERAL (SELECT o.id FROM ${SAME_CONTACT_APPEALS} WHERE n.kind = 'appeal' ORDER BY o.reported_at, o.id LIMIT 1) earlier ON true
     ),
     inserted AS (
       INSERT INTO cases (kind, channel, external_id, category, topic, severity, title, description, address,
                          geom, grid_id, area_codes, reported_at, sla_clock, sla_stage, sla_due_at, sla_warn_at,
-                         sla_state, sla_beyond_calendar, attributes, duplicate_of)
+                         sla_state, sla_beyond_calendar, attributes, duplicate_of, repeat_of)
       SELECT kind, channel, external_id, category, topic, severity, title, description, address,
              geom, grid_id, area_codes, reported_at, sla_clock, sla_stage, sla_due_at, sla_warn_at,
-             sla_state, sla_beyond_calendar, coalesce(attributes, '{}'::jsonb), duplicate_of
+             sla_state, sla_beyond_calendar, coalesce(attributes, '{}'::jsonb), duplicate_of, repeat_of
       FROM located ORDER BY n
       ON CONFLICT (channel, external_id) DO NOTHING
       RETURNING *
     ),
-    -- Intake is the first transition of the audit trail (信息收集): who reported it, through which channel.
-    opened AS (
-      INSERT INTO case_events (case_id, at, actor, action, to_status, version)
-      SELECT id, reported_at, 'channel:' || channel, 'reported', status, version FROM inserted
+    -- The reporter's personal data, apart from the case (contacts.ts).
+    contacts AS (
+      INSERT INTO case_contacts (case_id, name, phone, id_number, phone_key, id_key)
+      -- A key given twice in one batch was inserted from its first row: that row's contact.
+      SELECT DISTINCT ON (i.id) i.id, l.r_name, l.r_phone, l.r_id, l.phone_key, l.id_key
+      FROM inserted i JOIN located l ON l.channel = i.channel AND l.external_id = i.external_id
+      WHERE l.r_name IS NOT NULL OR l.r_phone IS NOT NULL OR l.r_id IS NOT NULL
+      ORDER BY i.id, l.n
     )
+    ${repeatsInBatch ? sql`` : sql`, ${OPENED_EVENTS}`}
     SELECT ${caseColumns} FROM inserted c LEFT JOIN areas g ON g.id = c.grid_id ORDER BY c.id`);
+  if (repeatsInBatch && stored.length > 0) {
+    const ids = stored.map((c) => c.id);
+    await linkRepeatsWithinBatch(tx, ids);
+    await tx.rows(sql`WITH inserted AS (SELECT * FROM cases WHERE id = ANY(${`{${ids.join(',')}}`}::bigint[])), ${OPENED_EVENTS} SELECT 1`);
+  }
   // Cases of this batch may be duplicates of each other: a second statement, only when two could be.
   if (stored.length < 2 || !batchMayHoldDuplicates(rows)) return stored;
   const links = new Map((await linkDuplicatesWithinBatch(tx, stored.map((c) => c.id))).map((l) => [l.id, l.duplicateOf]));

@@ -10,6 +10,10 @@ import type { AreaLevel, CaseKind } from '../vocab';
  */
 export interface RollupCounters {
   reported: number;
+  /** Appeals among `reported` (the denominator of 重复率). */
+  appealsReported: number;
+  /** Repeat appeals among them (重复件). */
+  repeated: number;
   registered: number;
   rejected: number;
   dispatched: number;
@@ -49,7 +53,8 @@ export interface DayRange {
 }
 
 const SUMS = sql`
-  sum(reported)::int AS reported, sum(registered)::int AS registered, sum(rejected)::int AS rejected,
+  sum(reported)::int AS reported, coalesce(sum(reported) FILTER (WHERE kind = 'appeal'), 0)::int AS "appealsReported",
+  sum(repeated)::int AS repeated, sum(registered)::int AS registered, sum(rejected)::int AS rejected,
   sum(dispatched)::int AS dispatched, sum(returned)::int AS returned, sum(handled)::int AS handled,
   sum(handled_on_time)::int AS "handledOnTime", sum(closed)::int AS closed, sum(closed_on_time)::int AS "closedOnTime",
   sum(rework)::int AS rework, sum(merged)::int AS merged, sum(suspended)::int AS suspended, sum(extended)::int AS extended,
@@ -57,7 +62,7 @@ const SUMS = sql`
   sum(handle_timed)::int AS "handleTimed", sum(handle_work_ms)::float8 AS "handleWorkMs"`;
 
 const COUNTER_COLUMNS = [
-  'reported', 'registered', 'rejected', 'dispatched', 'returned', 'handled', 'handledOnTime', 'closed', 'closedOnTime',
+  'reported', 'appealsReported', 'repeated', 'registered', 'rejected', 'dispatched', 'returned', 'handled', 'handledOnTime', 'closed', 'closedOnTime',
   'rework', 'merged', 'suspended', 'extended', 'turnedOverdue', 'escalated', 'handleTimed', 'handleWorkMs',
 ] as const satisfies ReadonlyArray<keyof RollupCounters>;
 /** The lateral sums `d` of readPanelRows, 0 where an area has no rows in the period. */

@@ -42,6 +42,12 @@ export const cases = pgTable(
     mergedInto: bigint('merged_into', { mode: 'number' }).references((): AnyPgColumn => cases.id),
     /** An open case of the same category within 50 m and 24 h found at intake: shown, never merged automatically. */
     duplicateOf: bigint('duplicate_of', { mode: 'number' }).references((): AnyPgColumn => cases.id),
+    /**
+     * 重复件: an appeal from the same contact (phone or ID number, by their keyed hash in
+     * case_contacts) as an earlier appeal reported within 30 days: the oldest such appeal.
+     * Set once, in the intake transaction (db/queries/repeats.ts).
+     */
+    repeatOf: bigint('repeat_of', { mode: 'number' }).references((): AnyPgColumn => cases.id),
     /** { by, at, reason } of a 挂账 request waiting for approval. */
     pendingSuspension: jsonb('pending_suspension').$type<{ by: number; at: number; reason: string }>(),
     /** { by, at, reason, extend } of a 延期 request waiting for approval. */
@@ -77,6 +83,7 @@ export const cases = pgTable(
     index('cases_escalation_idx').on(t.nextEscalationAt).where(sql`next_escalation_at IS NOT NULL`),
     index('cases_assignee_open_idx').on(t.assigneeId).where(sql`status IN ('dispatched', 'in_progress', 'handled', 'suspended')`),
     index('cases_duplicate_of_idx').on(t.duplicateOf).where(sql`duplicate_of IS NOT NULL`),
+    index('cases_repeat_of_idx').on(t.repeatOf).where(sql`repeat_of IS NOT NULL`),
     // Open cases per area "now" (indicator panels): only the open few, whatever the history's size.
     index('cases_open_area_codes_gin').using('gin', t.areaCodes).where(sql`status NOT IN ('closed', 'rejected', 'merged')`),
     index('cases_open_category_idx').on(t.category, t.reportedAt).where(sql`status NOT IN ('closed', 'rejected', 'merged')`),

@@ -29,6 +29,8 @@ export const indicatorDaily = pgTable(
     shard: shard(),
     /** Intake (`reported` events): 新增. */
     reported: counter('reported'),
+    /** Intake of appeals that are repeats (重复件: `cases.repeat_of` set at intake). */
+    repeated: counter('repeated'),
     registered: counter('registered'),
     rejected: counter('rejected'),
     /** Every dispatch, re-dispatches after a return included. */

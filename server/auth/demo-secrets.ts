@@ -38,6 +38,12 @@ export const DEMO_USERS: readonly DemoUser[] = [
 export const DEMO_DISPLAY_TOKEN = derive('display:city');
 export const DEMO_DISPLAY_NAME = '演示大屏（全市）';
 
+/**
+ * The key of the contact hashes (server/auth/contact-keys.ts) where CONTACT_KEY_SECRET is
+ * not set: development, tests and demos only (public, like every demo secret).
+ */
+export const DEMO_CONTACT_KEY_SECRET = derive('contact-key');
+
 /** The 12345 hotline's intake key, scoped to the city. */
 export const DEMO_API_PREFIX = 'demo12345';
 export const DEMO_API_SECRET = derive('api_client:hotline_12345');

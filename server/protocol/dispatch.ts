@@ -38,7 +38,19 @@ export interface CaseView {
   address: string | null;
   /** Masked (138****1234); null when the case has no reporter contact. */
   contact: Contact | null;
+  /**
+   * 重复件 (repeat appeals of the same contact within 30 days, db/queries/repeats.ts), for
+   * cleared roles only (`contacts.reveal`); null for everyone else. `repeatCount` counts
+   * the appeals of the chain (0 when the case is in none); `chain` lists them, oldest first.
+   */
+  repeats: CaseRepeats | null;
   lifecycle: CaseLifecycleView;
+}
+
+export interface CaseRepeats {
+  repeatOf: number | null;
+  repeatCount: number;
+  chain: Array<{ id: number; reportedAt: string; status: string }>;
 }
 
 /** `details` of a 409 VERSION_CONFLICT from POST /api/cases/{id}/transitions. */

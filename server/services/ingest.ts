@@ -3,12 +3,14 @@ import { findCasesByExternalIds, insertCases, type CaseRow, type StoredCase } fr
 import { appendFeed, type NewFeedRow } from '../../db/queries/feed';
 import { alertFromRow } from '../../db/queries/alert-columns';
 import { findAffectedGrids, findAlertByExternalId, type AffectedGrid, type StoredAlert } from '../../db/queries/alerts';
-import { upsertCaseContacts } from '../../db/queries/contacts';
+import { lockRepeatKeys } from '../../db/queries/repeats';
 import { limitStatementTime } from '../../db/queries/session';
 import type { AlertPreview } from '../../db/records';
 import type { Severity } from '../../db/vocab';
 import type { Actor } from '../auth/actor';
 import { audit, auditBy, type AuditBy } from '../auth/audit';
+import { contactKeyer, type ContactKeyer } from '../auth/contact-keys';
+import { DEMO_CONTACT_KEY_SECRET } from '../auth/demo-secrets';
 import type { CapMessage } from '../cap/message';
 import { capToIntake } from '../cap/to-alert';
 import { AppError } from '../errors';
@@ -84,6 +86,8 @@ export interface IngestOptions {
   calendar: () => WorkingCalendar;
   /** The instant SLA states are judged at (ms): the wall clock; a simulation on a fake clock passes its own. */
   clock: () => number;
+  /** Keyed hashes of reporters' contacts (CONTACT_KEY_SECRET), which link repeat appeals. */
+  contactKeys: ContactKeyer;
 }
 
 let packageCalendar: WorkingCalendar | undefined;
@@ -92,6 +96,7 @@ const DEFAULT_OPTIONS: IngestOptions = {
   alertBudget: new Budget('alert', 2, 16),
   calendar: () => (packageCalendar ??= buildCalendar(chineseDaysYears())),
   clock: () => Date.now(),
+  contactKeys: contactKeyer(DEMO_CONTACT_KEY_SECRET),
 };
 
 export class IngestService {
@@ -108,7 +113,7 @@ export class IngestService {
   async ingestCases(inputs: CaseInput[], by: IntakeBy = SYSTEM_INTAKE): Promise<IngestedCase[]> {
     const calendar = this.options.calendar();
     const now = this.options.clock();
-    const rows = inputs.map((input) => toCaseRow(input, calendar, now));
+    const rows = inputs.map((input) => toCaseRow(input, calendar, now, this.options.contactKeys));
     const single = inputs.length === 1;
     const problems = inputs.flatMap((input, index) => catalogueProblems(input, inputs.length > 1 ? index : null));
     if (problems.length > 0) {
@@ -128,6 +133,8 @@ export class IngestService {
     const created = await withRetry(() =>
       this.database.transaction(async (tx) => {
         await limitStatementTime(tx, this.options.statementTimeoutMs);
+        // First: one contact's appeals committing at once queue here, so the later one is linked as a repeat.
+        await lockRepeatKeys(tx, ordered.flatMap((r) => (r.reporter ? [r.reporter] : [])));
         const inserted = await insertCases(tx, ordered);
         if (actor) {
           // Located by PostGIS inside this transaction; a case outside the reporter's jurisdiction rolls it all back.
@@ -140,13 +147,6 @@ export class IngestService {
             if (photos?.length) await attachPhotos(tx, c.id, photos, actor, single ? 'photos' : `cases.${index}.photos`);
           }
         }
-        await upsertCaseContacts(
-          tx,
-          inserted.flatMap((c) => {
-            const reporter = inputs[indexOf.get(keyOf(c.channel, c.externalId))!]?.reporter;
-            return reporter ? [{ caseId: c.id, name: reporter.name ?? null, phone: reporter.phone ?? null, idNumber: reporter.idNumber ?? null }] : [];
-          }),
-        );
         await appendFeed(tx, inserted.map(caseFeedRow));
         if (inserted.length > 0) {
           await audit(tx, by.audit, {
@@ -328,7 +328,7 @@ function catalogueProblems(input: CaseInput, index: number | null): Array<{ path
   return problems;
 }
 
-function toCaseRow(input: CaseInput, calendar: WorkingCalendar, now: number): CaseRow {
+function toCaseRow(input: CaseInput, calendar: WorkingCalendar, now: number, contactKeys: ContactKeyer): CaseRow {
   const reportedAt = input.reportedAt ? new Date(input.reportedAt) : new Date(now);
   // The 立案 clock runs from the report: a backfilled case may already be late.
   const sla = slaColumns(reportedClock(reportedAt.getTime()), input, calendar, now);
@@ -355,7 +355,16 @@ function toCaseRow(input: CaseInput, calendar: WorkingCalendar, now: number): Ca
       beyondCalendar: sla.slaBeyondCalendar,
     },
     attributes: input.attributes ?? {},
+    reporter: reporterRow(input, contactKeys),
   };
+}
+
+/** The contact as case_contacts stores it; only an appeal's is keyed (incidents are never linked as repeats). */
+function reporterRow(input: CaseInput, contactKeys: ContactKeyer): CaseRow['reporter'] {
+  const reporter = input.reporter;
+  if (!reporter) return null;
+  const keys = input.kind === 'appeal' ? contactKeys(reporter) : { phoneKey: null, idKey: null };
+  return { name: reporter.name ?? null, phone: reporter.phone ?? null, idNumber: reporter.idNumber ?? null, ...keys };
 }
 
 function toEventData(stored: StoredCase): CaseEventData {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { openDatabase, type Database } from '../../db/client';
+import { contactKeyer } from '../auth/contact-keys';
 import { configFromEnv } from '../config';
 import { createLogger } from '../logger';
 import { CalendarService } from '../services/calendar';
@@ -130,7 +131,11 @@ async function main(): Promise<void> {
     const loop = values['intake-only'] ? null : new CaseLoop(database, commands, { seed: loopSeed });
     // The duty officers acknowledge the simulator's alerts; the server's publisher picks the feed rows up on its poll.
     const duty = values['intake-only'] ? null : new AlertDuty(database, () => undefined, { seed: loopSeed });
-    simulator = new Simulator(new IngestService(database, () => undefined, { calendar: () => calendar.current() }), database, { seed: loopSeed, rates, log, loop, duty });
+    simulator = new Simulator(
+      new IngestService(database, () => undefined, { calendar: () => calendar.current(), contactKeys: contactKeyer(config.contactKeySecret) }),
+      database,
+      { seed: loopSeed, rates, log, loop, duty },
+    );
     log.info({ mode: 'database', loop: loop !== null }, 'simulating straight into PostgreSQL');
   }
 

@@ -8,7 +8,9 @@ import type { Database } from '../../db/client';
  * re-dispatches, acceptance, suspensions, extensions, scheduler warnings, overdues
  * and escalations, 处置, reworks, 结案 — ≈ 10 events per case, `data.left` on every
  * command, and `clock:` rows the indicators ignore. Pseudo-random choices hash the
- * case id, so one case's steps agree with each other.
+ * case id, so one case's steps agree with each other. A case's id is its bench number
+ * (not the sequence), so chunks filled on several connections at once own disjoint id
+ * ranges; `finishBenchIds` moves the sequence past them afterwards.
  */
 export interface FillProgress {
   cases: number;
@@ -64,15 +66,17 @@ export async function prepareBenchGrids(database: Database): Promise<number> {
   return row!.n;
 }
 
-/** Cases [from, to) of the bench numbering, reported over the year before `now`; open ones in the last three days. */
+/** Cases [from, to) of the bench numbering (their ids), reported over the year before `now`; open ones in the last three days. */
 export async function fillBenchCases(database: Database, range: { from: number; to: number; grids: number }): Promise<void> {
   await database.rows(sql`
-    INSERT INTO cases (kind, channel, external_id, category, severity, status, geom, grid_id, area_codes, reported_at, created_at, sla_state)
-    SELECT CASE WHEN a < 0.3 THEN 'appeal' ELSE 'incident' END,
+    INSERT INTO cases (id, kind, channel, external_id, category, severity, status, geom, grid_id, area_codes, reported_at, created_at, sla_state, repeat_of)
+    SELECT g, CASE WHEN a < 0.3 THEN 'appeal' ELSE 'incident' END,
            CASE WHEN a < 0.3 THEN 'hotline_12345' ELSE 'grid_worker' END,
            'bench-' || g, CASE WHEN a < 0.3 THEN 'TS' ELSE '0102' END, 'Moderate', status,
            bg.pt, bg.id, bg.path, at, at,
-           CASE WHEN status IN ('closed', 'rejected', 'merged') THEN 'normal' WHEN w < 0.3 THEN 'overdue' WHEN w < 0.45 THEN 'warning' ELSE 'normal' END
+           CASE WHEN status IN ('closed', 'rejected', 'merged') THEN 'normal' WHEN w < 0.3 THEN 'overdue' WHEN w < 0.45 THEN 'warning' ELSE 'normal' END,
+           -- One appeal in ten repeats an earlier case of its chunk (重复件: the fold counts them).
+           CASE WHEN a < 0.03 AND g > ${range.from}::bigint THEN g - 1 END
     FROM (
       SELECT g, u, k, w, a, ${STATUS_OF} AS status,
              now() - CASE WHEN u >= 0.975 THEN make_interval(secs => w * 3 * 86400) ELSE make_interval(secs => 4 * 86400 + k * 361 * 86400) END AS at
@@ -80,6 +84,11 @@ export async function fillBenchCases(database: Database, range: { from: number; 
             FROM generate_series(${range.from}::bigint, ${range.to - 1}::bigint) AS g) h
     ) c
     JOIN bench_grids bg ON bg.n = 1 + (c.g * 7919) % ${range.grids}::bigint`);
+}
+
+/** After the fill: the cases' id sequence continues past the bench numbers. */
+export async function finishBenchIds(database: Database): Promise<void> {
+  await database.rows(sql`SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT coalesce(max(id), 1) FROM cases))`);
 }
 
 /** The events of the cases with ids in [fromId, toId), in case then step order (ids rise with time within a case). */

@@ -9,7 +9,7 @@ import { CalendarService } from '../../server/services/calendar';
 import { readIndicatorPanel, readIndicatorTrend } from '../../server/services/indicators';
 import { createTestDatabase } from '../helpers/db';
 import { startTestServer } from '../helpers/server';
-import { fillBenchCases, fillBenchEvents, prepareBenchGrids } from './indicator-fill';
+import { fillBenchCases, fillBenchEvents, finishBenchIds, prepareBenchGrids } from './indicator-fill';
 import { distribution, type Distribution } from './stats';
 
 /**
@@ -17,8 +17,9 @@ import { distribution, type Distribution } from './stats';
  * indicator_open, through the real service and over HTTP) against
  * computing the same panel straight from case_events, in one run over the same
  * data, beside the bare SQL of the rollup sum. The history is filled set-based in
- * chunks with the trigger on, until the target size or the fill budget is reached
- * (the sizes reached are reported). Then the trigger's cost under concurrent command
+ * chunks with the trigger on, on `fillParallel` connections at once (two thirds of a
+ * chunk's time is the rollup fold of its events, not the INSERT: one connection uses one
+ * core), until the target size or the fill budget is reached (the sizes reached are reported). Then the trigger's cost under concurrent command
  * transactions (the hot city row): throughput and latency with it on and off.
  */
 export interface IndicatorFill {
@@ -27,6 +28,8 @@ export interface IndicatorFill {
   rollupRows: number;
   openCases: number;
   fillMs: number;
+  /** Chunks filled at once (connections). */
+  parallel: number;
   /** Whether the target was reached inside the budget. */
   complete: boolean;
   /** One chunk inserted with the trigger off, then the same size with it on: events/s. */
@@ -112,6 +115,7 @@ export async function benchIndicators(options: {
   cases: number;
   fillSeconds: number;
   chunk: number;
+  fillParallel: number;
   samples: number;
   directSamples: number;
   clients: number;
@@ -119,28 +123,29 @@ export async function benchIndicators(options: {
   log?: (line: string) => void;
 }): Promise<IndicatorBench> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const t = await createTestDatabase('postgres');
+  const t = await createTestDatabase('postgres', { poolSize: Math.max(5, options.fillParallel + 1) });
   try {
     await seedDemoCity(t.database, { seed: 1, scale: 1 });
     await new CalendarService(t.database).load();
     const grids = await prepareBenchGrids(t.database);
 
-    // ---- Fill, chunk by chunk, within the budget. The first two chunks measure the trigger's cost on bulk inserts.
+    // ---- Fill, chunk by chunk, within the budget. The first two chunks (alone) measure the trigger's cost on bulk
+    // inserts; the rest run `fillParallel` at a time, each chunk owning the id range of its bench numbers.
     const started = performance.now();
     let cases = 0;
     let events = 0;
+    let next = 0;
     const insertPerSec = { triggerOff: 0, triggerOn: 0 };
-    for (let chunk = 0; cases < options.cases; chunk++) {
-      if (performance.now() - started > options.fillSeconds * 1000) break;
-      const n = Math.min(options.chunk, options.cases - cases);
-      const maxId = async () => (await t.database.rows<{ id: number }>(sql`SELECT coalesce(max(id), 0)::float8 AS id FROM cases`))[0]!.id;
-      const lo = (await maxId()) + 1;
-      await fillBenchCases(t.database, { from: cases + 1, to: cases + n + 1, grids });
-      const hi = await maxId();
+    const overBudget = () => performance.now() - started > options.fillSeconds * 1000;
+    const fillChunk = async (chunk: number) => {
+      const lo = next + 1;
+      const n = Math.min(options.chunk, options.cases - next);
+      next += n;
+      await fillBenchCases(t.database, { from: lo, to: lo + n, grids });
       const off = chunk === 0;
       if (off) await t.database.rows(sql`ALTER TABLE case_events DISABLE TRIGGER case_events_indicators`);
       const s = performance.now();
-      const written = await fillBenchEvents(t.database, lo, hi + 1);
+      const written = await fillBenchEvents(t.database, lo, lo + n);
       const perSec = Math.round(written / ((performance.now() - s) / 1000));
       if (off) {
         insertPerSec.triggerOff = perSec;
@@ -151,7 +156,14 @@ export async function benchIndicators(options: {
       cases += n;
       events += written;
       log(`  filled ${cases.toLocaleString('en-US')} cases, ${events.toLocaleString('en-US')} events, ${Math.round((performance.now() - started) / 1000)} s`);
-    }
+    };
+    let chunks = 0;
+    for (; chunks < 2 && next < options.cases && !overBudget(); chunks++) await fillChunk(chunks);
+    const worker = async () => {
+      while (next < options.cases && !overBudget()) await fillChunk(chunks++);
+    };
+    await Promise.all(Array.from({ length: options.fillParallel }, worker));
+    await finishBenchIds(t.database);
     const fillMs = performance.now() - started;
     await t.database.rows(sql`ANALYZE`);
     const today = shanghaiDate(Date.now());
@@ -166,7 +178,7 @@ export async function benchIndicators(options: {
     const [stats] = await t.database.rows<{ rollups: number; open: number }>(sql`
       SELECT (SELECT count(*)::int FROM indicator_daily) AS rollups,
              (SELECT count(*)::int FROM cases WHERE status NOT IN ('closed', 'rejected', 'merged')) AS open`);
-    const fill: IndicatorFill = { cases, events, rollupRows: stats!.rollups, openCases: stats!.open, fillMs, complete: cases >= options.cases, insertPerSec, compactMs };
+    const fill: IndicatorFill = { cases, events, rollupRows: stats!.rollups, openCases: stats!.open, fillMs, parallel: options.fillParallel, complete: cases >= options.cases, insertPerSec, compactMs };
 
     // ---- Reads.
     const reads: IndicatorRead[] = [];

@@ -80,7 +80,9 @@ async function main(): Promise<void> {
       /** Concurrent senders per engine (PGlite has one connection: extra senders only queue). */
       'transition-parallel': { type: 'string', default: '1,4' },
       'indicator-cases': { type: 'string', default: '1000000' },
-      'indicator-fill-seconds': { type: 'string', default: '300' },
+      'indicator-fill-seconds': { type: 'string', default: '1800' },
+      /** Chunks filled at once, each on its own connection (its rollup fold is most of its time). */
+      'indicator-fill-parallel': { type: 'string', default: '2' },
       'indicator-chunk': { type: 'string', default: '50000' },
       'indicator-samples': { type: 'string', default: '50' },
       'indicator-direct-samples': { type: 'string', default: '3' },
@@ -285,6 +287,7 @@ async function main(): Promise<void> {
       cases: target,
       fillSeconds: positive('indicator-fill-seconds', values['indicator-fill-seconds']),
       chunk: positive('indicator-chunk', values['indicator-chunk']),
+      fillParallel: positive('indicator-fill-parallel', values['indicator-fill-parallel']),
       samples: positive('indicator-samples', values['indicator-samples']),
       directSamples: positive('indicator-direct-samples', values['indicator-direct-samples']),
       clients: positive('indicator-clients', values['indicator-clients']),
@@ -294,7 +297,7 @@ async function main(): Promise<void> {
     console.log(
       `\n11. Indicator panels at ${f.cases.toLocaleString('en-US')} cases / ${f.events.toLocaleString('en-US')} events` +
         `${f.complete ? '' : ` (target ${target.toLocaleString('en-US')} not reached within the fill budget)`}, ` +
-        `${f.rollupRows.toLocaleString('en-US')} rollup rows, ${f.openCases.toLocaleString('en-US')} open cases; filled in ${round(f.fillMs / 1000)} s ` +
+        `${f.rollupRows.toLocaleString('en-US')} rollup rows, ${f.openCases.toLocaleString('en-US')} open cases; filled in ${round(f.fillMs / 1000)} s on ${f.parallel} connections ` +
         `(bulk insert ${f.insertPerSec.triggerOff.toLocaleString('en-US')} events/s without the trigger, ${f.insertPerSec.triggerOn.toLocaleString('en-US')} with it); ` +
         `nightly compaction of the shards ${round(f.compactMs / 1000, 1)} s`,
     );

@@ -208,6 +208,38 @@ test('another desk moves an open case live, and a dispatcher racing it is told w
   expect(problems.filter((p) => /409/.test(p))).toHaveLength(1);
 });
 
+test('a repeat appeal (the same phone written another way) shows 重复件 ×2 with a link to the first', async ({ page, baseURL }) => {
+  const problems = watchConsole(page);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await signInContext(page, 'nm-dispatcher');
+  await openConsole(page);
+  const [first, second] = (await nanmingPoints(admin)).slice(2, 4);
+  // A phone of this run only, written two ways.
+  const digits = `139${String(Date.now()).slice(-8)}`;
+  const hotline = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${DEMO_API_KEY}` } });
+  const post = async (at: [number, number], phone: string) => {
+    const response = await hotline.post('/api/cases', {
+      data: { kind: 'appeal', channel: 'hotline_12345', externalId: unique(), category: 'TS', topic: '城市管理', title: '重复来电 e2e', reporter: { phone }, location: { type: 'Point', coordinates: at } },
+    });
+    expect(response.status()).toBe(201);
+    return ((await response.json()) as { case: CaseBody }).case;
+  };
+  const one = await post(first!, digits);
+  const two = await post(second!, `+86 ${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`);
+  await hotline.dispose();
+
+  await page.getByTestId(`queue-row-${two.id}`).click();
+  await expect(page.getByTestId('case-view')).toHaveAttribute('data-case-id', String(two.id));
+  const repeats = page.getByTestId('repeats');
+  await expect(repeats).toHaveAttribute('data-count', '2');
+  await expect(repeats).toContainText('重复件 ×2');
+  await repeats.getByTestId(`repeat-${one.id}`).click();
+  await expect(page.getByTestId('case-view')).toHaveAttribute('data-case-id', String(one.id));
+  await expect(page.getByTestId('repeats')).toHaveAttribute('data-count', '2');
+  await stillSamePage(page);
+  expect(problems).toEqual([]);
+});
+
 test('the keyboard drives the queue: ↑/↓, Enter, the action keys, 1–5 and Esc', async ({ page }) => {
   const problems = watchConsole(page);
   await page.setViewportSize({ width: 1920, height: 1080 });

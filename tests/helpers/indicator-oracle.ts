@@ -8,7 +8,8 @@ import { buildCalendar, chineseDaysYears, workingTimeBetween } from '../../serve
  * The indicators of one area and period computed the slow, obvious way, straight
  * from case_events and cases: no rollup table, none of the migration's SQL functions
  * (days by the 'Asia/Shanghai' time zone name, 按期结案 by a window function, working
- * time in TypeScript on the chinese-days calendar). What the rollups must equal.
+ * time in TypeScript on the chinese-days calendar; 重复件 from the contact keys in
+ * case_contacts, not from cases.repeat_of). What the rollups must equal.
  */
 const calendar = buildCalendar(chineseDaysYears());
 
@@ -17,12 +18,21 @@ export async function oracleIndicators(db: Runner, code: string, from: string, t
   const [counts] = await db.rows<Omit<Counters, 'handleTimed' | 'handleWorkMs'>>(sql`
     WITH ev AS (
       SELECT e.id, e.case_id, e.at, e.action, e.data, c.kind, c.area_codes,
+        -- A repeat: an appeal whose phone or ID key some appeal reported up to 30 days earlier also has.
+        c.kind = 'appeal' AND EXISTS (
+          SELECT 1 FROM case_contacts kc, case_contacts ko JOIN cases o ON o.id = ko.case_id
+          WHERE kc.case_id = c.id AND o.kind = 'appeal' AND o.id <> c.id
+            AND (kc.phone_key = ko.phone_key OR kc.id_key = ko.id_key)
+            AND (o.reported_at < c.reported_at OR (o.reported_at = c.reported_at AND o.id < c.id))
+            AND c.reported_at - o.reported_at <= interval '30 days') AS is_repeat,
         coalesce(bool_or(e.data->'left'->>'overdue' = 'true' AND e.action NOT LIKE 'clock:%'
                          AND e.action NOT IN ('reported', 'sla_warning', 'sla_overdue', 'escalated'))
           OVER (PARTITION BY e.case_id ORDER BY e.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS late_before
       FROM case_events e JOIN cases c ON c.id = e.case_id
     )
     SELECT count(*) FILTER (WHERE action = 'reported')::int AS reported,
+           count(*) FILTER (WHERE action = 'reported' AND kind = 'appeal')::int AS "appealsReported",
+           count(*) FILTER (WHERE action = 'reported' AND is_repeat)::int AS repeated,
            count(*) FILTER (WHERE action = 'register')::int AS registered,
            count(*) FILTER (WHERE action = 'reject')::int AS rejected,
            count(*) FILTER (WHERE action = 'dispatch')::int AS dispatched,
@@ -80,7 +90,7 @@ export async function oracleIndicators(db: Runner, code: string, from: string, t
 export async function rollupTotals(db: Runner): Promise<unknown[]> {
   return db.rows(sql`
     SELECT 'daily' AS t, area_code, day::text AS day, kind,
-           jsonb_build_array(sum(reported), sum(registered), sum(rejected), sum(dispatched), sum(returned), sum(handled),
+           jsonb_build_array(sum(reported), sum(repeated), sum(registered), sum(rejected), sum(dispatched), sum(returned), sum(handled),
              sum(handled_on_time), sum(closed), sum(closed_on_time), sum(rework), sum(merged), sum(suspended), sum(extended),
              sum(turned_overdue), sum(escalated), sum(handle_timed), sum(handle_work_ms)) AS counters
     FROM indicator_daily GROUP BY area_code, day, kind

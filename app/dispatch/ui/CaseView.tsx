@@ -149,7 +149,7 @@ function OpenCase({ id }: { id: number }) {
         <CaseSummary data={data} view={details.view} onClose={() => store.open(null)} />
         <ActionBar actions={actions} busy={commands.busy} onFire={fire} />
         <div className="case-row-split">
-          <ContactBox caseId={id} contact={details.view.contact} />
+          <ContactBox caseId={id} contact={details.view.contact} repeats={details.view.repeats} />
           <PhotoStrip photos={details.photos} />
         </div>
         <SuggestionsPanel

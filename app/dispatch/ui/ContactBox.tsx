@@ -1,17 +1,18 @@
 'use client';
 
 import { useState } from 'react';
-import type { Contact } from '../../../server/protocol/dispatch';
+import type { CaseRepeats, Contact } from '../../../server/protocol/dispatch';
 import { ApiRequestError } from '../../lib/api';
 import { hasRole, REVEAL_ROLES } from '../roles';
 import { revealContact } from '../state/api';
-import { useDispatch } from '../state/dispatch-store';
+import { useDispatch, useDispatchStore } from '../state/dispatch-store';
 import { useDT } from '../strings';
 import ActionDialog from './ActionDialog';
 
 /** The reporter's contact, masked; a cleared role reveals it with a reason (one audit row per reveal), for this view only. */
-export default function ContactBox({ caseId, contact }: { caseId: number; contact: Contact | null }) {
+export default function ContactBox({ caseId, contact, repeats }: { caseId: number; contact: Contact | null; repeats: CaseRepeats | null }) {
   const dt = useDT();
+  const store = useDispatchStore();
   const role = useDispatch((s) => s.me?.role ?? null);
   const [asking, setAsking] = useState(false);
   const [clear, setClear] = useState<Contact | null>(null);
@@ -56,6 +57,29 @@ export default function ContactBox({ caseId, contact }: { caseId: number; contac
         <button type="button" className="btn btn-quiet" data-testid="reveal-contact" onClick={() => setAsking(true)}>
           {dt.d('reveal')}
         </button>
+      ) : null}
+      {repeats && repeats.repeatCount > 1 ? (
+        <div className="repeat-chain" data-testid="repeats" data-count={repeats.repeatCount} title={dt.d('repeatsHint')}>
+          <span className="box-count is-warn">{dt.d('repeats', { n: repeats.repeatCount })}</span>
+          <ul className="mini-list">
+            {repeats.chain.map((r) =>
+              r.id === caseId ? (
+                <li key={r.id} className="muted">
+                  #{r.id} ({dt.d('repeatThis')})
+                </li>
+              ) : (
+                <li key={r.id}>
+                  <button type="button" className="link-button" data-testid={`repeat-${r.id}`} onClick={() => store.open(r.id)}>
+                    #{r.id}
+                  </button>{' '}
+                  <span className="muted">
+                    {dt.status(r.status)} · {dt.base.dateTime(r.reportedAt)}
+                  </span>
+                </li>
+              ),
+            )}
+          </ul>
+        </div>
       ) : null}
       {clear ? <p className="muted">{dt.d('revealed')}</p> : null}
       {problem ? (

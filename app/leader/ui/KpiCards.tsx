@@ -17,6 +17,8 @@ export const KPI_KEYS: readonly IndicatorKey[] = [
   'reworkRate',
   'dispatchAccuracy',
   'avgHandleHours',
+  'repeated',
+  'repeatRate',
 ];
 
 const TONE: Partial<Record<IndicatorKey, string>> = { overdue: 'bad', warning: 'warn', open: 'accent' };

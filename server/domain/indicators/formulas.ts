@@ -8,6 +8,9 @@
 /** Event counters of a period: sums of indicator_daily columns (db/schema/indicators.ts). */
 export const COUNTER_KEYS = [
   'reported',
+  /** Appeals among `reported`; and the repeat appeals (重复件) among those. */
+  'appealsReported',
+  'repeated',
   'registered',
   'rejected',
   'dispatched',
@@ -43,6 +46,11 @@ export type Rates = Record<RateKey, number | null>;
 export type Stars = 1 | 2 | 3 | 4 | 5;
 
 export interface Indicators extends Counters, NowCounts, Rates {
+  /**
+   * 重复率: repeat appeals / appeals reported in the period; null when no appeal came in.
+   * Not part of the composite score (it measures what citizens bring again, not how a unit handles cases).
+   */
+  repeatRate: number | null;
   /** Mean working hours from the dispatch (or rework) to the handle, suspensions excluded; null when nothing was handled. */
   avgHandleHours: number | null;
   /** Composite score 0–100 (one decimal); null when no rate has a denominator. */
@@ -128,6 +136,7 @@ export function indicatorsOf(counters: Counters, now: NowCounts): Indicators {
     ...counters,
     ...now,
     ...rates,
+    repeatRate: ratio(counters.repeated, counters.appealsReported),
     avgHandleHours: counters.handleTimed > 0 ? counters.handleWorkMs / counters.handleTimed / HOUR_MS : null,
     score,
     stars: starsOf(score, counters.handled),
