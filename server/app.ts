@@ -174,7 +174,13 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   });
   const scheduler = new Scheduler(
     { database, calendar, leadership: createLeadership(database, config.databaseUrl ?? options.databaseUrl, log), log, onCommit: wakeReaders },
-    { enabled: config.scheduler.enabled, tickMs: config.scheduler.tickMs, feedRetentionHours: config.feedRetentionHours, ...options.scheduler },
+    {
+      enabled: config.scheduler.enabled,
+      tickMs: config.scheduler.tickMs,
+      feedRetentionHours: config.feedRetentionHours,
+      appealWindowHours: config.appealWindowHours,
+      ...options.scheduler,
+    },
   );
   const caseCommands = new CaseCommandService(database, () => calendar.current(), wakeReaders, { statementTimeoutMs: config.statementTimeoutMs });
   const startedAt = new Date();
@@ -193,7 +199,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   const sessionConfig = options.sessionConfig ?? DEFAULT_SESSION_CONFIG;
   const auth: Authenticator = databaseAuthenticator(database, { config: sessionConfig });
   const watch = new SocketSessionWatch(io, database, log, { config: sessionConfig, everyMs: options.sessionSweepMs });
-  const snapshots = new SnapshotService(database, budgets.snapshots, config.statementTimeoutMs);
+  const snapshots = new SnapshotService(database, budgets.snapshots, config.statementTimeoutMs, config.appealWindowHours);
   const context: AppContext = {
     config,
     log,

@@ -9,6 +9,8 @@ import type { CalendarService } from './calendar';
 import type { Leadership } from './leader';
 import { SlaSweeper } from './sla-sweeps';
 import { escalateUnacknowledged, expireAlerts } from './alert-timers';
+import { AppealDensityJob } from './appeal-density';
+import { DEFAULT_APPEAL_WINDOW_HOURS } from './snapshot';
 import { isConnectionError } from '../errors';
 
 export interface SchedulerOptions {
@@ -29,6 +31,9 @@ export interface SchedulerOptions {
   commandRetentionHours: number;
   /** Ended sessions are kept this long (for the socket watch's "why" and for inspection). */
   sessionRetentionHours: number;
+  /** How often the leader recounts the shared screens' appeal density (ms), over the last `appealWindowHours`. */
+  densityMs: number;
+  appealWindowHours: number;
   /** The clock the sweeps compare instants with (tests move it). */
   now: () => number;
 }
@@ -43,6 +48,8 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   feedRetentionHours: 72,
   commandRetentionHours: 7 * 24,
   sessionRetentionHours: 24,
+  densityMs: 30_000,
+  appealWindowHours: DEFAULT_APPEAL_WINDOW_HOURS,
   now: () => Date.now(),
 };
 
@@ -85,6 +92,7 @@ export interface SchedulerDeps {
 export class Scheduler {
   private readonly options: SchedulerOptions;
   private readonly sweeper: SlaSweeper;
+  private readonly density: AppealDensityJob;
   private timer: NodeJS.Timeout | null = null;
   /** Ticks run one after another, never two at once. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -109,6 +117,7 @@ export class Scheduler {
       maxBatches: this.options.maxBatches,
       stopping: () => this.stopped,
     });
+    this.density = new AppealDensityJob(deps.database, { everyMs: this.options.densityMs, windowHours: this.options.appealWindowHours });
   }
 
   get leading(): boolean {
@@ -199,6 +208,8 @@ export class Scheduler {
     report.alertsExpired = expired.expired;
     report.alertsEscalated = escalated.escalated;
     if (expired.fed + escalated.fed > 0) this.deps.onCommit();
+    // Shared screens' appeal density (issue 11): per-district rows when the counts changed.
+    if ((await this.density.maybeRun(wall, justElected)) > 0) this.deps.onCommit();
     if (justElected || wall - this.lastPruneAt >= this.options.pruneMs) {
       report.pruned = await this.prune(now);
       this.lastPruneAt = wall;

@@ -86,7 +86,7 @@ export async function benchScope(engine: DatabaseKind, options: { cases: number;
     const [{ n }] = (await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM cases`)) as [{ n: number }];
     const record = (target: string, scope: string, r: { ms: Distribution; rows: number }) =>
       results.push({ engine, cases: n, target, scope, rows: r.rows, ms: r.ms });
-    const query = { layers: [...LAYERS], appealHours: 24, limit: 20_000 };
+    const query = { layers: [...LAYERS], appealHours: 24, appealCounts: 'exact' as const, densityHours: 24, limit: 20_000 };
     const { head } = await feedBounds(t.database);
 
     for (const [scope, code] of [['city', CITY], ['district', DISTRICT]] as const) {
