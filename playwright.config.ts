@@ -62,7 +62,8 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: 'npx tsx server/index.ts',
+      // Two appeal hotspots first (tests/e2e/seed-hotspots.ts: detection is not what e2e tests).
+      command: 'npx tsx tests/e2e/seed-hotspots.ts && npx tsx server/index.ts',
       url: `http://127.0.0.1:${PGLITE_PORT}/api/health`,
       timeout: 240_000,
       reuseExistingServer: false,
@@ -71,7 +72,7 @@ export default defineConfig({
     },
     {
       // A fresh database each run; the first migration enables PostGIS in it.
-      command: 'npx tsx tests/e2e/fresh-database.ts && npx tsx server/index.ts',
+      command: 'npx tsx tests/e2e/fresh-database.ts && npx tsx tests/e2e/seed-hotspots.ts && npx tsx server/index.ts',
       url: `http://127.0.0.1:${POSTGRES_PORT}/api/health`,
       timeout: 240_000,
       reuseExistingServer: false,

@@ -151,8 +151,16 @@ export interface Snapshot {
   /** Appeals of the last `appealHours` hours (for heat and density). */
   appeals: CaseEventData[];
   alerts: Array<AlertEventData & { id: number }>;
-  /** Open case counts keyed by grid code ('' for cases outside every grid). */
+  /**
+   * Open case counts keyed by grid code ('' for cases outside every grid). Without the
+   * `appeals` layer (a shared screen, whoever signed it in) a grid's appeal count below
+   * APPEAL_MIN_COUNT is 0.
+   */
   openByGrid: Record<string, OpenCounts>;
+  /** With the `hotspots` layer: live hotspots in scope (largest first); else empty. */
+  hotspots: HotspotEventData[];
+  /** With the `hotspots` layer: appeals of the window per grid, one row per district in scope (k-suppressed); else empty. */
+  appealDensity: AppealDensityData[];
   totals: { openIncidents: number; openAppeals: number; activeAlerts: number; todayCases: number };
   /** More cases than `limit`: fetch the rest with `cursor=next` (null when complete). */
   truncated: boolean;

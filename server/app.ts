@@ -189,6 +189,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
       feedRetentionHours: config.feedRetentionHours,
       hotspotsMs: config.hotspots.everyMs,
       hotspots: hotspotOptions(config.hotspots, config.statementTimeoutMs),
+      appealWindowHours: config.appealWindowHours,
       ...options.scheduler,
     },
   );
@@ -209,7 +210,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   const sessionConfig = options.sessionConfig ?? DEFAULT_SESSION_CONFIG;
   const auth: Authenticator = databaseAuthenticator(database, { config: sessionConfig });
   const watch = new SocketSessionWatch(io, database, log, { config: sessionConfig, everyMs: options.sessionSweepMs });
-  const snapshots = new SnapshotService(database, budgets.snapshots, config.statementTimeoutMs);
+  const snapshots = new SnapshotService(database, budgets.snapshots, config.statementTimeoutMs, config.appealWindowHours);
   const context: AppContext = {
     config,
     log,

@@ -25,6 +25,8 @@ const envSchema = z.object({
   /** Size of the demo city (1 ≈ 3,700 grids; tests use less). */
   SEED_SCALE: z.coerce.number().positive().max(10).default(1),
   FEED_RETENTION_HOURS: z.coerce.number().positive().default(72),
+  /** Shared screens' appeal window (hours): the per-grid density of the wall's heat layer counts appeals this recent. */
+  APPEAL_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
   /** Extra browser origins allowed to open sockets (comma-separated), beyond the site itself. */
   ALLOWED_ORIGINS: z.string().default(''),
   /** 0 → serve only /api and Socket.IO (an intake-only node, or API tests). */
@@ -69,6 +71,7 @@ export interface AppConfig {
   allowedOrigins: string[];
   seedScale: number;
   feedRetentionHours: number;
+  appealWindowHours: number;
   statementTimeoutMs: number;
   logLevel: string;
   trustProxy: boolean;
@@ -125,6 +128,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     seedScale: e.SEED_SCALE,
     feedRetentionHours: e.FEED_RETENTION_HOURS,
+    appealWindowHours: e.APPEAL_WINDOW_HOURS,
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     trustProxy: truthy(e.TRUST_PROXY),

@@ -3,17 +3,22 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { SocketController } from '../lib/socket-controller';
 import { WallStore } from '../lib/store';
+import type { Layer } from '../../server/protocol/vocab';
+
+/** Incidents (their events refresh the indicators) and hotspots (the map's layer): never individual appeals. */
+const LEADER_LAYERS: readonly Layer[] = ['incidents', 'hotspots'];
 
 /**
  * The shared live client (one SocketController feeding one store), as the leader
  * view mounts it: the store gives who is signed in, the config, the connection pill,
- * and the case events that make the indicators re-fetch (app/lib/live-query.ts).
+ * the case events that make the indicators re-fetch (app/lib/live-query.ts), and the
+ * appeal hotspots its map draws.
  */
 export function useLiveClient(): { store: WallStore; signOut: () => void } {
-  const [store] = useState(() => new WallStore(null, ['incidents', 'appeals']));
+  const [store] = useState(() => new WallStore(null, LEADER_LAYERS));
   const controllerRef = useRef<SocketController | null>(null);
   useEffect(() => {
-    const controller = new SocketController(store, { layers: ['incidents', 'appeals'] });
+    const controller = new SocketController(store, { layers: [...LEADER_LAYERS] });
     controllerRef.current = controller;
     controller.start();
     return () => {

@@ -63,11 +63,17 @@ export function fetchConfig(signal?: AbortSignal): Promise<ClientConfig> {
   return getJson<ClientConfig>('/api/config', signal);
 }
 
+/**
+ * What shared screens (the wall, the leader view) read: appeals only in aggregate
+ * (hotspots and k-suppressed density), never the `appeals` layer of individual appeals.
+ */
+export const SHARED_SCREEN_LAYERS: readonly Layer[] = ['incidents', 'hotspots', 'alerts'];
+
 export function fetchSnapshot(
   options: { area?: string | null; appealHours: number; layers?: readonly Layer[] },
   signal?: AbortSignal,
 ): Promise<Snapshot> {
-  const layers = options.layers ?? ['incidents', 'appeals', 'alerts'];
+  const layers = options.layers ?? SHARED_SCREEN_LAYERS;
   const params = new URLSearchParams({ layers: layers.join(','), appealHours: String(options.appealHours) });
   if (options.area) params.set('area', options.area);
   return getJson<Snapshot>(`/api/snapshot?${params}`, signal);

@@ -122,9 +122,13 @@ export class LiveQuery<T> {
   }
 }
 
-/** True when a frame carries a case event (created, updated, escalated). */
+/**
+ * True when a frame carries a case event (created, updated, escalated), or a change
+ * of appeal density: shared screens get appeals only in aggregate (the `hotspots`
+ * layer), so that is how they learn the appeal counts moved.
+ */
 export function hasCaseEvent(frame: FeedFrame): boolean {
-  return frame.events.some((event) => event.topic.startsWith('case.'));
+  return frame.events.some((event) => event.topic.startsWith('case.') || event.topic === 'appeal.density');
 }
 
 /**

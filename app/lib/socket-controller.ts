@@ -15,7 +15,7 @@ import {
   type ServerToClientEvents,
   type SubscribeRequest,
 } from '../../server/protocol/wire';
-import { fetchConfig, isAbort, isUnauthenticated } from './api';
+import { fetchConfig, isAbort, isUnauthenticated, SHARED_SCREEN_LAYERS } from './api';
 import type { LiveSink } from './live-store';
 import { fetchMe, goToLogin, loginReasonOf, postLogout, showingSignedOutNotice } from './session';
 
@@ -63,7 +63,7 @@ const SIGNED_OUT_NOTICE_MS = 3_000;
 export interface ControllerOptions {
   /** The area to follow (inside the jurisdiction); default: the signed-in actor's jurisdiction. */
   area?: string | null;
-  /** Feed layers to subscribe to; default: incidents, appeals, alerts. */
+  /** Feed layers to subscribe to; default: a shared screen's (incidents, hotspots, alerts). */
   layers?: Layer[];
 }
 
@@ -87,7 +87,7 @@ export class SocketController {
     private readonly store: LiveSink,
     options: ControllerOptions = {},
   ) {
-    this.layers = options.layers ?? ['incidents', 'appeals', 'alerts'];
+    this.layers = options.layers ?? [...SHARED_SCREEN_LAYERS];
     this.area = options.area ?? null;
   }
 

@@ -1,6 +1,6 @@
 import type { OpenCounts } from '../../server/protocol/rest';
 import { CLOSED_STATUSES } from '../../server/protocol/vocab';
-import type { AlertEventData, CaseEventData, FeedEvent, FeedFrame } from '../../server/protocol/wire';
+import type { AlertEventData, AppealDensityData, CaseEventData, FeedEvent, FeedFrame, HotspotEventData } from '../../server/protocol/wire';
 import { LIMITS, alertIsLive, alertItem, incidentItem, shanghaiDay, type RecentItem, type Totals, type WallState } from './wall-state';
 
 export function isOpen(data: CaseEventData): boolean {
@@ -41,8 +41,9 @@ export function applyFrames(state: WallState, frames: readonly FeedFrame[], now:
       case 'alert.escalated':
         return draft.alert(alertOf(event), event.topic === 'alert.created' ? event.at : null);
       case 'hotspot.updated':
+        return draft.hotspot(event.payload);
       case 'appeal.density':
-        return; // the hotspot layer (issue 11) is not drawn yet
+        return draft.density(event.payload);
     }
   };
 
@@ -80,6 +81,8 @@ export class WallDraft {
   private incidents: Map<number, CaseEventData> | null = null;
   private appeals: Map<number, CaseEventData> | null = null;
   private alerts: Map<number, AlertEventData> | null = null;
+  private hotspots: Map<number, HotspotEventData> | null = null;
+  private densities: Map<string, AppealDensityData> | null = null;
   private openByGrid: Record<string, OpenCounts> | null = null;
   private closedIds: Set<number> | null = null;
   private readonly totals: Totals;
@@ -146,6 +149,19 @@ export class WallDraft {
     }
   }
 
+  /** A hotspot as the last detection run left it; an ended one leaves the map. */
+  hotspot(data: HotspotEventData): void {
+    const next = (this.hotspots ??= new Map(this.state.hotspots));
+    if (data.trend === 'ended') next.delete(data.id);
+    else next.set(data.id, data);
+    capMap(next, LIMITS.hotspots);
+  }
+
+  /** A district's appeal counts per grid replace the ones it had. */
+  density(data: AppealDensityData): void {
+    (this.densities ??= new Map(this.state.density)).set(data.area, data);
+  }
+
   result(lastSeq: number, applied: number): WallState {
     const { state } = this;
     if (this.incidents) capMap(this.incidents, LIMITS.incidents);
@@ -161,6 +177,8 @@ export class WallDraft {
       incidents: this.incidents ?? state.incidents,
       appeals: this.appeals ?? state.appeals,
       alerts,
+      hotspots: this.hotspots ?? state.hotspots,
+      density: this.densities ?? state.density,
       openByGrid: this.openByGrid ?? state.openByGrid,
       closedIds: this.closedIds ?? state.closedIds,
       totals: { ...this.totals, activeAlerts: alerts.size },

@@ -1,6 +1,6 @@
 import type { ClientConfig, OpenCounts, Snapshot } from '../../server/protocol/rest';
 import type { CaseStatus, Severity, SlaState } from '../../server/protocol/vocab';
-import type { AlertEventData, CaseEventData } from '../../server/protocol/wire';
+import type { AlertEventData, AppealDensityData, CaseEventData, HotspotEventData } from '../../server/protocol/wire';
 import type { Me } from './session';
 import type { ConnectionStatus, SignOutState } from './live-store';
 
@@ -60,6 +60,10 @@ export interface WallState {
   incidents: ReadonlyMap<number, CaseEventData>;
   appeals: ReadonlyMap<number, CaseEventData>;
   alerts: ReadonlyMap<number, AlertEventData>;
+  /** Live appeal hotspots by id (the `hotspots` layer; an ended one leaves). */
+  hotspots: ReadonlyMap<number, HotspotEventData>;
+  /** Appeals of the window per grid, k-suppressed, by district code (the `hotspots` layer): the heat layer's input. */
+  density: ReadonlyMap<string, AppealDensityData>;
   openByGrid: Readonly<Record<string, OpenCounts>>;
   /** Cases this wall saw finish since its snapshot (bounded): never counted down twice. */
   closedIds: ReadonlySet<number>;
@@ -79,6 +83,7 @@ export const LIMITS = {
   /** Appeals older than this leave the heat layer (matches the snapshot's appealHours). */
   appealHours: 24,
   alerts: 500,
+  hotspots: 500,
   recentIncidents: 40,
   recentAlerts: 12,
   closedIds: 5_000,
@@ -145,6 +150,8 @@ export function emptyState(): WallState {
     incidents: new Map(),
     appeals: new Map(),
     alerts: new Map(),
+    hotspots: new Map(),
+    density: new Map(),
     openByGrid: {},
     closedIds: new Set(),
     totals: { openIncidents: 0, openAppeals: 0, activeAlerts: 0, todayCases: 0 },
@@ -164,6 +171,8 @@ export function stateFromSnapshot(state: WallState, snapshot: Snapshot, now: num
   for (let i = snapshot.appeals.length - 1; i >= 0; i--) appeals.set(snapshot.appeals[i]!.id, snapshot.appeals[i]!);
   const alerts = new Map<number, AlertEventData>();
   for (let i = snapshot.alerts.length - 1; i >= 0; i--) alerts.set(snapshot.alerts[i]!.id, snapshot.alerts[i]!);
+  const hotspots = new Map<number, HotspotEventData>(snapshot.hotspots.map((h) => [h.id, h]));
+  const density = new Map<string, AppealDensityData>(snapshot.appealDensity.map((d) => [d.area, d]));
   return {
     ...state,
     loaded: true,
@@ -174,6 +183,8 @@ export function stateFromSnapshot(state: WallState, snapshot: Snapshot, now: num
     incidents,
     appeals,
     alerts,
+    hotspots,
+    density,
     openByGrid: snapshot.openByGrid,
     closedIds: new Set(),
     totals: { ...snapshot.totals, activeAlerts: alerts.size },

@@ -5,14 +5,16 @@ import { createPref } from '../lib/prefs';
 /** Which overlay layers are on; kept per screen so a wall comes back as it was set up. */
 export interface LayerPrefs {
   incidents: boolean;
+  /** Appeal heat (per-grid counts, k-suppressed). */
   appeals: boolean;
+  hotspots: boolean;
   alerts: boolean;
   grids: boolean;
 }
 
-export const LAYER_KEYS = ['incidents', 'appeals', 'alerts', 'grids'] as const satisfies readonly (keyof LayerPrefs)[];
+export const LAYER_KEYS = ['incidents', 'appeals', 'hotspots', 'alerts', 'grids'] as const satisfies readonly (keyof LayerPrefs)[];
 
-const DEFAULTS: LayerPrefs = { incidents: true, appeals: true, alerts: true, grids: true };
+const DEFAULTS: LayerPrefs = { incidents: true, appeals: true, hotspots: true, alerts: true, grids: true };
 
 export const layerPrefs = createPref<LayerPrefs>('hcm.layers', DEFAULTS, (raw) => {
   if (typeof raw !== 'object' || raw === null) return null;

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Runner } from '../client';
 import type { HotspotEventData } from '../records';
-import { isoTime } from '../spatial';
+import { HOTSPOT_EVENT_COLUMNS, hotspotFromRow, type HotspotRow } from './live-hotspots';
 import type { HotspotTrend } from '../vocab';
 import { areasReachedBy } from './locate';
 
@@ -262,35 +262,13 @@ export async function hotspotOutline(db: Runner, id: number): Promise<{ type: 'M
   return JSON.parse(row!.g) as { type: 'MultiPolygon'; coordinates: [number, number][][][] };
 }
 
-type HotspotRow = Omit<HotspotEventData, 'outline' | 'center'> & { outline: string; lng: number; lat: number; areaCodes: string[] };
-
 /** Hotspots as screens see them (db/records.ts HotspotEventData), with their scoping codes. */
 export async function readHotspots(db: Runner, ids: number[]): Promise<Array<{ data: HotspotEventData; areaCodes: string[] }>> {
   if (ids.length === 0) return [];
-  const rows = await db.rows<HotspotRow>(sql`
-    SELECT h.id, h.topic, h.trend, h.count, h.previous_count AS "previousCount", h.peak_count AS "peakCount",
-      ${isoTime(sql`h.first_seen`)} AS "firstSeen", ${isoTime(sql`h.last_seen`)} AS "lastSeen",
-      ST_X(h.center) AS lng, ST_Y(h.center) AS lat, ST_AsGeoJSON(h.outline, 6) AS outline,
-      h.topics, h.areas, h.alert_id AS "alertId", h.area_codes AS "areaCodes"
+  const rows = await db.rows<HotspotRow & { _areaCodes: string[] }>(sql`
+    SELECT ${HOTSPOT_EVENT_COLUMNS}, h.area_codes AS "_areaCodes"
     FROM hotspots h WHERE h.id = ANY(${`{${ids.join(',')}}`}::bigint[]) ORDER BY h.id`);
-  return rows.map((r) => ({
-    areaCodes: r.areaCodes,
-    data: {
-      id: Number(r.id),
-      topic: r.topic,
-      trend: r.trend,
-      count: r.count,
-      previousCount: r.previousCount,
-      peakCount: r.peakCount,
-      firstSeen: r.firstSeen,
-      lastSeen: r.lastSeen,
-      center: [Number(r.lng), Number(r.lat)],
-      outline: JSON.parse(r.outline) as HotspotEventData['outline'],
-      topics: r.topics,
-      areas: r.areas,
-      alertId: r.alertId === null ? null : Number(r.alertId),
-    },
-  }));
+  return rows.map(({ _areaCodes, ...row }) => ({ areaCodes: _areaCodes, data: hotspotFromRow(row) }));
 }
 
 /** Ended hotspots (with their history) and history rows older than `before`. */

@@ -6,7 +6,9 @@ import { CASE_EVENT_COLUMNS, OPEN_CASE } from './case-columns';
 import { isoTime } from '../spatial';
 import { ALERT_EVENT_COLUMNS, alertFromRow, type AlertRowData } from './alert-columns';
 import type { CaseEventData, Snapshot } from '../records';
-import type { Layer } from '../vocab';
+import { APPEAL_MIN_COUNT, type Layer } from '../vocab';
+import { readAppealDensity } from './appeal-density';
+import { findLiveHotspots } from './live-hotspots';
 
 const OPEN = OPEN_CASE;
 const caseColumns = CASE_EVENT_COLUMNS;
@@ -51,6 +53,10 @@ export async function readSnapshot(
   query: {
     layers: readonly Layer[];
     appealHours: number;
+    /** `exact` with the `appeals` layer (cleared roles); else a grid's appeal count below APPEAL_MIN_COUNT is 0. */
+    appealCounts: 'exact' | 'k-suppressed';
+    /** The shared screens' appeal window (hours) for `appealDensity`: the density job's (server config). */
+    densityHours: number;
     limit: number;
     cursor?: SnapshotCursor | null;
     statementTimeoutMs?: number;
@@ -94,6 +100,8 @@ export async function readSnapshot(
           appeals: appealPage.rows,
           alerts: [],
           openByGrid: {},
+          hotspots: [],
+          appealDensity: [],
           totals: { openIncidents: 0, openAppeals: 0, activeAlerts: 0, todayCases: 0 },
           truncated: next !== null,
           next,
@@ -115,14 +123,22 @@ export async function readSnapshot(
       const [today] = await tx.rows<{ n: number }>(sql`
         SELECT count(*)::int AS n FROM cases c
         WHERE c.reported_at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai' ${scope}`);
+      // Per-grid appeal counts are exact only beside the individual appeals (the `appeals`
+      // layer, for cleared roles); a shared screen gets a grid's count only from k up.
+      const exactAppeals = query.appealCounts === 'exact';
       const openByGrid: Snapshot['openByGrid'] = {};
       let openIncidents = 0;
       let openAppeals = 0;
       for (const row of counts) {
-        openByGrid[row.grid ?? ''] = { incidents: row.incidents, appeals: row.appeals };
+        const appeals = exactAppeals || row.appeals >= APPEAL_MIN_COUNT ? row.appeals : 0;
+        if (row.incidents > 0 || appeals > 0) openByGrid[row.grid ?? ''] = { incidents: row.incidents, appeals };
         openIncidents += row.incidents;
         openAppeals += row.appeals;
       }
+      const hotspots = query.layers.includes('hotspots') ? await findLiveHotspots(tx, area) : [];
+      const appealDensity = query.layers.includes('hotspots')
+        ? await readAppealDensity(tx, area, { windowHours: query.densityHours, k: APPEAL_MIN_COUNT })
+        : [];
       return {
         seq: head!.seq,
         at: head!.at,
@@ -131,6 +147,8 @@ export async function readSnapshot(
         appeals: appealPage.rows,
         alerts: alertRows.map(alertFromRow),
         openByGrid,
+        hotspots,
+        appealDensity,
         totals: { openIncidents, openAppeals, activeAlerts: alertRows.length, todayCases: today?.n ?? 0 },
         truncated: next !== null,
         next,

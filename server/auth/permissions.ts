@@ -9,6 +9,14 @@ import type { ActorRole } from './actor';
 export const ACTIONS = {
   /** Read the live map: snapshot, areas, socket subscriptions (always within the actor's scope). */
   'map.read': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker', 'display'],
+  /**
+   * Individual appeals on the map: the `appeals` layer of snapshots and socket
+   * subscriptions (each appeal with its position). The desk roles that register and
+   * dispatch them (the dispatch console), and grid workers, whose report app follows
+   * the appeals dispatched to them. Leaders and wall displays never: shared screens
+   * take the `hotspots` layer (k-suppressed counts and hotspot outlines).
+   */
+  'appeals.individual': ['admin', 'duty_officer', 'dispatcher', 'grid_worker'],
   /** Read one case (scoped; personal data masked). */
   'cases.read': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker', 'api_client'],
   /**

@@ -1,6 +1,7 @@
 import type { AppIo, AppSocket } from './io';
 import type { Database } from '../../db/client';
 import { narrowScope } from '../../db/queries/areas';
+import { assertLayers } from '../auth/layers';
 import { AppError, classifyDatabaseError, issuesOf, toAck } from '../errors';
 import type { Logger } from '../logger';
 import { subscribeSchema, type Ack, type SubscribeResult } from '../protocol/wire';
@@ -49,6 +50,8 @@ export function registerSocketHandlers(io: AppIo, deps: { database: Database; pu
       // The subscription is the actor's jurisdiction or an area inside it; anything else
       // (outside, or unknown: the same answer, so codes beyond it do not leak) is refused.
       const { actor } = socket.data;
+      // Individual appeals only for roles cleared for them; shared screens subscribe to `hotspots`.
+      assertLayers(actor.role, parsed.data.layers);
       const scope = parsed.data.area === undefined ? actor.scope : await narrowScope(deps.database, actor.scope, parsed.data.area);
       if (!scope) throw new AppError('FORBIDDEN', `area ${parsed.data.area} is outside your jurisdiction`);
       return deps.publisher.subscribe(socket, { ...parsed.data, area: scope.code });

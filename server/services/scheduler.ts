@@ -10,6 +10,8 @@ import type { CalendarService } from './calendar';
 import type { Leadership } from './leader';
 import { SlaSweeper } from './sla-sweeps';
 import { escalateUnacknowledged, expireAlerts } from './alert-timers';
+import { AppealDensityJob } from './appeal-density';
+import { DEFAULT_APPEAL_WINDOW_HOURS } from './snapshot';
 import { isConnectionError } from '../errors';
 import { runHotspots, type HotspotOptions, type HotspotRun } from './hotspots';
 
@@ -37,6 +39,9 @@ export interface SchedulerOptions {
   hotspots: Partial<HotspotOptions>;
   /** Ended hotspots and run history are kept this long. */
   hotspotRetentionDays: number;
+  /** How often the leader recounts the shared screens' appeal density (ms), over the last `appealWindowHours`. */
+  densityMs: number;
+  appealWindowHours: number;
   /** The clock the sweeps compare instants with (tests move it). */
   now: () => number;
 }
@@ -54,6 +59,8 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   hotspotsMs: 60_000,
   hotspots: {},
   hotspotRetentionDays: 30,
+  densityMs: 30_000,
+  appealWindowHours: DEFAULT_APPEAL_WINDOW_HOURS,
   now: () => Date.now(),
 };
 
@@ -98,6 +105,7 @@ export interface SchedulerDeps {
 export class Scheduler {
   private readonly options: SchedulerOptions;
   private readonly sweeper: SlaSweeper;
+  private readonly density: AppealDensityJob;
   private timer: NodeJS.Timeout | null = null;
   /** Ticks run one after another, never two at once. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -123,6 +131,7 @@ export class Scheduler {
       maxBatches: this.options.maxBatches,
       stopping: () => this.stopped,
     });
+    this.density = new AppealDensityJob(deps.database, { everyMs: this.options.densityMs, windowHours: this.options.appealWindowHours });
   }
 
   get leading(): boolean {
@@ -217,6 +226,8 @@ export class Scheduler {
       this.lastHotspotsAt = wall;
       report.hotspots = await this.detectHotspots(now);
     }
+    // Shared screens' appeal density (issue 11): per-district rows when the counts changed.
+    if ((await this.density.maybeRun(wall, justElected)) > 0) this.deps.onCommit();
     if (justElected || wall - this.lastPruneAt >= this.options.pruneMs) {
       report.pruned = await this.prune(now);
       this.lastPruneAt = wall;

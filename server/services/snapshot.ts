@@ -8,6 +8,9 @@ import type { Layer } from '../protocol/vocab';
 import type { Budget } from './budget';
 import { withRetry } from './retry';
 
+/** The wall's appeal window (hours): its heat layer, and the density rows it is fed. */
+export const DEFAULT_APPEAL_WINDOW_HOURS = 24;
+
 /** Cases per list and page: the wall's own limit, so one page is the whole default view. */
 export const SNAPSHOT_MAX_LIMIT = 20_000;
 
@@ -41,13 +44,18 @@ export class SnapshotService {
     private readonly database: Database,
     private readonly budget: Budget,
     private readonly statementTimeoutMs: number,
+    /** The shared screens' appeal window (hours): the density rows of snapshots, as the density job counts them. */
+    private readonly densityHours: number = DEFAULT_APPEAL_WINDOW_HOURS,
   ) {}
 
-  async read(scope: Scope, query: { layers: readonly Layer[]; appealHours: number; limit: number; cursor?: string }): Promise<Snapshot> {
+  async read(
+    scope: Scope,
+    query: { layers: readonly Layer[]; appealCounts: 'exact' | 'k-suppressed'; appealHours: number; limit: number; cursor?: string },
+  ): Promise<Snapshot> {
     const cursor = query.cursor ? decodeCursor(query.cursor) : null;
     const limit = Math.min(query.limit, SNAPSHOT_MAX_LIMIT);
     const snapshot = await this.budget.run(() =>
-      withRetry(() => readSnapshot(this.database, scope, { ...query, limit, cursor, statementTimeoutMs: this.statementTimeoutMs })),
+      withRetry(() => readSnapshot(this.database, scope, { ...query, densityHours: this.densityHours, limit, cursor, statementTimeoutMs: this.statementTimeoutMs })),
     );
     return { ...snapshot, next: snapshot.next ? encodeCursor(snapshot.next) : null };
   }

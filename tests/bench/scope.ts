@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Database, DatabaseKind } from '../../db/client';
+import { readAppealDensity } from '../../db/queries/appeal-density';
 import { readFeedRange, feedBounds } from '../../db/queries/feed';
 import { readSnapshot } from '../../db/queries/snapshot';
 import { seedDemoCity } from '../../db/seed/city';
 import { scopeOf } from '../../db/scope';
-import { LAYERS } from '../../server/protocol/vocab';
+import { APPEAL_MIN_COUNT, LAYERS } from '../../server/protocol/vocab';
 import { PROTOCOL_VERSION, type Ack, type SubscribeResult } from '../../server/protocol/wire';
 import { ensureUser, signIn } from '../helpers/auth';
 import { createTestDatabase } from '../helpers/db';
@@ -86,7 +87,7 @@ export async function benchScope(engine: DatabaseKind, options: { cases: number;
     const [{ n }] = (await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM cases`)) as [{ n: number }];
     const record = (target: string, scope: string, r: { ms: Distribution; rows: number }) =>
       results.push({ engine, cases: n, target, scope, rows: r.rows, ms: r.ms });
-    const query = { layers: [...LAYERS], appealHours: 24, limit: 20_000 };
+    const query = { layers: [...LAYERS], appealHours: 24, appealCounts: 'exact' as const, densityHours: 24, limit: 20_000 };
     const { head } = await feedBounds(t.database);
 
     for (const [scope, code] of [['city', CITY], ['district', DISTRICT]] as const) {
@@ -97,6 +98,11 @@ export async function benchScope(engine: DatabaseKind, options: { cases: number;
         const s = await readSnapshot(t.database, scopeOf(code), query);
         return s.incidents.length + s.appeals.length;
       }));
+      // Shared screens' appeal density (issue 11): per-grid counts of the window, k-suppressed, per district.
+      record('bare SQL: window appeals per grid', scope, await time(options.samples, async () =>
+        (await t.database.rows(sql`SELECT grid_id, count(*) FROM cases WHERE kind = 'appeal' AND reported_at > now() - interval '24 hours' ${filter} GROUP BY grid_id`)).length));
+      record('readAppealDensity()', scope, await time(options.samples, async () =>
+        (await readAppealDensity(t.database, scopeOf(code), { windowHours: 24, k: APPEAL_MIN_COUNT })).reduce((n, d) => n + Object.keys(d.cells).length, 0)));
       record('bare SQL: feed rows', scope, await time(options.samples, async () =>
         (await t.database.rows(sql`SELECT seq, payload FROM feed WHERE seq > 0 ${filter} ORDER BY seq`)).length));
       record('readFeedRange() (replay query)', scope, await time(options.samples, async () =>

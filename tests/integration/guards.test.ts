@@ -238,7 +238,8 @@ for (const kind of DB_KINDS) {
       const pii = { name: '欧阳娜娜', phone: '13812345678', idNumber: '52010219900101123X' };
       const pii2 = { name: 'Zhang Wei', phone: '+86 139-8765-4321', idNumber: '520103198512125678' };
       const needles = [pii.name, pii.phone, pii.idNumber, pii2.name, '13987654321', '139-8765-4321', pii2.idNumber, 'Wei'];
-      const live = await socketAs(base, { cookie: await signIn(base, 'g-leader') });
+      // A city-wide reader cleared for individual appeals (a leader may not subscribe to them: issue 11).
+      const live = await socketAs(base, { cookie: await signIn(base, 'g-duty') });
       const ack = (await live.socket.timeout(5000).emitWithAck('subscribe', { v: PROTOCOL_VERSION, layers: ['incidents', 'appeals', 'alerts'], since: null })) as { ok: boolean };
       expect(ack.ok).toBe(true);
 

@@ -4,6 +4,7 @@ import { DISPLAY_COOKIE } from '../../server/auth/authenticate';
 import { ACTIONS, type Action } from '../../server/auth/permissions';
 import type { ActorRole } from '../../server/auth/actor';
 import { ROLES } from '../../db/vocab';
+import { PROTOCOL_VERSION } from '../../server/protocol/wire';
 import type { AnyRoute } from '../../server/http/route';
 import { ROUTES } from '../../server/http/routes';
 import { ensureUser, makeApiKey, makeDisplayToken, signIn, TEST_PASSWORD } from '../helpers/auth';
@@ -217,6 +218,30 @@ describe('route × principal matrix (pglite)', () => {
     expect(wrong).toEqual([]);
     // The admin's session survived (logout from another site was refused).
     expect((await fetch(`${base}/api/auth/me`, { headers: cookie })).status).toBe(200);
+  });
+
+  it('the appeals layer (individual appeals) over REST and socket: only as appeals.individual says; hotspots for every map reader', async () => {
+    const got: Record<string, string> = {};
+    const expected: Record<string, string> = {};
+    for (const principal of principals.filter((p) => p.role !== null && (ACTIONS['map.read'] as readonly ActorRole[]).includes(p.role))) {
+      const cleared = (ACTIONS['appeals.individual'] as readonly ActorRole[]).includes(principal.role!);
+      // Fresh credentials: the route matrix above logged each user out at its end.
+      const headers = principal.role === 'display' ? principal.headers : { cookie: await signIn(base, `matrix-${principal.role}`) };
+      const rest = async (layers: string) => (await fetch(`${base}/api/snapshot?layers=${layers}`, { headers })).status;
+      const socket = connect(base, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: headers });
+      const subscribe = async (layers: string[]) => {
+        const ack = (await socket.timeout(10_000).emitWithAck('subscribe', { v: PROTOCOL_VERSION, layers, since: null })) as { ok: boolean; code?: string };
+        return ack.ok ? 'ok' : (ack.code ?? '?');
+      };
+      try {
+        got[principal.name] = [await rest('appeals'), await rest('hotspots'), await subscribe(['appeals']), await subscribe(['hotspots'])].join(' ');
+      } finally {
+        socket.close();
+      }
+      expected[principal.name] = cleared ? '200 200 ok ok' : '403 200 FORBIDDEN ok';
+    }
+    expect(got).toEqual(expected);
+    expect(Object.values(expected).filter((v) => v.startsWith('403')).length).toBeGreaterThanOrEqual(2);
   });
 
   it('sockets: nobody and an API client are refused at the handshake; every map reader may connect', async () => {

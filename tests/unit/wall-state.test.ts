@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { applyFrames } from '../../app/lib/wall-frames';
 import { LIMITS, emptyState, pruneState, shanghaiDay, stateFromSnapshot } from '../../app/lib/wall-state';
 import type { Snapshot } from '../../server/protocol/rest';
-import { PROTOCOL_VERSION, type AlertEventData, type CaseEventData, type FeedEvent, type FeedFrame } from '../../server/protocol/wire';
+import {
+  PROTOCOL_VERSION,
+  type AlertEventData,
+  type AppealDensityData,
+  type CaseEventData,
+  type FeedEvent,
+  type FeedFrame,
+  type HotspotEventData,
+} from '../../server/protocol/wire';
 import { REPORTED_LIFECYCLE } from '../../db/records';
 
 const NOW = Date.parse('2026-11-24T04:00:00Z'); // 12:00 in Guiyang
@@ -57,6 +65,8 @@ const snapshot: Snapshot = {
   appeals: [],
   alerts: [],
   openByGrid: { '520103001001001': { incidents: 2, appeals: 0 } },
+  hotspots: [],
+  appealDensity: [],
   totals: { openIncidents: 2, openAppeals: 0, activeAlerts: 0, todayCases: 2 },
   truncated: false,
 };
@@ -267,5 +277,47 @@ describe('wall state follows case changes', () => {
     expect(state.closedIds.size).toBe(LIMITS.closedIds);
     expect(state.closedIds.has(1000)).toBe(false);
     expect(state.closedIds.has(1000 + LIMITS.closedIds + 9)).toBe(true);
+  });
+});
+
+describe('wall state follows the hotspot layer (aggregates only)', () => {
+  const hotspot = (id: number, extra: Partial<HotspotEventData> = {}): HotspotEventData => ({
+    id, topic: null, trend: 'emerging', count: 5, previousCount: null, peakCount: 5,
+    firstSeen: new Date(NOW - 3600_000).toISOString(), lastSeen: new Date(NOW).toISOString(),
+    center: [106.7, 26.6], outline: { type: 'MultiPolygon', coordinates: [] },
+    topics: { 噪音扰民: 5 }, areas: [{ code: '520103001', name: '街道', count: 5 }], alertId: null,
+    ...extra,
+  });
+  const hotspotEvent = (seq: number, payload: HotspotEventData): FeedEvent =>
+    ({ seq, at: new Date(NOW).toISOString(), topic: 'hotspot.updated', layer: 'hotspots', areaCodes: ['520100', '520103'], payload });
+  const densityEvent = (seq: number, payload: AppealDensityData): FeedEvent =>
+    ({ seq, at: new Date(NOW).toISOString(), topic: 'appeal.density', layer: 'hotspots', areaCodes: ['520100', payload.area], payload });
+  const density = (area: string, cells: Record<string, number>, suppressed: number): AppealDensityData => ({ area, windowHours: 24, k: 3, cells, suppressed });
+
+  it('starts from the snapshot’s hotspots and density', () => {
+    const state = stateFromSnapshot(emptyState(), { ...snapshot, hotspots: [hotspot(1)], appealDensity: [density('520103', { '520103001001001': 4 }, 2)] }, NOW);
+    expect([...state.hotspots.keys()]).toEqual([1]);
+    expect(state.density.get('520103')?.cells).toEqual({ '520103001001001': 4 });
+  });
+
+  it('keeps a hotspot as its last run left it, drops an ended one, and replaces a district’s density whole', () => {
+    let state = stateFromSnapshot(emptyState(), snapshot, NOW);
+    const s0 = state.lastSeq;
+    state = applyFrames(state, [frame(s0, s0 + 4, [
+      hotspotEvent(s0 + 1, hotspot(1)),
+      hotspotEvent(s0 + 2, hotspot(2, { trend: 'stable' })),
+      hotspotEvent(s0 + 3, hotspot(1, { trend: 'growing', count: 8, previousCount: 5 })),
+      densityEvent(s0 + 4, density('520103', { '520103001001001': 3, '520103001001002': 6 }, 1)),
+    ])], NOW);
+    expect(state.hotspots.get(1)).toMatchObject({ trend: 'growing', count: 8 });
+    expect(state.hotspots.get(2)?.trend).toBe('stable');
+    state = applyFrames(state, [frame(s0 + 4, s0 + 6, [
+      hotspotEvent(s0 + 5, hotspot(2, { trend: 'ended', count: 0 })),
+      densityEvent(s0 + 6, density('520103', { '520103001001002': 7 }, 3)),
+    ])], NOW);
+    expect([...state.hotspots.keys()]).toEqual([1]);
+    expect(state.density.get('520103')).toEqual(density('520103', { '520103001001002': 7 }, 3));
+    // Neither touches the case counts.
+    expect(state.totals).toMatchObject({ openIncidents: 2, openAppeals: 0 });
   });
 });

@@ -7,7 +7,9 @@ import type { AreaCollection, ClientConfig } from '../../../server/protocol/rest
 import type { AreaLevel } from '../../../server/protocol/vocab';
 import { isAbort, isUnauthenticated } from '../../lib/api';
 import { loadAreas, SIMPLIFY_FOR_LEVEL } from '../../lib/area-loader';
+import type { HotspotEventData } from '../../../server/protocol/wire';
 import BaseLayer from '../../wall/map/BaseLayer';
+import HotspotOutlines from '../../wall/map/HotspotOutlines';
 import { makeProjection, ProjectionContext } from '../../wall/map/support';
 import AreaFrame from './AreaFrame';
 import ChildShading, { type ChildValue } from './ChildShading';
@@ -16,7 +18,7 @@ import type { Scale } from './shade';
 /**
  * The leader's map root (client-only: Leaflet needs window): the base map, the
  * current area's outline framed in view, its children shaded by the chosen
- * indicator. SVG rather than canvas: a level has tens of children, each is a
+ * indicator, and the live appeal hotspots on top (tap one for its topics and areas). SVG rather than canvas: a level has tens of children, each is a
  * tap target, and each path carries its area code for people and tests alike.
  * Shapes come from the shared cached loader; the layers only draw.
  */
@@ -27,6 +29,9 @@ export interface LeaderMapProps {
   values: ReadonlyMap<string, ChildValue>;
   scale: Scale;
   onSelect: (code: string) => void;
+  /** Live appeal hotspots (aggregate only); tapping one calls onHotspot. */
+  hotspots: ReadonlyMap<number, HotspotEventData>;
+  onHotspot: (id: number) => void;
 }
 
 const RETRY_MS = 8_000;
@@ -62,7 +67,7 @@ function coarsePointer(): boolean {
   return typeof window !== 'undefined' && window.matchMedia('(pointer: coarse)').matches;
 }
 
-export default function LeaderMap({ config, area, childLevel, values, scale, onSelect }: LeaderMapProps) {
+export default function LeaderMap({ config, area, childLevel, values, scale, onSelect, hotspots, onHotspot }: LeaderMapProps) {
   const projection = useMemo(() => makeProjection(config.basemap.crs), [config.basemap.crs]);
   const center = useMemo(() => projection.project(config.center[0], config.center[1]), [projection, config.center]);
   const [touch] = useState(coarsePointer);
@@ -87,6 +92,7 @@ export default function LeaderMap({ config, area, childLevel, values, scale, onS
         <BaseLayer basemap={config.basemap} />
         <AreaFrame shape={self} code={area.code} />
         {childLevel ? <ChildShading shapes={children} values={values} scale={scale} onSelect={onSelect} /> : null}
+        <HotspotOutlines hotspots={hotspots} visible onSelect={onHotspot} />
       </MapContainer>
     </ProjectionContext>
   );

@@ -1,13 +1,17 @@
 'use client';
 
 import dynamic from 'next/dynamic';
+import { useState } from 'react';
 import type { ClientConfig } from '../../../server/protocol/rest';
 import type { AreaLevel } from '../../../server/protocol/vocab';
+import { useHotspotWords } from '../../lib/hotspot-labels';
 import { columnOf, formatIndicator, indicatorLabel, type IndicatorKey } from '../../lib/indicator-format';
+import { useWall } from '../../lib/store';
 import type { ChildValue } from '../map/ChildShading';
 import type { Scale } from '../map/shade';
 import { useLeaderT } from '../strings';
 import { SHADE_CHOICES, type ShadeChoice } from '../url-state';
+import HotspotDetail from './HotspotDetail';
 
 /** Leaflet touches window at import time: the map is client-only. */
 const LeaderMap = dynamic(() => import('../map/LeaderMap'), { ssr: false });
@@ -36,6 +40,11 @@ export default function MapPanel({
   onSelect: (code: string) => void;
 }) {
   const tr = useLeaderT();
+  const w = useHotspotWords();
+  const hotspots = useWall((s) => s.hotspots);
+  const [picked, setPicked] = useState<number | null>(null);
+  // A hotspot that ended (or left the view's scope) closes its detail.
+  const hotspot = picked === null ? null : (hotspots.get(picked) ?? null);
   return (
     <section className="leader-panel leader-map-panel" aria-labelledby="map-title">
       <div className="leader-map-head">
@@ -55,13 +64,29 @@ export default function MapPanel({
       </div>
       <div className="leader-map" data-testid="leader-map" role="region" aria-label={tr.s('map')}>
         {config && area ? (
-          <LeaderMap config={config} area={area} childLevel={childLevel} values={values} scale={scale} onSelect={onSelect} />
+          <LeaderMap
+            config={config}
+            area={area}
+            childLevel={childLevel}
+            values={values}
+            scale={scale}
+            onSelect={onSelect}
+            hotspots={hotspots}
+            onHotspot={setPicked}
+          />
         ) : null}
       </div>
       <div className="leader-map-foot">
         {childLevel ? <Legend shade={shade} scale={scale} /> : <span />}
         <span className="leader-map-hint">{childLevel ? tr.s('tapToDrill') : tr.s('smallestUnit')}</span>
       </div>
+      {hotspot ? (
+        <HotspotDetail hotspot={hotspot} onClose={() => setPicked(null)} />
+      ) : (
+        <p className="leader-map-hint leader-hotspot-hint" data-testid="hotspot-hint">
+          {hotspots.size > 0 ? `${w.w('hotspots')} ${hotspots.size} · ${w.w('tapHotspot')}` : w.w('noHotspots')}
+        </p>
+      )}
     </section>
   );
 }

@@ -4,11 +4,14 @@ import L from 'leaflet';
 import { useEffect, useRef, useState } from 'react';
 import { useMap } from 'react-leaflet';
 import { useWall } from '../../lib/store';
+import { useGridPoints } from './grid-points';
 import { sizeScale, useProjection, throttled } from './support';
 
 /**
- * Citizen appeals as a heat layer only: on a shared screen appeals are shown in
- * aggregate, never as individual points (DESIGN §2).
+ * Citizen appeals as a heat layer only, and only from aggregates: the shared
+ * screens' per-grid counts of the window (k-suppressed, `appeal.density`), each
+ * weighted at a point inside its grid. No appeal's position ever reaches the
+ * browser (DESIGN §2, issue 11).
  */
 const REDRAW_MS = 1000;
 
@@ -49,7 +52,9 @@ function loadHeatPlugin(): Promise<void> {
 export default function AppealHeat({ visible }: { visible: boolean }) {
   const map = useMap();
   const { project } = useProjection();
-  const appeals = useWall((s) => s.appeals);
+  const density = useWall((s) => s.density);
+  const scope = useWall((s) => s.me?.area?.code ?? null);
+  const gridPoints = useGridPoints(density, scope);
   const [layer, setLayer] = useState<HeatLayer | null>(null);
 
   useEffect(() => {
@@ -59,8 +64,8 @@ export default function AppealHeat({ visible }: { visible: boolean }) {
       if (cancelled) return;
       const s = sizeScale(map);
       created = L.heatLayer([], {
-        radius: 18 * s,
-        blur: 22 * s,
+        radius: 26 * s,
+        blur: 30 * s,
         maxZoom: 14,
         minOpacity: 0.25,
         gradient: { 0.2: '#1e3a8a', 0.45: '#7c3aed', 0.65: '#db2777', 0.85: '#f97316', 1: '#fde047' },
@@ -89,14 +94,22 @@ export default function AppealHeat({ visible }: { visible: boolean }) {
     if (!layer || !visible) return;
     const draw = () => {
       const points: L.HeatLatLngTuple[] = [];
-      for (const a of appeals.values()) {
-        const [lat, lng] = project(a.lng, a.lat);
-        points.push([lat, lng, 1]);
+      let max = 0;
+      for (const row of density.values()) {
+        for (const [grid, count] of Object.entries(row.cells)) {
+          const at = gridPoints.get(grid);
+          if (!at) continue;
+          const [lat, lng] = project(at[0], at[1]);
+          points.push([lat, lng, count]);
+          max = Math.max(max, count);
+        }
       }
+      // The busiest cell is full heat; the others scale to it.
+      layer.setOptions({ max: Math.max(1, max) });
       layer.setLatLngs(points);
     };
     return throttled(draw, lastDraw, REDRAW_MS);
-  }, [layer, visible, appeals, project]);
+  }, [layer, visible, density, gridPoints, project]);
 
   return null;
 }

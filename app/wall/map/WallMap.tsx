@@ -13,12 +13,14 @@ import BaseLayer from './BaseLayer';
 import FocusHandler from './FocusHandler';
 import GridFill from './GridFill';
 import IncidentPoints from './IncidentPoints';
+import WallHotspots from './WallHotspots';
 import { makeProjection, ProjectionContext } from './support';
 
 /**
  * The map root, loaded client-only (Leaflet needs window). Canvas everywhere
  * (preferCanvas): outlines, fills and alerts are Canvas paths, incidents one
- * clustered canvas, appeals a heat canvas. The layers render nothing themselves.
+ * clustered canvas, appeals a heat canvas of per-grid counts; hotspot outlines are
+ * SVG (few, and CSS pulses the emerging ones). The layers render nothing themselves.
  */
 export default function WallMap({ config, layers }: { config: ClientConfig; layers: LayerPrefs }) {
   const projection = useMemo(() => makeProjection(config.basemap.crs), [config.basemap.crs]);
@@ -44,6 +46,7 @@ export default function WallMap({ config, layers }: { config: ClientConfig; laye
         <AreaOutlines />
         <AppealHeat visible={layers.appeals} />
         <AlertPolygons visible={layers.alerts} />
+        <WallHotspots visible={layers.hotspots} />
         <IncidentPoints visible={layers.incidents} />
         <FocusHandler />
         <AutoTour />

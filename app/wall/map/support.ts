@@ -29,8 +29,11 @@ export const PANES = {
   fills: 350,
   outlines: 380,
   alerts: 420,
+  hotspots: 430,
   points: 450,
   labels: 460,
+  /** Hotspot count badges: above the points, and tappable (unlike `labels`). */
+  hotspotLabels: 470,
 } as const;
 export type PaneName = keyof typeof PANES;
 

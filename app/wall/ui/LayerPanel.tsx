@@ -1,8 +1,9 @@
 'use client';
 
 import { useState } from 'react';
-import { SEVERITIES } from '../../../server/protocol/vocab';
+import { APPEAL_MIN_COUNT, SEVERITIES } from '../../../server/protocol/vocab';
 import { caseWord, slaLabel } from '../../lib/case-labels';
+import { hotspotWords, LIVE_TRENDS, TREND_COLOURS } from '../../lib/hotspot-labels';
 import { useT } from '../../lib/i18n';
 import { useWall } from '../../lib/store';
 import { LAYER_KEYS, layerPrefs, type LayerPrefs } from '../layer-prefs';
@@ -11,6 +12,7 @@ import { SEVERITY_COLOURS } from '../map/support';
 const LABELS = {
   incidents: 'layerIncidents',
   appeals: 'layerAppeals',
+  hotspots: 'layerHotspots',
   alerts: 'layerAlerts',
   grids: 'layerGrids',
 } as const satisfies Record<keyof LayerPrefs, string>;
@@ -67,7 +69,17 @@ export default function LayerPanel() {
             <span className="legend-swatch legend-ramp" aria-hidden="true" />
             {tr.t('openCases')}
           </li>
+          <li className="legend-wide" data-testid="legend-hotspots">
+            <span>{tr.t('layerHotspots')}</span>
+            {LIVE_TRENDS.map((trend) => (
+              <span key={trend} className="legend-item">
+                <span className="legend-swatch legend-hotspot" style={{ borderColor: TREND_COLOURS[trend] }} aria-hidden="true" />
+                {hotspotWords(tr.lang).trend(trend)}
+              </span>
+            ))}
+          </li>
         </ul>
+        <p className="panel-note panel-note-dim">{hotspotWords(tr.lang).w('heatNote', { k: APPEAL_MIN_COUNT })}</p>
         {truncated ? <p className="panel-note">{tr.t('truncated')}</p> : null}
       </div>
     </section>

@@ -1,0 +1,63 @@
+import type { Database } from '../../db/client';
+import { readAppealDensity } from '../../db/queries/appeal-density';
+import { findRootAreas } from '../../db/queries/areas';
+import { appendFeed, type NewFeedRow } from '../../db/queries/feed';
+import type { AppealDensityData } from '../../db/records';
+import { scopeOf } from '../../db/scope';
+import { APPEAL_MIN_COUNT } from '../../db/vocab';
+
+export interface AppealDensityOptions {
+  /** How often the leader recounts (ms). */
+  everyMs: number;
+  /** The shared screens' appeal window (hours). */
+  windowHours: number;
+}
+
+/**
+ * The shared screens' heat input (issue 11): the scheduler's leader recounts the
+ * appeals of the window per grid every `everyMs` and writes one `appeal.density` feed
+ * row per district whose counts changed since it last wrote (areaCodes = [root,
+ * district], so a district's room gets only its own row). Appeals leaving the window
+ * change the counts too, so the recount runs on time, not on intake. A new leader
+ * knows nothing it wrote before: its first run writes every district once.
+ */
+export class AppealDensityJob {
+  private readonly written = new Map<string, string>();
+  private lastRunAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly database: Database,
+    private readonly options: AppealDensityOptions,
+  ) {}
+
+  /** Runs when due (or at once after an election); the feed rows written. */
+  async maybeRun(wall: number, justElected: boolean): Promise<number> {
+    if (justElected) this.written.clear();
+    if (!justElected && wall - this.lastRunAt < this.options.everyMs) return 0;
+    this.lastRunAt = wall;
+    return this.run();
+  }
+
+  /** Recounts now and writes the districts that changed (one transaction). */
+  async run(): Promise<number> {
+    const rows: NewFeedRow[] = [];
+    const next = new Map<string, string>();
+    for (const root of await findRootAreas(this.database)) {
+      const densities = await readAppealDensity(this.database, scopeOf(root.code), { windowHours: this.options.windowHours, k: APPEAL_MIN_COUNT });
+      for (const density of densities) {
+        const key = signature(density);
+        next.set(density.area, key);
+        if (this.written.get(density.area) === key) continue;
+        rows.push({ topic: 'appeal.density', layer: 'hotspots', areaCodes: [root.code, density.area], payload: density });
+      }
+    }
+    if (rows.length > 0) await this.database.transaction((tx) => appendFeed(tx, rows));
+    // Remembered only once committed: a failed write is retried on the next run.
+    for (const [area, key] of next) this.written.set(area, key);
+    return rows.length;
+  }
+}
+
+function signature(density: AppealDensityData): string {
+  return JSON.stringify([density.windowHours, density.k, density.suppressed, density.cells]);
+}
