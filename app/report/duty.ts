@@ -2,11 +2,11 @@
 
 import type { Ack, PositionReport, PositionResult } from '../../server/protocol/wire';
 import { POSITION_EVERY_MS } from '../../server/protocol/wire';
-import { createPref } from '../lib/prefs';
 import type { GeoTracker } from './geo';
 
 /**
- * On-duty position sharing: while the toggle is on, the latest fix goes to the
+ * On-duty position sharing: while the worker is on duty (their responder record's
+ * status, switched by PUT /api/me/status: see setDutyStatus), the latest fix goes to the
  * server over the socket (`position`, volatile and throttled there too) about
  * every POSITION_EVERY_MS, at the pace the ack asks (`retryInMs`). A fix older than
  * STALE_MS is not sent (the phone lost its GPS: better no position than a wrong
@@ -23,7 +23,10 @@ export interface DutyState {
   problem: DutyProblem;
 }
 
-export const dutyPref = createPref<boolean>('hcm.report.onDuty', false, (raw) => (typeof raw === 'boolean' ? raw : null));
+/** Whether a responder status counts as on duty (busy is on duty, with work in hand). */
+export function isOnDuty(status: string | null | undefined): boolean {
+  return status === 'on_duty' || status === 'busy';
+}
 
 type Send = (report: Omit<PositionReport, 'v'>) => Promise<Ack<PositionResult> | null>;
 
