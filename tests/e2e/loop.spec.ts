@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import pg from 'pg';
 import sharp from 'sharp';
 import { adminApi, count, openWall, shot, signInContext, unique, watchConsole } from './helpers';
@@ -15,12 +15,12 @@ import { adminApi, count, openWall, shot, signInContext, unique, watchConsole } 
  * did what), and a report made offline is delivered exactly once.
  */
 
-const PHONE = {
+const PHONE: BrowserContextOptions = {
   viewport: { width: 390, height: 844 },
   isMobile: true,
   hasTouch: true,
   permissions: ['geolocation'],
-} as const;
+};
 
 interface Home {
   responderId: number;
