@@ -15,7 +15,8 @@ import type { GeoTracker } from './geo';
  */
 const STALE_MS = 2 * 60_000;
 
-export type DutyProblem = 'not_linked' | 'no_fix' | null;
+/** not_linked: no responder record; no_fix: no recent GPS fix; offline: no connection to send it on (it goes when there is). */
+export type DutyProblem = 'not_linked' | 'no_fix' | 'offline' | null;
 
 export interface DutyState {
   on: boolean;
@@ -35,6 +36,7 @@ export class DutySharer {
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private releaseGeo: (() => void) | null = null;
+  private unwatchGeo: (() => void) | null = null;
 
   private send: Send | null = null;
 
@@ -57,9 +59,15 @@ export class DutySharer {
     this.set({ on, lastSharedAt: on ? this.state.lastSharedAt : null, problem: null });
     if (on) {
       this.releaseGeo = this.geo.acquire();
+      // A first fix arriving while waiting for one is shared at once, not at the next turn.
+      this.unwatchGeo = this.geo.subscribe(() => {
+        if (this.state.on && this.state.problem === 'no_fix' && this.geo.getState().fix) this.schedule(0);
+      });
       this.schedule(0);
     } else {
       this.clear();
+      this.unwatchGeo?.();
+      this.unwatchGeo = null;
       this.releaseGeo?.();
       this.releaseGeo = null;
     }
@@ -92,6 +100,8 @@ export class DutySharer {
       return;
     }
     if (ack?.ok && ack.data.stored) this.set({ ...this.state, lastSharedAt: Date.now(), problem: null });
+    else if (!ack) this.set({ ...this.state, problem: 'offline' });
+    else if (ack.ok && this.state.problem !== null) this.set({ ...this.state, problem: null });
     const wait = ack?.ok ? ack.data.retryInMs || POSITION_EVERY_MS : POSITION_EVERY_MS;
     this.schedule(Math.max(1_000, wait));
   }

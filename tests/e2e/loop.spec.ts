@@ -245,13 +245,12 @@ test('two desks race on a handled case: the first to land wins, the other is tol
   const problems = [watchConsole(worker.page), watchConsole(duty.page)];
 
   // A case in the worker's grid brought to 待核查 by REST (dispatched to the worker, accepted and handled by the desk).
-  let version = 0;
   const created = await admin.post('/api/cases', {
     data: { kind: 'incident', channel: 'sensor', externalId: unique(), category: '0701', severity: 'Severe', title: `井盖破损 ${unique()}`, location: { type: 'Point', coordinates: [worker.home.lng, worker.home.lat] } },
   });
   expect(created.status()).toBe(201);
   const { case: reported } = (await created.json()) as { case: { id: number; version: number } };
-  version = reported.version;
+  let version = reported.version;
   for (const [action, extra] of [
     ['register', {}],
     ['dispatch', { assigneeId: worker.home.responderId }],

@@ -35,6 +35,8 @@ export default function DutyBar() {
   } else if (geo.problem === 'denied' || geo.problem === 'unsupported') {
     text = rt.t('dutyNoGps');
     tone = 'bad';
+  } else if (duty.problem === 'offline') {
+    text = rt.t('dutyOffline');
   } else if (duty.lastSharedAt) {
     text = `${rt.t('dutySharing')} · ${rt.t('dutySharedAt', { time: tr.time(duty.lastSharedAt) })}`;
     tone = 'ok';
