@@ -10,7 +10,8 @@ import { adminApi, count, openWall, shot, signInContext, unique, watchConsole } 
  * dispatcher's queue live → registered and assigned to that worker (the suggested
  * responder) in one click → the worker's task appears live, is accepted and
  * reported handled with a photo → the dispatcher verifies (both photos) and closes
- * → the wall's open count comes back down. Nobody reloads: every page counts its
+ * → the wall's open count comes back down; the worker going off duty greys them
+ * out on the desk's map at once. Nobody reloads: every page counts its
  * document loads. Then two desks race on one handled case (the loser is told who
  * did what), and a report made offline is delivered exactly once.
  */
@@ -232,6 +233,15 @@ test('one case around the loop: phone report → desk assigns the worker in one 
     ['close', 'nm-dispatcher'],
   ]);
   await dispatcher.page.screenshot({ path: shot('loop-dispatch-closed-1920x1080') });
+
+  // 7. The worker goes off duty: the desk's map shows it at once (responderStatus), and back on.
+  const map = dispatcher.page.getByTestId('case-map').locator('.leaflet-container');
+  await expect(map).toHaveAttribute('data-responder-status', new RegExp(`(^|,)${r}:on_duty(,|$)`));
+  await worker.page.getByTestId('duty-toggle').click();
+  await expect(worker.page.getByTestId('duty-status')).toHaveText('离岗：不共享位置');
+  await expect(map).toHaveAttribute('data-responder-status', new RegExp(`(^|,)${r}:off_duty(,|$)`));
+  await onDuty(worker.page);
+  await expect(map).toHaveAttribute('data-responder-status', new RegExp(`(^|,)${r}:on_duty(,|$)`));
 
   for (const check of checks) await check();
   expect(problems.flat()).toEqual([]);
