@@ -14,6 +14,8 @@ import type { GeoTracker } from './geo';
  * says so; no connection just waits for the next turn.
  */
 const STALE_MS = 2 * 60_000;
+/** With no connection to send on, the next try comes this soon (the socket may just be starting). */
+const NO_LINK_RETRY_MS = 1_000;
 
 /** not_linked: no responder record; no_fix: no recent GPS fix; offline: no connection to send it on (it goes when there is). */
 export type DutyProblem = 'not_linked' | 'no_fix' | 'offline' | null;
@@ -100,9 +102,12 @@ export class DutySharer {
       return;
     }
     if (ack?.ok && ack.data.stored) this.set({ ...this.state, lastSharedAt: Date.now(), problem: null });
-    else if (!ack) this.set({ ...this.state, problem: 'offline' });
-    else if (ack.ok && this.state.problem !== null) this.set({ ...this.state, problem: null });
-    const wait = ack?.ok ? ack.data.retryInMs || POSITION_EVERY_MS : POSITION_EVERY_MS;
+    else if (!ack) {
+      // No connection yet (the page is starting, or the socket is reconnecting): "offline" only when the browser says so.
+      if (navigator.onLine === false) this.set({ ...this.state, problem: 'offline' });
+    } else if (ack.ok && this.state.problem !== null) this.set({ ...this.state, problem: null });
+    // Without a connection, try again soon: the first position goes as soon as the socket is up.
+    const wait = ack?.ok ? ack.data.retryInMs || POSITION_EVERY_MS : ack ? POSITION_EVERY_MS : NO_LINK_RETRY_MS;
     this.schedule(Math.max(1_000, wait));
   }
 
