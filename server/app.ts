@@ -218,6 +218,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     io,
     publisher,
     notifier,
+    positions,
     ingest,
     calendar,
     scheduler,

@@ -2,7 +2,7 @@
 
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { ClientConfig } from '../../server/protocol/rest';
-import type { FeedEvent, FeedFrame, ResponderPosition } from '../../server/protocol/wire';
+import type { FeedEvent, FeedFrame, ResponderPosition, ResponderStatusEvent } from '../../server/protocol/wire';
 import type { Me } from './session';
 
 /**
@@ -32,6 +32,9 @@ import type { Me } from './session';
  *   the controller for a quiet reload (a backstop, e.g. the day changed).
  * - optional `receivePosition(event)`: desk surfaces get responders' live positions
  *   (volatile `responderPosition`; no seq, no replay; GET /api/responders is the base).
+ * - optional `receiveResponderStatus(event)`: a responder went on or off duty (`responderStatus`).
+ * - optional `reconnected()`: the socket is back after a drop; a surface re-reads what
+ *   only ever arrives live (the responders' positions and statuses).
  * - optional `published(state)`: runs after every commit (e.g. an e2e probe on window).
  * - optional `admits(me)`: a surface for some roles only; false → the controller
  *   stops once `me` is set (nothing loaded, no socket) and the page shows "not for
@@ -110,6 +113,8 @@ export interface LiveSink {
   load(signal: AbortSignal): Promise<void>;
   tick(now: number): boolean;
   receivePosition?(event: ResponderPosition): void;
+  receiveResponderStatus?(event: ResponderStatusEvent): void;
+  reconnected?(): void;
   admits?(me: Me): boolean;
 }
 

@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION,
   resyncSchema,
   responderPositionSchema,
+  responderStatusSchema,
   signedOutSchema,
   type Ack,
   type ClientToServerEvents,
@@ -70,6 +71,8 @@ export interface ControllerOptions {
 export class SocketController {
   private socket: LiveSocket | null = null;
   private stopped = false;
+  /** The socket has connected once: a later connect is a reconnection. */
+  private connectedBefore = false;
   /** since of the subscribe in flight; NaN while a snapshot reload is in progress. */
   private gate: number | null = null;
   private subscribeEpoch = 0;
@@ -102,6 +105,7 @@ export class SocketController {
     socket.on('resync', this.onResync);
     socket.on('signedOut', this.onSignedOut);
     if (this.store.receivePosition) socket.on('responderPosition', this.onResponderPosition);
+    if (this.store.receiveResponderStatus) socket.on('responderStatus', this.onResponderStatus);
     window.addEventListener('online', this.onBrowserOnline);
     window.addEventListener('offline', this.onBrowserOffline);
     const tick = setInterval(this.onTick, TICK_MS);
@@ -271,6 +275,9 @@ export class SocketController {
   // --- socket events ---------------------------------------------------------------------
 
   private readonly onConnect = (): void => {
+    // Back after a drop: what only ever comes live (positions, duty statuses) may have been missed meanwhile.
+    if (this.connectedBefore) this.store.reconnected?.();
+    this.connectedBefore = true;
     if (this.reloading) return; // the reload subscribes when it is done
     this.subscribe();
   };
@@ -342,6 +349,15 @@ export class SocketController {
       return;
     }
     this.store.receivePosition?.(parsed.data);
+  };
+
+  private readonly onResponderStatus = (raw: unknown): void => {
+    const parsed = responderStatusSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.store.countRejectedFrame();
+      return;
+    }
+    this.store.receiveResponderStatus?.(parsed.data);
   };
 
   private readonly onBrowserOnline = (): void => {

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { useDocumentLang } from '../lib/i18n';
 import { LiveStoreContext, useStoreSlice } from '../lib/live-store';
 import { SocketController } from '../lib/socket-controller';
-import { DutySharer, dutyPref } from './duty';
+import { DutySharer, isOnDuty } from './duty';
 import { GeoTracker } from './geo';
 import { idbOutboxStorage, tabLock } from './outbox-idb';
 import { OutboxRunner } from './outbox-runner';
@@ -93,7 +93,8 @@ export default function ReportShell() {
     if (status === 'live') runner?.kick(true);
   }, [status, runner]);
 
-  const onDuty = dutyPref.use();
+  // Shared while my responder record says on duty (and only then): the server's status, not a local switch.
+  const onDuty = isOnDuty(useStoreSlice(store, (s) => s.tasks.responder?.status));
   const admitted = me?.role === 'grid_worker';
   useEffect(() => {
     duty.setOn(onDuty && admitted);

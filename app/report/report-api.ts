@@ -53,6 +53,19 @@ export const reportApi: OutboxApi = {
   transition: (caseId, body) => postJson(`/api/cases/${caseId}/transitions`, body),
 };
 
+export interface StatusChanged {
+  responder: { id: number; status: string; previous: string; at: string; homeGrid: string | null };
+}
+
+/** Go on or off duty (PUT /api/me/status). Not queued offline: the switch says it could not be changed. */
+export function putMyStatus(status: 'on_duty' | 'off_duty'): Promise<ApiResult<StatusChanged>> {
+  return call<StatusChanged>(
+    '/api/me/status',
+    { method: 'PUT', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ status }) },
+    JSON_TIMEOUT_MS,
+  );
+}
+
 export function fetchMyTasks(signal?: AbortSignal): Promise<ApiResult<MyTasks>> {
   return call<MyTasks>('/api/me/tasks', { headers: { accept: 'application/json' }, signal }, JSON_TIMEOUT_MS);
 }

@@ -71,6 +71,13 @@ export class ReportStore extends LiveStore<ReportState> {
     if (state !== this.state.tasks) this.commit({ ...this.state, tasks: state });
   }
 
+  /** My responder's duty status as the server now has it (the answer of PUT /api/me/status). */
+  setResponderStatus(status: string): void {
+    const responder = this.state.tasks.responder;
+    if (!responder || responder.status === status) return;
+    this.commit({ ...this.state, tasks: { ...this.state.tasks, responder: { ...responder, status } } });
+  }
+
   /** Shows the tasks saved at the last load while nothing live has arrived (opened with no network). */
   restoreCached(cache: TasksCache): void {
     if (this.state.loaded) return;

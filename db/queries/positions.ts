@@ -46,7 +46,7 @@ export interface RecordedPosition {
 
 /**
  * Stores the latest position of the responder linked to `userId` in one statement;
- * null when the user is linked to no responder (nothing is written).
+ * null when the user is linked to no responder, or is off duty (nothing is written).
  */
 export async function recordPosition(
   db: Runner,
@@ -58,7 +58,7 @@ export async function recordPosition(
     SET geom = ST_SetSRID(ST_MakePoint(${position.lng}::float8, ${position.lat}::float8), 4326),
         position_at = now(), position_accuracy = ${position.accuracy}::real
     FROM responders me LEFT JOIN areas home ON home.id = me.home_grid_id
-    WHERE me.user_id = ${userId}::int AND r.id = me.id
+    WHERE me.user_id = ${userId}::int AND r.id = me.id AND me.status <> 'off_duty'
     RETURNING r.id, r.status, ST_X(r.geom) AS lng, ST_Y(r.geom) AS lat, r.position_accuracy AS accuracy,
               ${isoTime(sql`r.position_at`)} AS at, ${responderAreaCodes} AS "areaCodes"`);
   return row ?? null;
@@ -92,4 +92,32 @@ export async function listResponders(db: Runner, scope: Scope, limit: number): P
     WHERE ${inScope(responderAreaCodes, scope)}
     ORDER BY r.id
     LIMIT ${limit}::int`);
+}
+
+export interface StatusChange {
+  id: number;
+  status: string;
+  previous: string;
+  at: string;
+  /** Where the change is announced: the responder's home grid path (or the roots), as for positions. */
+  areaCodes: string[];
+  homeGrid: string | null;
+}
+
+/**
+ * Sets the duty status of the responder linked to `userId` (row-locked, so two
+ * switches in a row apply in order); null when the user is linked to no responder.
+ * The last position stays (the desks' map shows the worker grey, off duty); no new
+ * one is kept until they are back on duty (recordPosition).
+ */
+export async function setResponderStatus(tx: Runner, userId: number, status: string): Promise<StatusChange | null> {
+  const [row] = await tx.rows<StatusChange>(sql`
+    WITH me AS (SELECT id, status FROM responders WHERE user_id = ${userId}::int FOR UPDATE)
+    UPDATE responders r
+    SET status = ${status}
+    FROM me JOIN responders r2 ON r2.id = me.id LEFT JOIN areas home ON home.id = r2.home_grid_id
+    WHERE r.id = me.id
+    RETURNING r.id, r.status, me.status AS previous, ${isoTime(sql`now()`)} AS at,
+              ${responderAreaCodes} AS "areaCodes", home.code AS "homeGrid"`);
+  return row ?? null;
 }

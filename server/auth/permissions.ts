@@ -53,6 +53,8 @@ export const ACTIONS = {
   'tasks.read': ['grid_worker'],
   /** Share one's live position (socket `position`): grid workers linked to a responder record. */
   'positions.send': ['grid_worker'],
+  /** Go on or off duty (PUT /api/me/status): grid workers linked to a responder record (audited). */
+  'duty.set': ['grid_worker'],
   /** Own session: who am I, logout, change password. */
   'session.self': ['admin', 'leader', 'duty_officer', 'dispatcher', 'grid_worker'],
   /** Accounts, display tokens and API keys within the admin's scope. */

@@ -25,6 +25,11 @@ export const EVENTS = {
   position: 'position',
   /** server → client (desk roles), volatile: a responder of the jurisdiction moved. Not a feed event: no seq, no replay. */
   responderPosition: 'responderPosition',
+  /**
+   * server → client (desk roles): a responder of the jurisdiction went on or off duty (PUT /api/me/status).
+   * Not a feed event either: GET /api/responders is the base, re-read after every reconnect.
+   */
+  responderStatus: 'responderStatus',
 } as const;
 
 export const layerSchema = z.enum(LAYERS);
@@ -188,11 +193,23 @@ export const responderPositionSchema = z.object({
 });
 export type ResponderPosition = z.infer<typeof responderPositionSchema>;
 
+export const responderStatusSchema = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  /** responders.id. */
+  id: z.number().int(),
+  /** RESPONDER_STATUSES: on_duty, busy, off_duty. */
+  status: z.string(),
+  /** Server time of the change (ISO). */
+  at: z.string(),
+});
+export type ResponderStatusEvent = z.infer<typeof responderStatusSchema>;
+
 export interface ServerToClientEvents {
   feed: (frame: FeedFrame) => void;
   resync: (notice: z.infer<typeof resyncSchema>) => void;
   signedOut: (notice: SignedOutNotice) => void;
   responderPosition: (event: ResponderPosition) => void;
+  responderStatus: (event: ResponderStatusEvent) => void;
 }
 export interface ClientToServerEvents {
   subscribe: (request: unknown, ack: (result: Ack<SubscribeResult>) => void) => void;

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client';
-import { recordPosition, type RecordedPosition } from '../../db/queries/positions';
+import { findLinkedResponder, recordPosition, type RecordedPosition, type StatusChange } from '../../db/queries/positions';
 import { may } from '../auth/permissions';
 import { AppError, issuesOf } from '../errors';
 import type { Logger } from '../logger';
-import { POSITION_EVERY_MS, PROTOCOL_VERSION, positionReportSchema, type PositionResult, type ResponderPosition } from '../protocol/wire';
+import {
+  POSITION_EVERY_MS,
+  PROTOCOL_VERSION,
+  positionReportSchema,
+  type PositionResult,
+  type ResponderPosition,
+  type ResponderStatusEvent,
+} from '../protocol/wire';
 import type { AppIo, AppSocket } from './io';
 import type { FeedNotifier } from './notifier';
 
@@ -20,7 +27,9 @@ export function positionRoom(code: string): string {
 interface Relayed {
   /** The node that stored it (it has already emitted to its own sockets). */
   n: string;
-  e: ResponderPosition;
+  /** What it is: a position (absent, the older messages) or a duty status change. */
+  k?: 'position' | 'status';
+  e: ResponderPosition | ResponderStatusEvent;
   a: string[];
 }
 
@@ -37,6 +46,11 @@ interface Relayed {
  * unions, so a socket gets it once. Other nodes get it through NOTIFY on
  * PostgreSQL and emit to their own sockets. A missed event is superseded by the
  * next one; the map's initial state is GET /api/responders.
+ *
+ * A worker off duty (PUT /api/me/status) shares nothing: their positions are
+ * refused (OFF_DUTY) and nothing is stored. The status change itself reaches the
+ * same desks as `responderStatus` (not volatile, but not a feed row either: the
+ * desks re-read GET /api/responders when they reconnect).
  */
 export class PositionRelay {
   private readonly node = randomUUID();
@@ -76,6 +90,8 @@ export class PositionRelay {
     const recorded = await recordPosition(this.database, actor.id, { lng, lat, accuracy: accuracy ?? null });
     if (!recorded) {
       this.lastKept.delete(socket);
+      const linked = await findLinkedResponder(this.database, actor.id);
+      if (linked) throw new AppError('CONFLICT', 'you are off duty: positions are not shared', { reason: 'off_duty' });
       throw new AppError('FORBIDDEN', 'your account is not linked to a responder record', { action: 'positions.send' });
     }
     this.stored++;
@@ -85,16 +101,29 @@ export class PositionRelay {
     return { stored: true, retryInMs: this.everyMs };
   }
 
+  /** After a duty status change has committed: tells the desks of the responder's jurisdiction, on every node. */
+  announceStatus(change: StatusChange): void {
+    const event: ResponderStatusEvent = { v: PROTOCOL_VERSION, id: change.id, status: change.status, at: change.at };
+    this.emitStatusLocal(event, change.areaCodes);
+    this.notifier?.publish(CHANNEL, JSON.stringify({ n: this.node, k: 'status', e: event, a: change.areaCodes } satisfies Relayed));
+  }
+
   private emitLocal(event: ResponderPosition, areaCodes: readonly string[]): void {
     if (areaCodes.length === 0) return;
     this.io.local.to(areaCodes.map(positionRoom)).volatile.emit('responderPosition', event);
+  }
+
+  private emitStatusLocal(event: ResponderStatusEvent, areaCodes: readonly string[]): void {
+    if (areaCodes.length === 0) return;
+    this.io.local.to(areaCodes.map(positionRoom)).emit('responderStatus', event);
   }
 
   private fromOtherNode(payload: string): void {
     try {
       const message = JSON.parse(payload) as Relayed;
       if (message.n === this.node) return;
-      this.emitLocal(message.e, message.a);
+      if (message.k === 'status') this.emitStatusLocal(message.e as ResponderStatusEvent, message.a);
+      else this.emitLocal(message.e as ResponderPosition, message.a);
     } catch (error) {
       this.log.warn({ err: error }, 'bad position relay message');
     }

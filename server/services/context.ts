@@ -6,6 +6,7 @@ import type { LoginThrottle } from '../auth/throttle';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { FeedNotifier } from '../realtime/notifier';
+import type { PositionRelay } from '../realtime/positions';
 import type { FeedPublisher } from '../realtime/publisher';
 import type { CalendarService } from './calendar';
 import type { CaseCommandService } from './case-commands';
@@ -22,6 +23,8 @@ export interface AppContext {
   io: AppIo;
   publisher: FeedPublisher;
   notifier: FeedNotifier;
+  /** Responders' live positions and duty status changes to the desks (volatile, not the feed). */
+  positions: PositionRelay;
   ingest: IngestService;
   /** The working calendar of every SLA clock (reloaded on each scheduler tick when an import changed it). */
   calendar: CalendarService;

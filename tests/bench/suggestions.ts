@@ -7,13 +7,15 @@ import { scopeOf } from '../../db/scope';
 import { suggestRouting, TERRITORIAL_LIMIT } from '../../server/services/routing';
 import { createTestDatabase } from '../helpers/db';
 import { fillCases } from './scope';
+import { distribution, type Distribution } from './stats';
 
 /**
  * Routing help per case: the nearest available responders by KNN on the GiST
  * index (then exact on the spheroid), and the whole suggestions answer (department,
  * territorial, by department, nearest, each with workload), beside the bare
  * engine: a plain `ORDER BY ST_Distance(geography) LIMIT k` over the same
- * responders. The demo city at a small scale, topped up to `responders`
+ * responders (a distance on geography cannot walk the GiST index: every on-duty
+ * responder in scope is measured and sorted — the ordering without the index). The demo city at a small scale, topped up to `responders`
  * responders spread over the districts, some with open assigned cases.
  */
 export interface SuggestionsResult {
@@ -21,16 +23,10 @@ export interface SuggestionsResult {
   responders: number;
   cases: number;
   target: string;
-  ms: { p50: number; p95: number; max: number; count: number };
+  ms: Distribution;
 }
 
 const CITY = '520100';
-
-function percentiles(samples: number[]): SuggestionsResult['ms'] {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { p50: at(0.5), p95: at(0.95), max: sorted.at(-1)!, count: sorted.length };
-}
 
 export async function benchSuggestions(
   engine: DatabaseKind,
@@ -90,7 +86,7 @@ export async function benchSuggestions(
         await work(id);
         ms.push(performance.now() - started);
       }
-      results.push({ engine, responders: Number(count?.n ?? 0), cases, target, ms: percentiles(ms) });
+      results.push({ engine, responders: Number(count?.n ?? 0), cases, target, ms: distribution(ms) });
     }
     return results;
   } finally {

@@ -239,8 +239,11 @@ test('on duty, the phone shares its position; a task can be returned with a reas
   const home = await homePoint(page);
   const here = { longitude: home.lng + 0.0005, latitude: home.lat - 0.0004, accuracy: 9 };
   await context.setGeolocation(here);
+  // Start off duty (the switch is the responder record's status on the server, whatever earlier tests left).
+  expect((await page.request.put('/api/me/status', { data: { status: 'off_duty' } })).status()).toBe(200);
   await openReportApp(page);
   await expect(page.getByTestId('duty-toggle')).toHaveAttribute('aria-checked', 'false');
+  await expect(page.getByTestId('duty-status')).toHaveText('离岗：不共享位置');
   await page.getByTestId('duty-toggle').click();
   await expect(page.getByTestId('duty-toggle')).toHaveAttribute('aria-checked', 'true');
   await expect(page.getByTestId('duty-status')).toContainText('位置共享中');
@@ -254,9 +257,12 @@ test('on duty, the phone shares its position; a task can be returned with a reas
       return me?.lng != null ? [Number(me.lng.toFixed(5)), Number(me.lat!.toFixed(5))] : null;
     })
     .toEqual([Number(here.longitude.toFixed(5)), Number(here.latitude.toFixed(5))]);
-  // Off duty: the switch is remembered and sharing stops.
+  const statusOnServer = async () => ((await (await page.request.get('/api/me/tasks')).json()) as { responder: { status: string } }).responder.status;
+  expect(await statusOnServer()).toBe('on_duty');
+  // Off duty: the server has it (the desks' suggestions leave the worker out) and sharing stops.
   await page.getByTestId('duty-toggle').click();
   await expect(page.getByTestId('duty-status')).toHaveText('离岗：不共享位置');
+  expect(await statusOnServer()).toBe('off_duty');
 
   const created = await admin.post('/api/cases', {
     data: { kind: 'incident', channel: 'sensor', externalId: unique(), category: '0702', severity: 'Minor', title: `路灯不亮 ${unique()}`, location: { type: 'Point', coordinates: [home.lng, home.lat] } },
@@ -275,6 +281,9 @@ test('on duty, the phone shares its position; a task can be returned with a reas
   await expect(page.getByTestId('task-detail')).toHaveCount(0);
   const after = (await (await admin.get(`/api/cases/${reported.id}`)).json()) as { case: { status: string } };
   expect(after.case.status).toBe('returned');
+  // Back on duty, as the demo worker starts.
+  await page.getByTestId('duty-toggle').click();
+  await expect(page.getByTestId('duty-toggle')).toHaveAttribute('aria-checked', 'true');
   await admin.dispose();
   expect(problems).toEqual([]);
 });

@@ -57,6 +57,8 @@ function callsFor(principal: Principal, ids: { caseId: number; spareUserId: numb
     'get /api/dispatch/queue': () => ({ path: '/api/dispatch/queue?tab=register&limit=5' }),
     'get /api/responders': () => ({ path: '/api/responders' }),
     'get /api/me/tasks': () => ({ path: '/api/me/tasks' }),
+    // The status the seed gave is unknown: 'busy' is a real change for an allowed (linked) worker, or 404 when unlinked.
+    'put /api/me/status': () => ({ path: '/api/me/status', body: { status: 'busy' } }),
     'post /api/alerts': () => ({
       path: '/api/alerts',
       body: {

@@ -48,6 +48,7 @@ export default function ResponderMarkers({ suggested, assigneeId }: { suggested:
         const markerPane = ensurePane(map, 'points');
         const around = map.getBounds().pad(0.5);
         const drawn: number[] = [];
+        const statuses: string[] = [];
         for (const r of responders.values()) {
           if (r.lng === null || r.lat === null) continue;
           const important = suggested.has(r.id) || r.id === assigneeId;
@@ -69,9 +70,11 @@ export default function ResponderMarkers({ suggested, assigneeId }: { suggested:
           }
           marker.addTo(group);
           drawn.push(r.id);
+          statuses.push(`${r.id}:${r.status}`);
         }
         // Which responders are on screen (tests and screen readers of the DOM): only the view's, a handful.
         map.getContainer().setAttribute('data-responders', drawn.join(','));
+        map.getContainer().setAttribute('data-responder-status', statuses.join(','));
       },
       last,
       REDRAW_MS,

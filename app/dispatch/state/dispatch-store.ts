@@ -2,7 +2,7 @@
 
 import { createContext, useContext } from 'react';
 import type { QueueTab, ResponderListEntry } from '../../../server/protocol/dispatch';
-import type { CaseEventData, FeedEvent, FeedFrame, ResponderPosition } from '../../../server/protocol/wire';
+import type { CaseEventData, FeedEvent, FeedFrame, ResponderPosition, ResponderStatusEvent } from '../../../server/protocol/wire';
 import { isAbort } from '../../lib/api';
 import { freshEvents, liveBase, LiveStore, useStoreSlice, type LiveBase } from '../../lib/live-store';
 import type { Me } from '../../lib/session';
@@ -271,6 +271,30 @@ export class DispatchStore extends LiveStore<DispatchState> {
     this.positions.set(event.id, event);
     if (this.positionsTimer !== null || this.disposed) return;
     this.positionsTimer = setTimeout(this.flushPositions, POSITIONS_FLUSH_MS);
+  }
+
+  /** A responder went on or off duty: shown at once (and a position still waiting in the batch takes the new status). */
+  receiveResponderStatus(event: ResponderStatusEvent): void {
+    const waiting = this.positions.get(event.id);
+    if (waiting) this.positions.set(event.id, { ...waiting, status: event.status });
+    const held = this.state.responders.get(event.id);
+    if (!held || held.status === event.status) return;
+    const responders = new Map(this.state.responders);
+    responders.set(event.id, { ...held, status: event.status });
+    this.commit({ ...this.state, responders });
+  }
+
+  /** Back after a drop: positions and statuses sent meanwhile were not replayed, so the list is read again. */
+  reconnected(): void {
+    if (this.disposed || !this.state.loaded) return;
+    void fetchResponders()
+      .then((body) => {
+        if (this.disposed) return;
+        this.commit({ ...this.state, responders: new Map(body.responders.map((r) => [r.id, r])) });
+      })
+      .catch(() => {
+        // The next reconnect or resync reads them again; the map keeps what it had.
+      });
   }
 
   private readonly flushPositions = (): void => {

@@ -32,7 +32,7 @@ export default function QueuePanel() {
               data-testid={`tab-${tab}`}
               data-tab={tab}
               aria-selected={selected}
-              aria-controls="queue-list"
+              aria-controls="queue-tabpanel"
               tabIndex={selected ? 0 : -1}
               className={`queue-tab${selected ? ' is-selected' : ''}${tab === 'overdue' && count ? ' has-overdue' : ''}`}
               onClick={() => store.setTab(tab)}
@@ -47,7 +47,8 @@ export default function QueuePanel() {
         })}
       </div>
       <QueueFilters />
-      <div className="queue-body" role="tabpanel" aria-labelledby={`tab-${queue.tab}`}>
+      {/* The tabs control the panel, which is always there (the list inside it is not while loading or empty). */}
+      <div className="queue-body" id="queue-tabpanel" role="tabpanel" aria-labelledby={`tab-${queue.tab}`}>
         {queue.status === 'loading' && queue.rows.length === 0 ? (
           <p className="queue-state" role="status">
             <span className="spinner" aria-hidden="true" /> {dt.d('queueLoading')}

@@ -58,6 +58,12 @@ function TaskList({ onOpen }: { onOpen: (id: number) => void }) {
   return (
     <div className="report-view">
       <h2 className="report-heading">{rt.t('tabTasks')}</h2>
+      {tasks.responder ? (
+        // The name the desks see in their suggestions and on their map.
+        <p className="report-note" data-testid="responder-card">
+          {rt.t('responderAs', { name: tasks.responder.name, code: tasks.responder.code })}
+        </p>
+      ) : null}
       {cachedAt ? (
         <p className="report-note" data-testid="tasks-cached">
           {rt.t('tasksCached')}

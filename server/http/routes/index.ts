@@ -26,6 +26,7 @@ import { caseDuplicates, caseSuggestions } from './cases/routing';
 import { caseTimeline, transitionCase } from './cases/transitions';
 import { exportIndicatorsCsv, exportIndicatorsXlsx, handoverReport, indicatorPanel, indicatorTrend } from './indicators';
 import { areas } from './map/areas';
+import { setMyStatus } from './me/status';
 import { myTasks } from './me/tasks';
 import { getPhotoRoute, listCasePhotosRoute } from './photos/get';
 import { uploadPhotoRoute } from './photos/upload';
@@ -54,6 +55,7 @@ export const ROUTES: readonly AnyRoute[] = [
   dispatchQueue,
   listRespondersRoute,
   myTasks,
+  setMyStatus,
   caseSuggestions,
   caseDuplicates,
   transitionCase,
