@@ -42,3 +42,16 @@ export async function readAppealDensity(db: Runner, scope: Scope, options: { win
   }
   return [...byDistrict.values()];
 }
+
+/**
+ * The last `appeal.density` row still in the feed for each district: what screens
+ * were last told. A newly elected scheduler leader starts from these, so a restart
+ * writes only what changed while no leader ran.
+ */
+export async function readLastDensities(db: Runner): Promise<AppealDensityData[]> {
+  const rows = await db.rows<{ payload: AppealDensityData }>(sql`
+    SELECT DISTINCT ON (f.payload->>'area') f.payload
+    FROM feed f WHERE f.topic = 'appeal.density'
+    ORDER BY f.payload->>'area', f.seq DESC`);
+  return rows.map((r) => r.payload);
+}

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client';
-import { readAppealDensity } from '../../db/queries/appeal-density';
+import { readAppealDensity, readLastDensities } from '../../db/queries/appeal-density';
 import { findRootAreas } from '../../db/queries/areas';
 import { appendFeed, type NewFeedRow } from '../../db/queries/feed';
 import type { AppealDensityData } from '../../db/records';
@@ -19,20 +19,28 @@ export interface AppealDensityOptions {
  * row per district whose counts changed since it last wrote (areaCodes = [root,
  * district], so a district's room gets only its own row). Appeals leaving the window
  * change the counts too, so the recount runs on time, not on intake. A new leader
- * knows nothing it wrote before: its first run writes every district once.
+ * starts from the last row of each district still in the feed, so a restart writes
+ * only the districts whose counts changed meanwhile.
  */
 export class AppealDensityJob {
   private readonly written = new Map<string, string>();
   private lastRunAt = Number.NEGATIVE_INFINITY;
+  /** A district with no appeals in the window: what a screen assumes before any row. */
+  private readonly empty: string;
 
   constructor(
     private readonly database: Database,
     private readonly options: AppealDensityOptions,
-  ) {}
+  ) {
+    this.empty = signature({ area: '', windowHours: options.windowHours, k: APPEAL_MIN_COUNT, cells: {}, suppressed: 0 });
+  }
 
   /** Runs when due (or at once after an election); the feed rows written. */
   async maybeRun(wall: number, justElected: boolean): Promise<number> {
-    if (justElected) this.written.clear();
+    if (justElected) {
+      this.written.clear();
+      for (const last of await readLastDensities(this.database)) this.written.set(last.area, signature(last));
+    }
     if (!justElected && wall - this.lastRunAt < this.options.everyMs) return 0;
     this.lastRunAt = wall;
     return this.run();
@@ -47,7 +55,8 @@ export class AppealDensityJob {
       for (const density of densities) {
         const key = signature(density);
         next.set(density.area, key);
-        if (this.written.get(density.area) === key) continue;
+        // A district never written to is known to screens as empty: an empty count is no news.
+        if ((this.written.get(density.area) ?? this.empty) === key) continue;
         rows.push({ topic: 'appeal.density', layer: 'hotspots', areaCodes: [root.code, density.area], payload: density });
       }
     }
@@ -59,5 +68,7 @@ export class AppealDensityJob {
 }
 
 function signature(density: AppealDensityData): string {
-  return JSON.stringify([density.windowHours, density.k, density.suppressed, density.cells]);
+  // Key order is not kept by jsonb (rows read back from the feed): compare the cells sorted.
+  const cells = Object.entries(density.cells).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([density.windowHours, density.k, density.suppressed, cells]);
 }

@@ -263,7 +263,7 @@ for (const kind of DB_KINDS) {
       for (const format of FORMATS) {
         const { api_key: _omit, ...noKey } = report({ description: 'no key' });
         expectError(await open311PostForm(base, format, noKey), format, 403, /api_key was not provided/);
-        expectError(await open311PostForm(base, format, report({ api_key: `${cityKey.slice(0, -1)}A` })), format, 403, /api_key is invalid/);
+        expectError(await open311PostForm(base, format, report({ api_key: `${cityKey.slice(0, -1)}${cityKey.endsWith('A') ? 'B' : 'A'}` })), format, 403, /api_key is invalid/);
         expectError(await open311PostForm(base, format, report({ api_key: hotlineKey })), format, 403, /open311 channel/);
         expectError(await open311PostForm(base, format, report({ service_code: 'X999' })), format, 404, /service_code X999 was not found/);
         expectError(await open311PostForm(base, format, report({ service_code: '' })), format, 400, /service_code was not provided/);
