@@ -39,6 +39,9 @@ const serverEnv = {
   DEMO: '1',
   SEED_SCALE: '0.1',
   SIMULATE: '0',
+  // No hotspot detection runs: the e2e seed's hotspots have no appeals under them, so a run would end them
+  // (detection itself is tested in tests/integration/hotspots.test.ts).
+  HOTSPOT_EVERY_MS: '0',
   LOG_LEVEL: 'warn',
 };
 
