@@ -42,7 +42,8 @@ export default function SurfaceLinks() {
   return (
     <nav className="surface-links" aria-label={desk.t('deskLink')}>
       <Link href="/alerts" prefetch={false} className="surface-link" data-testid="link-alerts" data-waiting={waiting}>
-        {desk.t('deskLink')}
+        <span className="surface-link-long">{desk.t('deskLink')}</span>
+        <span className="surface-link-short">{desk.t('deskLinkShort')}</span>
         {waiting > 0 ? (
           <span className="surface-link-badge" aria-label={desk.t('pendingBadge', { n: waiting })}>
             {waiting}
