@@ -65,8 +65,8 @@ for (const kind of DB_KINDS) {
 
     const userId = async (login: string) =>
       (await t.database.rows<{ id: number }>(sql`SELECT id FROM users WHERE login = ${login}`))[0]!.id;
-    const post = async (path: string, body: unknown, headers: Record<string, string>) => {
-      const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const post = async (path: string, body: unknown, headers: Record<string, string>, method = 'POST') => {
+      const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
     };
     const socketAs = async (b: string, headers: Record<string, string>) => {
@@ -195,7 +195,7 @@ for (const kind of DB_KINDS) {
       for (const route of writes) {
         const path = route.path.replace(/\{\w+\}/g, '1');
         const body = path === '/api/cases' ? incident('display-write', 106.61, 26.51) : {};
-        const res = await post(path, body, headers);
+        const res = await post(path, body, headers, route.method.toUpperCase());
         got.push(`${route.method} ${route.path} ${res.status} ${res.body.error?.code}`);
       }
       expect(got).toEqual(writes.map((r) => `${r.method} ${r.path} 403 FORBIDDEN`));
