@@ -255,6 +255,12 @@ export const appealDensityDataSchema = z.object({
   k: z.number().int(),
   cells: z.record(z.string(), z.number().int()),
   suppressed: z.number().int(),
+  /**
+   * Open appeals in the district now, whenever reported (not only the window): what
+   * moves a shared screen's 未结诉求 total, which gets no individual appeal events.
+   * Absent in rows written before it existed.
+   */
+  open: z.number().int().optional(),
 });
 export type AppealDensityData = z.infer<typeof appealDensityDataSchema>;
 

@@ -61,7 +61,7 @@ export class WallStore extends LiveStore<WallState> {
   }
 
   protected reduce(state: WallState, frames: readonly FeedFrame[], now: number): WallState {
-    return applyFrames(state, frames, now);
+    return applyFrames(state, frames, now, this.layers?.includes('appeals') ? 'cases' : 'density');
   }
 
   /** Prunes by age; asks for a quiet reload when the Shanghai day changes (today's count restarts) or REFRESH_MS passed. */

@@ -23,9 +23,16 @@ function alertOf(event: Extract<FeedEvent, { layer: 'alerts' }>): AlertEventData
   }
 }
 
+/**
+ * Where the open-appeal total moves from: `cases` when the subscriber gets individual
+ * appeals (their case events count), `density` on shared screens, which get only the
+ * districts' `appeal.density` rows (each carries the district's open appeals).
+ */
+export type AppealTotals = 'cases' | 'density';
+
 /** Pure merge of frames into state; copies only the collections that change. */
-export function applyFrames(state: WallState, frames: readonly FeedFrame[], now: number): WallState {
-  const draft = new WallDraft(state, now);
+export function applyFrames(state: WallState, frames: readonly FeedFrame[], now: number, appealTotals: AppealTotals = 'cases'): WallState {
+  const draft = new WallDraft(state, now, appealTotals);
   let lastSeq = state.lastSeq;
   let applied = 0;
 
@@ -95,6 +102,7 @@ export class WallDraft {
   constructor(
     private readonly state: WallState,
     private readonly now: number,
+    private readonly appealTotals: AppealTotals = 'cases',
   ) {
     this.totals = { ...state.totals };
     this.today = shanghaiDay(now);
@@ -157,9 +165,16 @@ export class WallDraft {
     capMap(next, LIMITS.hotspots);
   }
 
-  /** A district's appeal counts per grid replace the ones it had. */
+  /** A district's appeal counts per grid replace the ones it had; on shared screens its open appeals move the total. */
   density(data: AppealDensityData): void {
-    (this.densities ??= new Map(this.state.density)).set(data.area, data);
+    const densities = (this.densities ??= new Map(this.state.density));
+    const prev = densities.get(data.area);
+    // The district's open appeals moved by the difference from what the screen last
+    // knew (the snapshot read its density and totals in one transaction).
+    if (this.appealTotals === 'density' && data.open !== undefined && prev?.open !== undefined) {
+      this.totals.openAppeals = Math.max(0, this.totals.openAppeals + data.open - prev.open);
+    }
+    densities.set(data.area, data);
   }
 
   result(lastSeq: number, applied: number): WallState {

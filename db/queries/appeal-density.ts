@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Runner } from '../client';
 import type { AppealDensityData } from '../records';
 import { inScope, type Scope } from '../scope';
+import { OPEN_CASE } from './case-columns';
 
 /**
  * Appeals of the window per unit grid, one row per district: the shared screens'
@@ -14,6 +15,9 @@ import { inScope, type Scope } from '../scope';
  * Districts are those inside the scope, or the one holding it when the scope is
  * below a district (a street leader): then only the scope's own grids are counted,
  * so nothing outside a jurisdiction is ever counted into its rows.
+ *
+ * `open` counts the district's open appeals whatever their age, in and outside grids:
+ * summed with the snapshot's, it keeps a shared screen's open-appeal total live.
  */
 export async function readAppealDensity(db: Runner, scope: Scope, options: { windowHours: number; k: number }): Promise<AppealDensityData[]> {
   const districts = await db.rows<{ code: string }>(sql`
@@ -29,8 +33,18 @@ export async function readAppealDensity(db: Runner, scope: Scope, options: { win
     WHERE c.kind = 'appeal' AND ${inScope(sql`c.area_codes`, scope)}
       AND c.reported_at > now() - make_interval(secs => ${options.windowHours * 3600}::float8)
     GROUP BY d.code, g.code`);
+  const open = await db.rows<{ district: string; n: number }>(sql`
+    SELECT d.code AS district, count(*)::int AS n
+    FROM cases c
+    JOIN areas d ON d.level = 'district' AND d.code = ANY(c.area_codes)
+    WHERE c.kind = 'appeal' AND ${OPEN_CASE} AND ${inScope(sql`c.area_codes`, scope)}
+    GROUP BY d.code`);
+  const openBy = new Map(open.map((r) => [r.district, r.n]));
   const byDistrict = new Map<string, AppealDensityData>(
-    districts.map((d) => [d.code, { area: d.code, windowHours: options.windowHours, k: options.k, cells: {}, suppressed: 0 }]),
+    districts.map((d) => [
+      d.code,
+      { area: d.code, windowHours: options.windowHours, k: options.k, cells: {}, suppressed: 0, open: openBy.get(d.code) ?? 0 },
+    ]),
   );
   // Cells in grid-code order, so two reads of the same counts serialise alike.
   rows.sort((a, b) => (a.grid < b.grid ? -1 : a.grid > b.grid ? 1 : 0));

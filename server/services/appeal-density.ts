@@ -16,7 +16,7 @@ export interface AppealDensityOptions {
 /**
  * The shared screens' heat input (issue 11): the scheduler's leader recounts the
  * appeals of the window per grid every `everyMs` and writes one `appeal.density` feed
- * row per district whose counts changed since it last wrote (areaCodes = [root,
+ * row per district whose counts (or open appeals) changed since it last wrote (areaCodes = [root,
  * district], so a district's room gets only its own row). Appeals leaving the window
  * change the counts too, so the recount runs on time, not on intake. A new leader
  * starts from the last row of each district still in the feed, so a restart writes
@@ -32,7 +32,7 @@ export class AppealDensityJob {
     private readonly database: Database,
     private readonly options: AppealDensityOptions,
   ) {
-    this.empty = signature({ area: '', windowHours: options.windowHours, k: APPEAL_MIN_COUNT, cells: {}, suppressed: 0 });
+    this.empty = signature({ area: '', windowHours: options.windowHours, k: APPEAL_MIN_COUNT, cells: {}, suppressed: 0, open: 0 });
   }
 
   /** Runs when due (or at once after an election); the feed rows written. */
@@ -70,5 +70,5 @@ export class AppealDensityJob {
 function signature(density: AppealDensityData): string {
   // Key order is not kept by jsonb (rows read back from the feed): compare the cells sorted.
   const cells = Object.entries(density.cells).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([density.windowHours, density.k, density.suppressed, cells]);
+  return JSON.stringify([density.windowHours, density.k, density.suppressed, density.open ?? null, cells]);
 }

@@ -185,9 +185,10 @@ for (const kind of DB_KINDS) {
         expect(s.hotspots[0]!.outline.type).toBe('MultiPolygon');
         // Density: a grid with 2 appeals is never named; one with 3 is, with its count.
         const byArea = new Map(s.appealDensity.map((d) => [d.area, d]));
-        expect(byArea.get(FIXTURE.west), name).toEqual({ area: FIXTURE.west, windowHours: 24, k: APPEAL_MIN_COUNT, cells: { [W2]: 3 }, suppressed: 2 });
+        // `open`: every open appeal of the district, also the one older than the window.
+        expect(byArea.get(FIXTURE.west), name).toEqual({ area: FIXTURE.west, windowHours: 24, k: APPEAL_MIN_COUNT, cells: { [W2]: 3 }, suppressed: 2, open: 6 });
         if (name === 'display') expect([...byArea.keys()]).toEqual([FIXTURE.west]);
-        else expect(byArea.get(FIXTURE.east)).toMatchObject({ cells: { [E1]: 4 }, suppressed: 0 });
+        else expect(byArea.get(FIXTURE.east)).toMatchObject({ cells: { [E1]: 4 }, suppressed: 0, open: 4 });
         // Open counts per grid: below k → no appeal count at all; from k up, exact. Totals stay exact.
         expect(s.openByGrid[W1]?.appeals ?? 0, name).toBe(0);
         expect(s.openByGrid[W6]?.appeals ?? 0, name).toBe(0);
@@ -257,7 +258,7 @@ for (const kind of DB_KINDS) {
           const firstWest = densities.filter((e) => e.payload.area === FIXTURE.west && e.seq <= before).at(-1)!.payload;
           const lastWest = densities.filter((e) => e.payload.area === FIXTURE.west).at(-1)!.payload;
           expect(firstWest.cells, name).toEqual({ [W2]: 3 });
-          expect(lastWest satisfies AppealDensityData).toEqual({ area: FIXTURE.west, windowHours: 24, k: APPEAL_MIN_COUNT, cells: { [W1]: 5, [W2]: 3 }, suppressed: 0 });
+          expect(lastWest satisfies AppealDensityData).toEqual({ area: FIXTURE.west, windowHours: 24, k: APPEAL_MIN_COUNT, cells: { [W1]: 5, [W2]: 3 }, suppressed: 0, open: 9 });
           // The west display's room gets the west district's rows only.
           if (name === 'display') expect(new Set(densities.map((d) => d.payload.area))).toEqual(new Set([FIXTURE.west]));
           else expect(densities.some((d) => d.payload.area === FIXTURE.east)).toBe(true);
@@ -266,6 +267,22 @@ for (const kind of DB_KINDS) {
         expect(await eastRows()).toBe(eastBefore);
         // The desk got the new appeals with their positions.
         expect(positionsIn(JSON.stringify(desk.applied), coords.slice(-3)).length).toBeGreaterThanOrEqual(6);
+
+        // An appeal rejected by the desk leaves the window's counts as they were but not the
+        // open ones: the west row is written again with open 8 (the shared 未结诉求 total moves).
+        const rejected = desk.applied.find((e) => e.topic === 'case.created' && e.seq > before && e.payload.kind === 'appeal')!;
+        const reject = await postJson(base, `/api/cases/${(rejected.payload as { id: number }).id}/transitions`,
+          { commandId: `agg-reject-${kind}`, action: 'reject', reason: '不属于受理范围', expectedVersion: 1 }, { headers: who.dispatcher });
+        expect(reject.status, JSON.stringify(reject.body).slice(0, 300)).toBe(200);
+        const afterReject = app.context.publisher.feedHead;
+        await recount();
+        const westAfter = (e: FeedEvent) => e.topic === 'appeal.density' && e.seq > afterReject && e.payload.area === FIXTURE.west;
+        for (const c of clients) await c.until((events) => events.some(westAfter));
+        for (const c of clients) {
+          const row = c.applied.filter(westAfter).at(-1)!.payload as AppealDensityData;
+          expect(row).toEqual({ area: FIXTURE.west, windowHours: 24, k: APPEAL_MIN_COUNT, cells: { [W1]: 5, [W2]: 3 }, suppressed: 0, open: 8 });
+        }
+        expect(await eastRows()).toBe(eastBefore);
       } finally {
         for (const c of [...clients, desk]) c.close();
       }

@@ -320,4 +320,29 @@ describe('wall state follows the hotspot layer (aggregates only)', () => {
     // Neither touches the case counts.
     expect(state.totals).toMatchObject({ openIncidents: 2, openAppeals: 0 });
   });
+
+  it('moves a shared screen’s open-appeal total by each district’s change in open appeals, and only there', () => {
+    const withOpen = (area: string, open: number | undefined): AppealDensityData => ({ ...density(area, {}, 0), open });
+    const start = stateFromSnapshot(emptyState(), {
+      ...snapshot,
+      // 40 open in scope: 12 in 520103, 20 in 520102, 8 in no district (the city desk's).
+      totals: { ...snapshot.totals, openAppeals: 40 },
+      appealDensity: [withOpen('520103', 12), withOpen('520102', 20)],
+    }, NOW);
+    const s0 = start.lastSeq;
+    const frames = [frame(s0, s0 + 3, [
+      densityEvent(s0 + 1, withOpen('520103', 15)),
+      densityEvent(s0 + 2, withOpen('520102', 17)),
+      densityEvent(s0 + 3, withOpen('520103', 14)),
+    ])];
+    // 40 + (15 − 12) + (17 − 20) + (14 − 15)
+    expect(applyFrames(start, frames, NOW, 'density').totals.openAppeals).toBe(39);
+    // A subscriber given individual appeals counts their case events instead: density leaves the total alone.
+    expect(applyFrames(start, frames, NOW, 'cases').totals.openAppeals).toBe(40);
+    // A row from before `open` existed moves nothing; the next row only sets the baseline again.
+    const old = applyFrames(start, [frame(s0, s0 + 1, [densityEvent(s0 + 1, withOpen('520103', undefined))])], NOW, 'density');
+    expect(old.totals.openAppeals).toBe(40);
+    const after = applyFrames(old, [frame(s0 + 1, s0 + 2, [densityEvent(s0 + 2, withOpen('520103', 10))])], NOW, 'density');
+    expect(after.totals.openAppeals).toBe(40);
+  });
 });
