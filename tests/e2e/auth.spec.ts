@@ -85,6 +85,8 @@ test('a district dispatcher sees only its district', async ({ page, baseURL }) =
   await expect(who).toContainText('南明区派遣员');
   await expect(who).toContainText('派遣员 · 南明区');
   await expect(page.getByRole('button', { name: '退出登录' })).toBeVisible();
+  // The wall's tour comes home to its own district, and says so.
+  await expect(page.getByTestId('tour-status')).toHaveText('轮播中 · 南明区');
 
   // Its counts are the district's, as an independent city-wide reader counts them for 南明区 — not the city's.
   const district = (await (await admin.get(`/api/snapshot?area=${NANMING}`)).json()) as Snapshot;

@@ -314,6 +314,7 @@ test.describe('the wall', () => {
     await expect(item).toBeVisible();
     await expect(item).toHaveAttribute('data-pending', 'true');
     await expect(page.getByTestId('tour-status')).toHaveAttribute('data-mode', 'home');
+    await expect(page.getByTestId('tour-status')).toHaveText('轮播中 · 贵阳市');
     // The strip's numbers are the leader's numbers: the same panel.
     const panel = (await (await api.get('/api/indicators')).json()) as { indicators: { reported: number } };
     await expect(page.getByTestId('wall-kpi-reported')).toHaveAttribute('data-value', String(panel.indicators.reported));

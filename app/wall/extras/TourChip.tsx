@@ -1,5 +1,7 @@
 'use client';
 
+import { useT } from '../../lib/i18n';
+import { useWall } from '../../lib/store';
 import { useWallExtrasT } from './strings';
 import { useTourStatus } from './WallExtras';
 
@@ -7,13 +9,17 @@ import { useTourStatus } from './WallExtras';
 export default function TourChip() {
   const t = useWallExtrasT();
   const status = useTourStatus();
+  const tr = useT();
+  const config = useWall((s) => s.config);
+  // Home is the wall's own area (a district wall's district), not always the city.
+  const home = config ? tr.areaName(config.cityName, config.cityNameEn) : '';
   const text =
     status.mode === 'off'
       ? t('tourOff')
       : status.mode === 'paused'
         ? t('tourPaused')
         : status.mode === 'home'
-          ? t('tourHome')
+          ? t('tourHome', { name: home })
           : status.target === 'overdue'
             ? t('tourFocusOverdue', { name: status.name, n: status.overdue })
             : t('tourFocusAlert', { name: status.name });

@@ -14,7 +14,7 @@ const zh = {
   allAcked: '已全部签收',
   tourFocusOverdue: '轮播聚焦 · {name} · 超期 {n} 件',
   tourFocusAlert: '轮播聚焦 · {name}',
-  tourHome: '轮播中 · 全市',
+  tourHome: '轮播中 · {name}',
   tourPaused: '轮播已暂停（操作中）',
   tourOff: '轮播已关闭',
 };
@@ -32,7 +32,7 @@ const en: Record<Key, string> = {
   allAcked: 'All acknowledged',
   tourFocusOverdue: 'Tour · {name} · {n} overdue',
   tourFocusAlert: 'Tour · {name}',
-  tourHome: 'Tour · whole area',
+  tourHome: 'Tour · {name}',
   tourPaused: 'Tour paused (in use)',
   tourOff: 'Tour off',
 };
