@@ -1,13 +1,13 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { AlertPreview } from '../../server/protocol/rest';
 import { deskAccess } from '../lib/alert-ack';
 import { FocusBus, FocusContext } from '../lib/focus';
 import { useDocumentLang } from '../lib/i18n';
 import { LiveStoreContext } from '../lib/live-store';
-import { SocketController } from '../lib/socket-controller';
+import { useLiveController } from '../lib/use-live-controller';
 import { useWall, WallStore, WallStoreContext } from '../lib/store';
 import { SignOutContext } from '../wall/sign-out';
 import { LoadingOverlay } from '../wall/WallShell';
@@ -34,19 +34,7 @@ const DeskMap = dynamic(() => import('./map/DeskMap'), { ssr: false });
 export default function AlertsShell() {
   const [store] = useState(() => new WallStore(null, ['alerts']));
   const [bus] = useState(() => new FocusBus());
-  const controllerRef = useRef<SocketController | null>(null);
-
-  useEffect(() => {
-    const controller = new SocketController(store, { layers: ['alerts'] });
-    controllerRef.current = controller;
-    controller.start();
-    return () => {
-      controller.stop();
-      if (controllerRef.current === controller) controllerRef.current = null;
-    };
-  }, [store]);
-
-  const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
+  const { signOut } = useLiveController(store, { layers: ['alerts'] });
 
   return (
     <LiveStoreContext value={store}>

@@ -1,9 +1,9 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useDocumentLang } from '../lib/i18n';
 import { LiveStoreContext } from '../lib/live-store';
-import { SocketController } from '../lib/socket-controller';
+import { useLiveController } from '../lib/use-live-controller';
 import { SignOutContext } from '../wall/sign-out';
 import SignedOutNotice from '../wall/ui/SignedOutNotice';
 import './dispatch.css';
@@ -36,19 +36,7 @@ import ShortcutBar from './ui/ShortcutBar';
 export default function DispatchShell() {
   const [store] = useState(() => new DispatchStore());
   const [bus] = useState(() => new ShortcutBus());
-  const controllerRef = useRef<SocketController | null>(null);
-
-  useEffect(() => {
-    const controller = new SocketController(store, { layers: ['incidents', 'appeals'] });
-    controllerRef.current = controller;
-    controller.start();
-    return () => {
-      controller.stop();
-      if (controllerRef.current === controller) controllerRef.current = null;
-    };
-  }, [store]);
-
-  const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
+  const { signOut } = useLiveController(store, { layers: ['incidents', 'appeals'] });
 
   return (
     <LiveStoreContext value={store}>

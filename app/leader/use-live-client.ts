@@ -1,7 +1,7 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { SocketController } from '../lib/socket-controller';
+import { useState } from 'react';
+import { useLiveController } from '../lib/use-live-controller';
 import { WallStore } from '../lib/store';
 import type { Layer } from '../../server/protocol/vocab';
 
@@ -16,16 +16,6 @@ const LEADER_LAYERS: readonly Layer[] = ['incidents', 'hotspots'];
  */
 export function useLiveClient(): { store: WallStore; signOut: () => void } {
   const [store] = useState(() => new WallStore(null, LEADER_LAYERS));
-  const controllerRef = useRef<SocketController | null>(null);
-  useEffect(() => {
-    const controller = new SocketController(store, { layers: [...LEADER_LAYERS] });
-    controllerRef.current = controller;
-    controller.start();
-    return () => {
-      controller.stop();
-      if (controllerRef.current === controller) controllerRef.current = null;
-    };
-  }, [store]);
-  const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
+  const { signOut } = useLiveController(store, { layers: [...LEADER_LAYERS] });
   return { store, signOut };
 }

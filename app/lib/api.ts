@@ -1,7 +1,7 @@
 import type { AreaCollection, ClientConfig, Snapshot } from '../../server/protocol/rest';
 import type { AreaLevel, Layer } from '../../server/protocol/vocab';
 import type { BBox } from './coords';
-import { goToLogin, isLeaving } from './session';
+import { credentialRefused, isLeaving } from './session';
 
 /**
  * The browser's REST calls, same origin. Responses are our own server's, typed by
@@ -34,9 +34,8 @@ async function answer<T>(response: Response): Promise<T> {
     } catch {
       // Not JSON (a proxy's error page): keep the status line.
     }
-    // The credential is gone (signed out elsewhere, expired, revoked): every surface goes to the login page —
-    // after the sockets' revocation sweep (≤ 5 s), so the socket's `signedOut` notice (the server's own reason, sent as it revokes) wins the race.
-    if (response.status === 401) setTimeout(() => goToLogin('unauthenticated'), 6_000);
+    // The credential is gone (signed out elsewhere, expired, revoked): the page shows the server's reason and leaves.
+    if (response.status === 401) credentialRefused(details);
     throw new ApiRequestError(response.status, code, message, details);
   }
   return (await response.json()) as T;

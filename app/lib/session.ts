@@ -55,6 +55,30 @@ export function goToLogin(reason: LoginReason | null): void {
   window.location.replace(loginUrl(reason));
 }
 
+const endedListeners = new Set<(reason: string) => void>();
+
+/** The live client listens while it runs: a REST 401 naming why shows the same notice as its socket's `signedOut`. */
+export function onCredentialEnded(listener: (reason: string) => void): () => void {
+  endedListeners.add(listener);
+  return () => endedListeners.delete(listener);
+}
+
+/**
+ * A REST call was refused for want of a credential (401). When the server said why
+ * (`details.reason`, the words of a socket's `signedOut`), the page's live client
+ * shows that notice and leaves as it would for its socket; with no live client, or
+ * no reason (never signed in), the page leaves for the login page at once.
+ */
+export function credentialRefused(details: unknown): void {
+  const reason = (details as { reason?: unknown } | null)?.reason;
+  if (typeof reason === 'string' && reason !== '') {
+    if (endedListeners.size > 0) for (const listener of endedListeners) listener(reason);
+    else goToLogin(loginReasonOf(reason));
+    return;
+  }
+  goToLogin('unauthenticated');
+}
+
 /** True once the page is on its way to the login page: callers stop retrying. */
 export function isLeaving(): boolean {
   return leaving;

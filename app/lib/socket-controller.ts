@@ -18,7 +18,7 @@ import {
 } from '../../server/protocol/wire';
 import { fetchConfig, isAbort, isUnauthenticated, SHARED_SCREEN_LAYERS } from './api';
 import type { LiveSink } from './live-store';
-import { fetchMe, goToLogin, loginReasonOf, postLogout, showingSignedOutNotice } from './session';
+import { fetchMe, goToLogin, loginReasonOf, onCredentialEnded, postLogout, showingSignedOutNotice } from './session';
 
 /**
  * The only code that touches socket.io-client, shared by every surface (the wall,
@@ -80,6 +80,7 @@ export class SocketController {
   private readonly abort = new AbortController();
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private signingOut = false;
+  private unlistenEnded: (() => void) | null = null;
   /** The first load is done and the socket may connect (before it, `online` only wakes the retries). */
   private baseLoaded = false;
   private readonly wakeRetries = new Set<() => void>();
@@ -108,6 +109,7 @@ export class SocketController {
     if (this.store.receiveResponderStatus) socket.on('responderStatus', this.onResponderStatus);
     window.addEventListener('online', this.onBrowserOnline);
     window.addEventListener('offline', this.onBrowserOffline);
+    this.unlistenEnded = onCredentialEnded(this.credentialEnded);
     const tick = setInterval(this.onTick, TICK_MS);
     this.timers.add(tick as unknown as ReturnType<typeof setTimeout>);
 
@@ -122,6 +124,8 @@ export class SocketController {
     this.timers.clear();
     window.removeEventListener('online', this.onBrowserOnline);
     window.removeEventListener('offline', this.onBrowserOffline);
+    this.unlistenEnded?.();
+    this.unlistenEnded = null;
     if (this.socket) {
       this.socket.removeAllListeners();
       this.socket.io.removeAllListeners();
@@ -306,8 +310,13 @@ export class SocketController {
   private readonly onSignedOut = (raw: unknown): void => {
     if (this.stopped || this.signingOut) return;
     const parsed = signedOutSchema.safeParse(raw);
-    const reason = parsed.success ? parsed.data.reason : 'revoked';
     if (!parsed.success) this.store.countRejectedFrame();
+    this.credentialEnded(parsed.success ? parsed.data.reason : 'revoked');
+  };
+
+  /** The server ended this page's credential (its socket's notice, or a REST 401 naming why): say why, then leave. */
+  private readonly credentialEnded = (reason: string): void => {
+    if (this.stopped || this.signingOut) return;
     // The server disconnects next; nothing here may reconnect with a dead credential.
     this.stop();
     showingSignedOutNotice();

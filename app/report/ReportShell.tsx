@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useDocumentLang } from '../lib/i18n';
 import { LiveStoreContext, useStoreSlice } from '../lib/live-store';
-import { SocketController } from '../lib/socket-controller';
+import { useLiveController } from '../lib/use-live-controller';
 import { DutySharer, isOnDuty } from './duty';
 import { GeoTracker } from './geo';
 import { idbOutboxStorage, tabLock } from './outbox-idb';
@@ -29,20 +29,12 @@ const TOAST_MS = 6_000;
 export default function ReportShell() {
   const [store] = useState(() => new ReportStore());
   const [geo] = useState(() => new GeoTracker());
-  const controllerRef = useRef<SocketController | null>(null);
   const [duty] = useState(() => new DutySharer(geo));
-
-  useEffect(() => {
-    const controller = new SocketController(store, { layers: ['incidents', 'appeals'] });
-    controllerRef.current = controller;
+  // While on duty, positions go out through the page's one socket.
+  const live = useLiveController(store, { layers: ['incidents', 'appeals'] }, (controller) => {
     duty.connect((report) => controller.sendPosition(report));
-    controller.start();
-    return () => {
-      duty.connect(null);
-      controller.stop();
-      if (controllerRef.current === controller) controllerRef.current = null;
-    };
-  }, [store, duty]);
+    return () => duty.connect(null);
+  });
 
   useEffect(() => registerOfflineShell([preloadReportMap]), []);
 
@@ -111,10 +103,11 @@ export default function ReportShell() {
   }, []);
   // The queue stays (it goes out when this worker signs in again); the phone forgets who they were,
   // so a colleague opening the app offline on a shared phone does not see it.
+  const liveSignOut = live.signOut;
   const signOut = useCallback(() => {
     forgetWorker();
-    void controllerRef.current?.signOut();
-  }, []);
+    liveSignOut();
+  }, [liveSignOut]);
 
   const context = useMemo(() => ({ runner, geo, duty, tab, setTab, toast, toasts, signOut }), [runner, geo, duty, tab, toast, toasts, signOut]);
   useDocumentLang();

@@ -1,7 +1,7 @@
 'use client';
 
 import type { MyTasks } from '../../server/protocol/rest';
-import { goToLogin } from '../lib/session';
+import { credentialRefused } from '../lib/session';
 import type { ApiResult, OutboxApi, PhotoMediaType } from './outbox';
 
 /**
@@ -28,8 +28,8 @@ async function call<T>(path: string, init: RequestInit, timeoutMs: number): Prom
     if (response.ok) return { ok: false, network: true };
   }
   if (response.ok) return { ok: true, status: response.status, body: body as T };
-  if (response.status === 401) goToLogin('unauthenticated');
   const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+  if (response.status === 401) credentialRefused(error?.details ?? null);
   const retryAfter = Number(response.headers.get('retry-after'));
   return {
     ok: false,

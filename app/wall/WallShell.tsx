@@ -1,12 +1,12 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { FocusBus, FocusContext } from '../lib/focus';
 import { useDocumentLang, useT } from '../lib/i18n';
 import { LiveStoreContext } from '../lib/live-store';
-import { SocketController } from '../lib/socket-controller';
 import { useWall, WallStore, WallStoreContext } from '../lib/store';
+import { useLiveController } from '../lib/use-live-controller';
 import AlertTicker from './extras/AlertTicker';
 import KpiStrip from './extras/KpiStrip';
 import TourChip from './extras/TourChip';
@@ -29,19 +29,7 @@ const WallMap = dynamic(() => import('./map/WallMap'), { ssr: false });
 export default function WallShell() {
   const [store] = useState(() => new WallStore());
   const [bus] = useState(() => new FocusBus());
-  const controllerRef = useRef<SocketController | null>(null);
-
-  useEffect(() => {
-    const controller = new SocketController(store);
-    controllerRef.current = controller;
-    controller.start();
-    return () => {
-      controller.stop();
-      if (controllerRef.current === controller) controllerRef.current = null;
-    };
-  }, [store]);
-
-  const signOut = useCallback(() => void controllerRef.current?.signOut(), []);
+  const { signOut } = useLiveController(store, {});
 
   return (
     <LiveStoreContext value={store}>

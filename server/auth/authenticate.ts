@@ -11,6 +11,13 @@ export interface Authenticated {
 /** Request headers → who is asking, or null. Implemented over the database by server/auth/authenticator.ts. */
 export interface Authenticator {
   fromHeaders(headers: { cookie?: string; authorization?: string; apiKey?: string }): Promise<Authenticated | null>;
+  /**
+   * Why the cookies no longer authenticate, in the words a socket's `signedOut`
+   * uses (`revoked:<why>`, `disabled`, `expired`, `idle`, `display_revoked`), or
+   * null (no cookie, or one never issued). Asked only on the way to a 401, so a
+   * page whose credential ended learns why from its REST call as from its socket.
+   */
+  whyNot(headers: { cookie?: string }): Promise<string | null>;
 }
 
 export const SESSION_COOKIE = 'hcm_session';

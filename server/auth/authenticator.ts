@@ -2,8 +2,10 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import type { Database } from '../../db/client';
 import { resolveApiKey } from './api-keys';
 import { DISPLAY_COOKIE, SESSION_COOKIE, type Authenticated, type Authenticator } from './authenticate';
-import { resolveDisplayToken } from './display-tokens';
-import { resolveSession, type SessionOptions } from './sessions';
+import { DISPLAY_TOKEN_PATTERN, resolveDisplayToken } from './display-tokens';
+import { isRevokedDisplayTokenHash } from '../../db/queries/liveness';
+import { sha256Hex } from './secrets';
+import { findDeadSessions, resolveSession, SESSION_TOKEN_PATTERN, type SessionOptions } from './sessions';
 
 /**
  * Credentials → actor, over the database. An API key (Authorization: Bearer, or
@@ -30,6 +32,19 @@ export function databaseAuthenticator(database: Database, options: SessionOption
         const actor = await resolveDisplayToken(database, display);
         if (actor) return { actor, via: 'display' };
       }
+      return null;
+    },
+
+    async whyNot({ cookie }): Promise<string | null> {
+      const cookies = cookie ? parseCookies(cookie) : {};
+      const session = cookies[SESSION_COOKIE];
+      if (session && SESSION_TOKEN_PATTERN.test(session)) {
+        // The socket sweep's own query, for one id: the same reasons in the same words.
+        const [dead] = await findDeadSessions(database, [sha256Hex(session)], options);
+        if (dead && dead.reason !== 'unknown') return dead.reason;
+      }
+      const display = cookies[DISPLAY_COOKIE];
+      if (display && DISPLAY_TOKEN_PATTERN.test(display) && (await isRevokedDisplayTokenHash(database, sha256Hex(display)))) return 'display_revoked';
       return null;
     },
   };

@@ -85,7 +85,11 @@ async function runRoute(c: Context, route: AnyRoute, ctx: AppContext): Promise<R
   });
   const actor = authenticated?.actor ?? null;
   if (route.access !== 'public') {
-    if (!actor) throw new AppError('UNAUTHENTICATED', 'sign in, or send a display token or API key', { action: route.access });
+    if (!actor) {
+      // A page whose credential ended learns why (as its socket's `signedOut` says), not just that.
+      const reason = await ctx.auth.whyNot({ cookie: c.req.header('cookie') });
+      throw new AppError('UNAUTHENTICATED', 'sign in, or send a display token or API key', { action: route.access, reason });
+    }
     if (!may(actor.role, route.access)) {
       throw new AppError('FORBIDDEN', `${actor.role} may not ${route.access}`, { action: route.access, role: actor.role });
     }

@@ -208,6 +208,29 @@ test('another desk moves an open case live, and a dispatcher racing it is told w
   expect(problems.filter((p) => /409/.test(p))).toHaveLength(1);
 });
 
+test('a REST call after the session ended elsewhere shows the server’s reason, with no socket to say it', async ({ page, baseURL }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await signInContext(page, 'nm-dispatcher');
+  const [at] = await nanmingPoints(admin);
+  const created = await postIncident(admin, at!);
+  // Socket.IO is cut off: only a REST answer can tell this page that its session ended.
+  await page.route('**/socket.io/**', (route) => route.abort());
+  await page.goto('/dispatch');
+  const row = page.getByTestId(`queue-row-${created.id}`);
+  await expect(row).toBeVisible();
+  await expect(page.getByTestId('connection-status')).not.toHaveAttribute('data-state', 'live');
+  // The same session signs out elsewhere (another client holding this cookie; the page keeps its own copy).
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const elsewhere = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { cookie } });
+  expect((await elsewhere.post('/api/auth/logout')).status()).toBe(200);
+  await elsewhere.dispose();
+  // Opening the case is refused (401), and the answer says why: the page shows it, then leaves with it.
+  await row.click();
+  await expect(page.getByRole('alert').filter({ hasText: '您已在其他页面退出登录' })).toBeVisible();
+  await expect(page).toHaveURL(/\/login\?next=%2Fdispatch&reason=signed_out$/);
+  await expect(page.getByRole('status').filter({ hasText: '您已退出登录' })).toBeVisible();
+});
+
 test('a repeat appeal (the same phone written another way) shows 重复件 ×2 with a link to the first', async ({ page, baseURL }) => {
   const problems = watchConsole(page);
   await page.setViewportSize({ width: 1920, height: 1080 });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DISPLAY_COOKIE } from '../../server/auth/authenticate';
+import { DISPLAY_COOKIE, SESSION_COOKIE } from '../../server/auth/authenticate';
 import { sha256Hex } from '../../server/auth/secrets';
 import { ROUTES } from '../../server/http/routes';
 import { PROTOCOL_VERSION, type FeedFrame } from '../../server/protocol/wire';
@@ -105,6 +105,13 @@ for (const kind of DB_KINDS) {
       await t?.drop();
     });
 
+    /** GET /api/snapshot with these headers: "<status> <error.details.reason>". */
+    async function whyRefused(headers: Record<string, string>, at = base): Promise<string> {
+      const res = await fetch(`${at}/api/snapshot`, { headers });
+      const body = (await res.json()) as { error?: { details?: { reason?: string | null } } };
+      return `${res.status} ${body.error?.details?.reason ?? 'null'}`;
+    }
+
     it('logout, password change, admin disable and reset end that user’s sockets within seconds, with the reason; others stay', async () => {
       const bystander = await socketAs(base, { cookie: await signIn(base, 'g-bystander') });
 
@@ -114,6 +121,8 @@ for (const kind of DB_KINDS) {
       expect((await post('/api/auth/logout', {}, { cookie: logoutCookie })).status).toBe(200);
       expect((await loggedOut.signedOut(started)).reason).toBe('revoked:logout');
       expect(await handshake(base, { cookie: logoutCookie })).toBe('UNAUTHENTICATED');
+      // A REST call with the dead cookie is told why, in the socket's words.
+      expect(await whyRefused({ cookie: logoutCookie })).toBe('401 revoked:logout');
 
       // Two sessions of one user: a password change ends both.
       const first = await signIn(base, 'g-passwd');
@@ -142,6 +151,10 @@ for (const kind of DB_KINDS) {
       const token = decodeURIComponent(otherCookie.split('=')[1]!);
       await t.database.rows(sql`UPDATE sessions SET revoked_at = now(), revoke_reason = 'admin_elsewhere' WHERE id = ${sha256Hex(token)}`);
       expect((await other.signedOut(started)).reason).toBe('revoked:admin_elsewhere');
+      expect(await whyRefused({ cookie: otherCookie })).toBe('401 revoked:admin_elsewhere');
+      // No credential, or one never issued: a 401 with no reason.
+      expect(await whyRefused({})).toBe('401 null');
+      expect(await whyRefused({ cookie: `${SESSION_COOKIE}=${'x'.repeat(43)}` })).toBe('401 null');
 
       expect(bystander.socket.connected).toBe(true);
       expect(bystander.state.reason).toBeNull();
@@ -166,7 +179,7 @@ for (const kind of DB_KINDS) {
       expect((await getJson(absolute.base, '/api/auth/me', { cookie: absCookie })).status).toBe(200);
       expect((await idleSocket.signedOut(started)).reason).toBe('idle');
       expect((await absSocket.signedOut(started)).reason).toBe('expired');
-      expect((await getJson(absolute.base, '/api/auth/me', { cookie: absCookie })).status).toBe(401);
+      expect(await whyRefused({ cookie: absCookie }, absolute.base)).toBe('401 expired');
     });
 
     it('a revoked display token loses its socket within seconds, and cannot connect again', async () => {
@@ -179,7 +192,7 @@ for (const kind of DB_KINDS) {
       expect((await postJson(base, `/api/admin/display-tokens/${id}/revoke`, {})).status).toBe(200);
       expect((await wall.signedOut(started)).reason).toBe('display_revoked');
       expect(await handshake(base, headers)).toBe('UNAUTHENTICATED');
-      expect((await getJson(base, '/api/snapshot', headers)).status).toBe(401);
+      expect(await whyRefused(headers)).toBe('401 display_revoked');
     });
 
     it('a display token cannot write: every write route is 403 and nothing is written', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../app/lib/i18n';
-import { loginReasonOf, loginUrl } from '../../app/lib/session';
+import { credentialRefused, loginReasonOf, loginUrl, onCredentialEnded } from '../../app/lib/session';
 import { safeNext } from '../../app/login/login-flow';
 
 describe('loginUrl', () => {
@@ -38,5 +38,20 @@ describe('signed-out reasons', () => {
     }
     expect(translator('zh').role('dispatcher')).toBe('派遣员');
     expect(translator('en').role('display')).toBe('Wall display');
+  });
+});
+
+describe('a REST 401 that names why', () => {
+  it('hands the server’s reason to the live client, which shows it as it would its socket’s notice; no reason, no notice', () => {
+    const heard: string[] = [];
+    const unlisten = onCredentialEnded((reason) => heard.push(reason));
+    credentialRefused({ action: 'map.read', reason: 'revoked:password_changed' });
+    credentialRefused({ action: 'map.read', reason: null });
+    credentialRefused(null);
+    credentialRefused({ reason: 42 });
+    expect(heard).toEqual(['revoked:password_changed']);
+    unlisten();
+    credentialRefused({ reason: 'display_revoked' });
+    expect(heard).toEqual(['revoked:password_changed']);
   });
 });
