@@ -256,6 +256,25 @@ export async function setHotspotAlert(tx: Runner, id: number, alertId: number): 
   await tx.rows(sql`UPDATE hotspots SET alert_id = ${alertId}::bigint WHERE id = ${id}::bigint AND alert_id IS NULL`);
 }
 
+/**
+ * The live 信访聚集风险 alert of another live hotspot drawn over this one, where one of
+ * the two is the across-topics hotspot (a topic's cluster and the across-topics one
+ * that contains it are one place: one alert), or null. Two topics at one place are
+ * two matters and keep their own alerts.
+ */
+export async function findSharedHotspotAlert(db: Runner, id: number, at: Date): Promise<number | null> {
+  const [row] = await db.rows<{ alertId: number }>(sql`
+    SELECT o.alert_id AS "alertId"
+    FROM hotspots me
+    JOIN hotspots o ON o.id <> me.id AND o.ended_at IS NULL AND o.alert_id IS NOT NULL
+      AND (me.topic IS NULL OR o.topic IS NULL) AND ST_Intersects(o.outline, me.outline)
+    JOIN alerts a ON a.id = o.alert_id AND a.status IN ('active', 'acknowledged')
+      AND (a.expires IS NULL OR a.expires > ${at.toISOString()}::timestamptz)
+    WHERE me.id = ${id}::bigint
+    ORDER BY o.alert_id LIMIT 1`);
+  return row ? Number(row.alertId) : null;
+}
+
 /** The outline as GeoJSON (for the alert it raises). */
 export async function hotspotOutline(db: Runner, id: number): Promise<{ type: 'MultiPolygon'; coordinates: [number, number][][][] }> {
   const [row] = await db.rows<{ g: string }>(sql`SELECT ST_AsGeoJSON(outline, 6) AS g FROM hotspots WHERE id = ${id}::bigint`);

@@ -5,6 +5,7 @@ import {
   DEFAULT_DETECTION,
   detectClusters,
   endHotspots,
+  findSharedHotspotAlert,
   hotspotOutline,
   insertHotspot,
   lockLiveHotspots,
@@ -144,7 +145,17 @@ export async function runHotspots(database: Database, at: Date, options: Partial
 
     let alerts = 0;
     let fed = 0;
-    for (const s of seen.filter((h) => shouldRaiseAlert({ trend: h.trend, count: h.cluster.count, alertId: h.alertId }, o.alert))) {
+    // Topic hotspots first: the across-topics one drawn over them then shares their alert (one alert per place).
+    const due = seen
+      .filter((h) => shouldRaiseAlert({ trend: h.trend, count: h.cluster.count, alertId: h.alertId }, o.alert))
+      .sort((a, b) => Number(a.cluster.topic === null) - Number(b.cluster.topic === null));
+    for (const s of due) {
+      const shared = await findSharedHotspotAlert(tx, s.id, at);
+      if (shared !== null) {
+        await setHotspotAlert(tx, s.id, shared);
+        changed.add(s.id);
+        continue;
+      }
       const raised = await raiseAlert(tx, s, at, o);
       if (raised.created) alerts++;
       fed += raised.fed;
