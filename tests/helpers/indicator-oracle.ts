@@ -16,15 +16,19 @@ const calendar = buildCalendar(chineseDaysYears());
 export async function oracleIndicators(db: Runner, code: string, from: string, to: string, kind?: CaseKind): Promise<Counters & NowCounts> {
   const kindFilter = kind ? sql`AND kind = ${kind}` : sql``;
   const [counts] = await db.rows<Omit<Counters, 'handleTimed' | 'handleWorkMs'>>(sql`
-    WITH ev AS (
-      SELECT e.id, e.case_id, e.at, e.action, e.data, c.kind, c.area_codes,
-        -- A repeat: an appeal whose phone or ID key some appeal reported up to 30 days earlier also has.
-        c.kind = 'appeal' AND EXISTS (
+    WITH repeats AS (
+      -- A repeat: an appeal whose phone or ID key some appeal reported up to 30 days earlier also has
+      -- (judged once per case, not once per event: the same answer, without a scan of the contacts per event).
+      SELECT c.id FROM cases c
+      WHERE c.kind = 'appeal' AND EXISTS (
           SELECT 1 FROM case_contacts kc, case_contacts ko JOIN cases o ON o.id = ko.case_id
           WHERE kc.case_id = c.id AND o.kind = 'appeal' AND o.id <> c.id
             AND (kc.phone_key = ko.phone_key OR kc.id_key = ko.id_key)
             AND (o.reported_at < c.reported_at OR (o.reported_at = c.reported_at AND o.id < c.id))
-            AND c.reported_at - o.reported_at <= interval '30 days') AS is_repeat,
+            AND c.reported_at - o.reported_at <= interval '30 days')
+    ), ev AS (
+      SELECT e.id, e.case_id, e.at, e.action, e.data, c.kind, c.area_codes,
+        c.id IN (SELECT id FROM repeats) AS is_repeat,
         coalesce(bool_or(e.data->'left'->>'overdue' = 'true' AND e.action NOT LIKE 'clock:%'
                          AND e.action NOT IN ('reported', 'sla_warning', 'sla_overdue', 'escalated'))
           OVER (PARTITION BY e.case_id ORDER BY e.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS late_before
