@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 240_000,
     // Two cores: run files two at a time, each with its own databases.
     maxWorkers: 2,
+    // The migrated template databases every file copies (tests/helpers/db-templates.ts).
+    globalSetup: ['tests/helpers/global-setup.ts'],
     pool: 'forks',
   },
 });

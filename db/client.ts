@@ -51,6 +51,8 @@ export interface DatabaseConfig {
   url?: string;
   /** PGlite data folder; `memory://` keeps it in memory (tests). */
   dataDir?: string;
+  /** PGlite only: start from this dump of a data folder (`dumpDataDir`) instead of an empty cluster (tests load a migrated template). */
+  loadDataDir?: Blob;
   /** Run pending migrations after opening (default true). */
   migrate?: boolean;
   poolSize?: number;
@@ -64,7 +66,7 @@ export const DEFAULT_DATA_DIR = path.resolve(process.cwd(), '.data', 'pglite');
 export async function openDatabase(config: DatabaseConfig = {}): Promise<Database> {
   const database = config.url
     ? await openPostgres(config.url, config.poolSize, config.onConnectionError)
-    : await openPglite(config.dataDir);
+    : await openPglite(config.dataDir, config.loadDataDir);
   if (config.migrate !== false) {
     try {
       await migrateDatabase(database);
@@ -153,12 +155,12 @@ async function openPostgres(
   return database;
 }
 
-async function openPglite(dataDir = DEFAULT_DATA_DIR): Promise<Database> {
+async function openPglite(dataDir = DEFAULT_DATA_DIR, loadDataDir?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { postgis } = await import('@electric-sql/pglite-postgis');
   const { drizzle } = await import('drizzle-orm/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, extensions: { postgis } });
+  const client = await PGlite.create({ dataDir, extensions: { postgis }, ...(loadDataDir ? { loadDataDir } : {}) });
   const db = drizzle(client, { schema }) as unknown as Db;
   return wrap('pglite', db, () => client.close());
 }
