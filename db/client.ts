@@ -160,7 +160,7 @@ async function openPglite(dataDir = DEFAULT_DATA_DIR, loadDataDir?: Blob): Promi
   const { postgis } = await import('@electric-sql/pglite-postgis');
   const { drizzle } = await import('drizzle-orm/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, extensions: { postgis }, ...(loadDataDir ? { loadDataDir } : {}) });
+  const client = await PGlite.create({ dataDir, extensions: { postgis }, loadDataDir });
   const db = drizzle(client, { schema }) as unknown as Db;
   return wrap('pglite', db, () => client.close());
 }

@@ -16,18 +16,12 @@ import { MIGRATIONS_FOLDER, openDatabase } from '../../db/client';
  */
 const TEMPLATE_DIR = path.resolve('tests/artifacts/templates');
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = path.join(dir, name);
-      return statSync(full).isDirectory() ? filesUnder(full) : [full];
-    });
-}
-
 function migrationsHash(): string {
   const hash = createHash('sha256');
-  for (const file of filesUnder(MIGRATIONS_FOLDER)) hash.update(path.relative(MIGRATIONS_FOLDER, file)).update('\0').update(readFileSync(file)).update('\0');
+  const files = readdirSync(MIGRATIONS_FOLDER, { recursive: true, encoding: 'utf8' })
+    .filter((file) => statSync(path.join(MIGRATIONS_FOLDER, file)).isFile())
+    .sort();
+  for (const file of files) hash.update(file).update('\0').update(readFileSync(path.join(MIGRATIONS_FOLDER, file))).update('\0');
   for (const pkg of ['@electric-sql/pglite', '@electric-sql/pglite-postgis']) {
     hash.update(JSON.parse(readFileSync(path.resolve('node_modules', pkg, 'package.json'), 'utf8')).version as string);
   }
