@@ -1,7 +1,7 @@
 import type { AreaCollection, ClientConfig, Snapshot } from '../../server/protocol/rest';
 import type { AreaLevel, Layer } from '../../server/protocol/vocab';
 import type { BBox } from './coords';
-import { credentialRefused, isLeaving } from './session';
+import { credentialRefused, isLeaving, pageRequestsAllowed } from './session';
 
 /**
  * The browser's REST calls, same origin. Responses are our own server's, typed by
@@ -43,11 +43,13 @@ async function answer<T>(response: Response): Promise<T> {
 
 /** GET a JSON answer of our own server; a non-2xx answer throws ApiRequestError. */
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  await pageRequestsAllowed(signal);
   return answer<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
 }
 
 /** POST a JSON body; a non-2xx answer throws ApiRequestError (with the error's details). */
 export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  await pageRequestsAllowed(signal);
   return answer<T>(
     await fetch(path, {
       method: 'POST',

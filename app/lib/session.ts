@@ -38,7 +38,68 @@ export function loginUrl(reason: LoginReason | null, here: { pathname: string; s
   return `/login${query ? `?${query}` : ''}`;
 }
 
+/**
+ * Signing out holds the page's REST calls: one made meanwhile (a KPI refresh after a
+ * live event, the areas of a map move) waits instead of reaching the server after
+ * its session ended and coming back 401. If the sign-out fails they go out as if
+ * nothing happened; if it succeeds the page leaves and they never do. A caller's
+ * own abort still ends the wait. Every REST wrapper awaits `pageRequestsAllowed`.
+ */
+let hold: { released: Promise<void>; release: () => void } | null = null;
+/** The page is on its way to the login page: it sends nothing more. */
 let leaving = false;
+
+declare global {
+  interface Window {
+    /** How many REST calls a sign-out is holding now (read by end-to-end tests). */
+    __hcmHeldRequests?: number;
+  }
+}
+
+function countHeld(delta: number): void {
+  if (typeof window !== 'undefined') window.__hcmHeldRequests = (window.__hcmHeldRequests ?? 0) + delta;
+}
+
+/** Signing out (or leaving for the login page): hold the page's new REST calls. */
+export function holdPageRequests(): void {
+  if (hold) return;
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  hold = { released, release };
+}
+
+/** The sign-out failed: the held calls go out. */
+export function releasePageRequests(): void {
+  if (!hold || leaving) return;
+  const { release } = hold;
+  hold = null;
+  release();
+}
+
+/** Resolves when the page may send a REST call; rejects as aborted when `signal` aborts first. */
+export async function pageRequestsAllowed(signal?: AbortSignal | null): Promise<void> {
+  while (hold) {
+    const { released } = hold;
+    signal?.throwIfAborted();
+    countHeld(1);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(signal!.reason as Error);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        void released.then(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
+      });
+    } finally {
+      countHeld(-1);
+    }
+  }
+  signal?.throwIfAborted();
+}
+
 /** The server's own reason is on screen (socket `signedOut`): a generic 401 meanwhile must not cut it short. */
 let noticeShown = false;
 
@@ -52,6 +113,7 @@ export function goToLogin(reason: LoginReason | null): void {
   if (leaving || typeof window === 'undefined') return;
   if (noticeShown && reason === 'unauthenticated') return;
   leaving = true;
+  holdPageRequests();
   window.location.replace(loginUrl(reason));
 }
 
@@ -85,6 +147,7 @@ export function isLeaving(): boolean {
 }
 
 export async function fetchMe(signal?: AbortSignal): Promise<Me> {
+  await pageRequestsAllowed(signal);
   const response = await fetch('/api/auth/me', { signal, headers: { accept: 'application/json' }, credentials: 'same-origin' });
   if (response.status === 401) {
     goToLogin('unauthenticated');

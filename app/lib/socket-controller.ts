@@ -18,7 +18,7 @@ import {
 } from '../../server/protocol/wire';
 import { fetchConfig, isAbort, isUnauthenticated, SHARED_SCREEN_LAYERS } from './api';
 import type { LiveSink } from './live-store';
-import { fetchMe, goToLogin, loginReasonOf, onCredentialEnded, postLogout, showingSignedOutNotice } from './session';
+import { fetchMe, goToLogin, holdPageRequests, loginReasonOf, onCredentialEnded, postLogout, releasePageRequests, showingSignedOutNotice } from './session';
 
 /**
  * The only code that touches socket.io-client, shared by every surface (the wall,
@@ -161,10 +161,13 @@ export class SocketController {
     if (this.stopped || this.store.getState().signOut === 'pending') return;
     this.store.setSignOut('pending');
     this.signingOut = true;
+    // Nothing of the page's may reach the server after its session ends (it would come back 401).
+    holdPageRequests();
     const ok = await postLogout();
     if (this.stopped) return;
     if (!ok) {
       this.signingOut = false;
+      releasePageRequests();
       this.store.setSignOut('failed');
       return;
     }
@@ -371,7 +374,7 @@ export class SocketController {
 
   private readonly onBrowserOnline = (): void => {
     const socket = this.socket;
-    if (!socket || this.stopped) return;
+    if (!socket || this.stopped || this.signingOut) return;
     for (const wake of [...this.wakeRetries]) wake();
     // Still loading (opened with no network): the load connects the socket when it is done.
     if (!this.baseLoaded) return;

@@ -1,7 +1,7 @@
 'use client';
 
 import type { MyTasks } from '../../server/protocol/rest';
-import { credentialRefused } from '../lib/session';
+import { credentialRefused, pageRequestsAllowed } from '../lib/session';
 import type { ApiResult, OutboxApi, PhotoMediaType } from './outbox';
 
 /**
@@ -16,6 +16,7 @@ const UPLOAD_TIMEOUT_MS = 120_000;
 async function call<T>(path: string, init: RequestInit, timeoutMs: number): Promise<ApiResult<T>> {
   let response: Response;
   try {
+    await pageRequestsAllowed(init.signal);
     response = await fetch(path, { credentials: 'same-origin', ...init, signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
   } catch {
     return { ok: false, network: true };

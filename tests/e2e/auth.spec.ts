@@ -1,4 +1,4 @@
-import { expect, test, type Page, type WebSocket } from '@playwright/test';
+import { expect, test, type Page, type Request, type WebSocket } from '@playwright/test';
 import type { AreaCollection, ClientConfig, Snapshot } from '../../server/protocol/rest';
 import { DEMO_DISPLAY_NAME, DEMO_DISPLAY_TOKEN, NANMING } from '../../server/auth/demo-secrets';
 import { adminApi, count, demoUser, openWall, shot, signInContext, unique, watchConsole } from './helpers';
@@ -172,6 +172,36 @@ test('signing out returns to the login page and closes the socket', async ({ pag
   // The session is gone on the server too: the wall is behind the gate again.
   await page.goto('/wall');
   await expect(page).toHaveURL(/\/login\?next=%2Fwall$/);
+  expect(problems).toEqual([]);
+});
+
+test('what the page asks while signing out waits; nothing goes out with the ended session', async ({ page }) => {
+  const problems = watchConsole(page);
+  await signInContext(page, 'nm-duty');
+  await openWall(page);
+  const sentAfterLogout: string[] = [];
+  await page.route('**/api/auth/logout', async (route) => {
+    // The server ends the session now; the page has not heard so yet.
+    const response = await route.fetch();
+    const watch = (request: Request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) sentAfterLogout.push(request.url());
+    };
+    page.on('request', watch);
+    // Meanwhile the wall asks for something (as a live event's KPI refresh or a map move would): switching
+    // the grid layer off and on fetches its areas again. The call must wait, not go out and come back 401.
+    const grids = page.getByRole('checkbox', { name: '网格', exact: true });
+    await grids.uncheck();
+    await grids.check();
+    await Promise.race([
+      page.waitForFunction(() => (window.__hcmHeldRequests ?? 0) > 0),
+      page.waitForRequest((request) => new URL(request.url()).pathname === '/api/areas'),
+    ]);
+    page.off('request', watch);
+    await route.fulfill({ response });
+  });
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/login\?next=%2Fwall&reason=signed_out$/);
+  expect(sentAfterLogout).toEqual([]);
   expect(problems).toEqual([]);
 });
 

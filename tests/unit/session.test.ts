@@ -1,6 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson } from '../../app/lib/api';
 import { translator } from '../../app/lib/i18n';
-import { credentialRefused, loginReasonOf, loginUrl, onCredentialEnded } from '../../app/lib/session';
+import {
+  credentialRefused,
+  holdPageRequests,
+  loginReasonOf,
+  loginUrl,
+  onCredentialEnded,
+  releasePageRequests,
+} from '../../app/lib/session';
 import { safeNext } from '../../app/login/login-flow';
 
 describe('loginUrl', () => {
@@ -53,5 +63,42 @@ describe('a REST 401 that names why', () => {
     unlisten();
     credentialRefused({ reason: 'display_revoked' });
     expect(heard).toEqual(['revoked:password_changed']);
+  });
+});
+
+describe('a sign-out holds the page’s REST calls', () => {
+  let server: Server;
+  let base = '';
+  const received: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      received.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: req.url }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('sends nothing while held; a failed sign-out lets the calls go out; a caller’s abort ends the wait', async () => {
+    holdPageRequests();
+    let answered = false;
+    const held = getJson<{ path: string }>(`${base}/held`).then((body) => {
+      answered = true;
+      return body;
+    });
+    const abort = new AbortController();
+    const abandoned = getJson(`${base}/abandoned`, abort.signal);
+    // A call that is not the page's (the sign-out's own POST) reaches the server meanwhile; the held ones do not.
+    await fetch(`${base}/logout`, { method: 'POST' });
+    expect(received).toEqual(['/logout']);
+    expect(answered).toBe(false);
+    abort.abort();
+    await expect(abandoned).rejects.toMatchObject({ name: 'AbortError' });
+
+    releasePageRequests();
+    expect(await held).toEqual({ path: '/held' });
+    expect(await getJson<{ path: string }>(`${base}/after`)).toEqual({ path: '/after' });
+    expect(received).toEqual(['/logout', '/held', '/after']);
   });
 });
