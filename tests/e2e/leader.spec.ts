@@ -87,6 +87,32 @@ async function axeClean(page: Page, include?: string[]): Promise<void> {
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
+/**
+ * The map's area labels read clearly: no visible label overlaps another or a hotspot's count badge,
+ * and most areas keep theirs (`minShown`). Polled: labels settle after each zoom and each badge drawn.
+ */
+async function labelsClear(page: Page, minShown: number): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const map = document.querySelector('[data-testid="leader-map"] .leaflet-container')!;
+        const visible = (el: Element) => getComputedStyle(el).visibility !== 'hidden';
+        const labels = [...map.querySelectorAll('.leader-map-label')].filter(visible).map((el) => ({ name: el.textContent ?? '', box: el.getBoundingClientRect() }));
+        const badges = [...map.querySelectorAll('.hcm-hotspot-badge')].map((el) => ({ name: `badge ${el.textContent}`, box: el.getBoundingClientRect() }));
+        const hit = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        const clashes: string[] = [];
+        labels.forEach((label, i) => {
+          for (const other of [...labels.slice(i + 1), ...badges]) if (hit(label.box, other.box)) clashes.push(`${label.name} × ${other.name}`);
+        });
+        return { shown: labels.length, badges: badges.length, clashes };
+      }),
+    )
+    .toMatchObject({ shown: expect.any(Number), clashes: [] });
+  const shown = Number(await mapContainer(page).getAttribute('data-labels-shown'));
+  expect(shown).toBeGreaterThanOrEqual(minShown);
+  expect(await mapContainer(page).locator('.leader-map-label:not(.leader-map-label-hidden)').count()).toBe(shown);
+}
+
 const rankOf = async (page: Page, code: string) => Number(await page.locator(`[data-testid="ranking"] li[data-code="${code}"]`).getAttribute('data-rank'));
 
 test.describe('live ranking', () => {
@@ -145,6 +171,9 @@ test.describe('on a phone', () => {
     await mapShows(page, CITY);
     await expect(page.getByTestId('area-name')).toContainText('贵阳市');
     await expect(page.locator(`[data-testid="ranking"] li[data-code="${district}"]`)).toBeVisible();
+    // Ten districts on a 390 px map, the central ones small and under the hotspot badges: none piles up.
+    await expect(mapContainer(page).locator('.hcm-hotspot-badge')).not.toHaveCount(0);
+    await labelsClear(page, 6);
 
     // City → district: a tap on the map.
     await page.locator(`[data-area-code="${district}"]`).dispatchEvent('click');

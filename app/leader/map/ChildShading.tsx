@@ -6,6 +6,7 @@ import { useMap } from 'react-leaflet';
 import type { AreaCollection, AreaFeatureProperties } from '../../../server/protocol/rest';
 import { labelPoint } from '../../wall/map/geometry';
 import { ensurePane, sizeScale, useProjection } from '../../wall/map/support';
+import { keepLabelsDecluttered } from './declutter';
 import { colourOf, type Scale } from './shade';
 
 /** What the map shows for one child area: its name, the chosen indicator's value and how it reads. */
@@ -98,6 +99,9 @@ export default function ChildShading({
       const at = labelPoint(path.feature as AreaCollection['features'][number]);
       if (!at) return;
       const content = document.createElement('span');
+      // Larger areas keep their labels where labels would collide (declutter.ts).
+      const box = (path as L.Polygon).getBounds?.();
+      if (box) content.dataset.priority = String((box.getEast() - box.getWest()) * (box.getNorth() - box.getSouth()));
       const name = document.createElement('span');
       name.className = 'leader-map-label-name';
       name.textContent = entry.name;
@@ -112,8 +116,10 @@ export default function ChildShading({
       );
     });
     labels.addTo(map);
+    const stopDecluttering = keepLabelsDecluttered(map);
     map.getContainer().setAttribute('data-shaded', 'yes');
     return () => {
+      stopDecluttering();
       labels.remove();
       map.getContainer().removeAttribute('data-shaded');
     };
