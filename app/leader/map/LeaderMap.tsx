@@ -1,16 +1,13 @@
 'use client';
 
-import 'leaflet/dist/leaflet.css';
-import { useEffect, useMemo, useState } from 'react';
-import { MapContainer, ZoomControl } from 'react-leaflet';
+import { useEffect, useState } from 'react';
 import type { AreaCollection, ClientConfig } from '../../../server/protocol/rest';
 import type { AreaLevel } from '../../../server/protocol/vocab';
 import { isAbort, isUnauthenticated } from '../../lib/api';
 import { loadAreas, SIMPLIFY_FOR_LEVEL } from '../../lib/area-loader';
 import type { HotspotEventData } from '../../../server/protocol/wire';
-import BaseLayer from '../../wall/map/BaseLayer';
+import CityMap from '../../wall/map/CityMap';
 import HotspotOutlines from '../../wall/map/HotspotOutlines';
-import { makeProjection, ProjectionContext } from '../../wall/map/support';
 import AreaFrame from './AreaFrame';
 import ChildShading, { type ChildValue } from './ChildShading';
 import type { Scale } from './shade';
@@ -68,32 +65,15 @@ function coarsePointer(): boolean {
 }
 
 export default function LeaderMap({ config, area, childLevel, values, scale, onSelect, hotspots, onHotspot }: LeaderMapProps) {
-  const projection = useMemo(() => makeProjection(config.basemap.crs), [config.basemap.crs]);
-  const center = useMemo(() => projection.project(config.center[0], config.center[1]), [projection, config.center]);
   const [touch] = useState(coarsePointer);
   const self = useShapes(area.level, area.code);
   const children = useShapes(childLevel, area.code);
 
   return (
-    <ProjectionContext value={projection}>
-      <MapContainer
-        className="leader-leaflet"
-        center={center}
-        zoom={config.zoom}
-        minZoom={5}
-        maxZoom={config.basemap.maxZoom}
-        zoomSnap={0.25}
-        zoomControl={false}
-        dragging={!touch}
-        scrollWheelZoom={false}
-        attributionControl={config.basemap.kind !== 'none'}
-      >
-        <ZoomControl position="topright" />
-        <BaseLayer basemap={config.basemap} />
-        <AreaFrame shape={self} code={area.code} />
-        {childLevel ? <ChildShading shapes={children} values={values} scale={scale} onSelect={onSelect} /> : null}
-        <HotspotOutlines hotspots={hotspots} visible onSelect={onHotspot} />
-      </MapContainer>
-    </ProjectionContext>
+    <CityMap config={config} className="leader-leaflet" zoomPosition="topright" dragging={!touch} scrollWheelZoom={false}>
+      <AreaFrame shape={self} code={area.code} />
+      {childLevel ? <ChildShading shapes={children} values={values} scale={scale} onSelect={onSelect} /> : null}
+      <HotspotOutlines hotspots={hotspots} visible onSelect={onHotspot} />
+    </CityMap>
   );
 }

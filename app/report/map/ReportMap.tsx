@@ -1,13 +1,9 @@
 'use client';
 
-import 'leaflet/dist/leaflet.css';
-import { useMemo } from 'react';
-import { MapContainer, ZoomControl } from 'react-leaflet';
 import type { ClientConfig } from '../../../server/protocol/rest';
 import AreaOutlines from '../../wall/map/AreaOutlines';
-import BaseLayer from '../../wall/map/BaseLayer';
+import CityMap from '../../wall/map/CityMap';
 import GridOutlines from '../../wall/map/GridOutlines';
-import { makeProjection, ProjectionContext } from '../../wall/map/support';
 import type { Fix } from '../geo';
 import FrameView from './FrameView';
 import PickHandler from './PickHandler';
@@ -36,30 +32,13 @@ export interface ReportMapProps {
  * worker's jurisdiction.
  */
 export default function ReportMap({ config, caseAt = null, picked = null, me = null, gridsWithin = null, highlightGrid = null, onPick, label }: ReportMapProps) {
-  const projection = useMemo(() => makeProjection(config.basemap.crs), [config.basemap.crs]);
-  const center = useMemo(() => projection.project(config.center[0], config.center[1]), [projection, config.center]);
   return (
-    <ProjectionContext value={projection}>
-      <MapContainer
-        className="hcm-map report-map-canvas"
-        center={center}
-        zoom={config.zoom}
-        minZoom={5}
-        maxZoom={config.basemap.maxZoom}
-        zoomSnap={0.5}
-        preferCanvas
-        zoomControl={false}
-        attributionControl={config.basemap.kind !== 'none'}
-        aria-label={label}
-      >
-        <ZoomControl position="topright" />
-        <BaseLayer basemap={config.basemap} />
-        <AreaOutlines fit={false} />
-        {gridsWithin ? <GridOutlines within={gridsWithin} highlight={highlightGrid} /> : null}
-        <PointMarkers caseAt={caseAt} picked={picked} me={me} />
-        <FrameView config={config} caseAt={caseAt} picked={picked} me={me} />
-        {onPick ? <PickHandler onPick={onPick} /> : null}
-      </MapContainer>
-    </ProjectionContext>
+    <CityMap config={config} className="hcm-map report-map-canvas" zoomSnap={0.5} preferCanvas zoomPosition="topright" aria-label={label}>
+      <AreaOutlines fit={false} />
+      {gridsWithin ? <GridOutlines within={gridsWithin} highlight={highlightGrid} /> : null}
+      <PointMarkers caseAt={caseAt} picked={picked} me={me} />
+      <FrameView config={config} caseAt={caseAt} picked={picked} me={me} />
+      {onPick ? <PickHandler onPick={onPick} /> : null}
+    </CityMap>
   );
 }
