@@ -51,3 +51,34 @@ export async function count(page: Page, testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).textContent()) ?? '';
   return Number(text.replace(/[^\d]/g, ''));
 }
+
+/**
+ * A map's text labels read clearly: no visible label (`labels`, a selector) overlaps another or a hotspot's
+ * count badge, and at least `minShown` stay visible (app/wall/map/declutter.ts hides the rest). Polled:
+ * labels settle after each zoom and each badge drawn.
+ */
+export async function expectLabelsClear(page: Page, map: string, labels: string, minShown: number): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(
+        ({ map, labels, minShown }) => {
+          const root = document.querySelector(map)!;
+          const visible = (el: Element) => getComputedStyle(el).visibility !== 'hidden';
+          const shown = [...root.querySelectorAll(labels)].filter(visible).map((el) => ({ name: el.textContent ?? '', box: el.getBoundingClientRect() }));
+          const badges = [...root.querySelectorAll('.hcm-hotspot-badge')].map((el) => ({ name: `badge ${el.textContent}`, box: el.getBoundingClientRect() }));
+          const hit = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+          const clashes: string[] = [];
+          shown.forEach((label, i) => {
+            for (const other of [...shown.slice(i + 1), ...badges]) if (hit(label.box, other.box)) clashes.push(`${label.name} × ${other.name}`);
+          });
+          return { clashes, enough: shown.length >= minShown };
+        },
+        { map, labels, minShown },
+      ),
+    )
+    .toEqual({ clashes: [], enough: true });
+  const container = page.locator(map);
+  const shown = Number(await container.getAttribute('data-labels-shown'));
+  expect(shown).toBeGreaterThanOrEqual(minShown);
+  expect(await container.locator(`${labels}:not(.hcm-label-hidden)`).count()).toBe(shown);
+}

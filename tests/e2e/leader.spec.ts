@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { labelPoint } from '../../app/wall/map/geometry';
 import { DEMO_DISPLAY_TOKEN } from '../../server/auth/demo-secrets';
 import type { AreaCollection } from '../../server/protocol/rest';
-import { adminApi, openWall, shot, signInContext, unique, watchConsole } from './helpers';
+import { adminApi, expectLabelsClear, openWall, shot, signInContext, unique, watchConsole } from './helpers';
 
 /**
  * The leader's view (/leader), its exports and handover report, and the wall's KPI
@@ -87,32 +87,6 @@ async function axeClean(page: Page, include?: string[]): Promise<void> {
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
-/**
- * The map's area labels read clearly: no visible label overlaps another or a hotspot's count badge,
- * and most areas keep theirs (`minShown`). Polled: labels settle after each zoom and each badge drawn.
- */
-async function labelsClear(page: Page, minShown: number): Promise<void> {
-  await expect
-    .poll(() =>
-      page.evaluate(() => {
-        const map = document.querySelector('[data-testid="leader-map"] .leaflet-container')!;
-        const visible = (el: Element) => getComputedStyle(el).visibility !== 'hidden';
-        const labels = [...map.querySelectorAll('.leader-map-label')].filter(visible).map((el) => ({ name: el.textContent ?? '', box: el.getBoundingClientRect() }));
-        const badges = [...map.querySelectorAll('.hcm-hotspot-badge')].map((el) => ({ name: `badge ${el.textContent}`, box: el.getBoundingClientRect() }));
-        const hit = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-        const clashes: string[] = [];
-        labels.forEach((label, i) => {
-          for (const other of [...labels.slice(i + 1), ...badges]) if (hit(label.box, other.box)) clashes.push(`${label.name} × ${other.name}`);
-        });
-        return { shown: labels.length, badges: badges.length, clashes };
-      }),
-    )
-    .toMatchObject({ shown: expect.any(Number), clashes: [] });
-  const shown = Number(await mapContainer(page).getAttribute('data-labels-shown'));
-  expect(shown).toBeGreaterThanOrEqual(minShown);
-  expect(await mapContainer(page).locator('.leader-map-label:not(.leader-map-label-hidden)').count()).toBe(shown);
-}
-
 const rankOf = async (page: Page, code: string) => Number(await page.locator(`[data-testid="ranking"] li[data-code="${code}"]`).getAttribute('data-rank'));
 
 test.describe('live ranking', () => {
@@ -173,7 +147,7 @@ test.describe('on a phone', () => {
     await expect(page.locator(`[data-testid="ranking"] li[data-code="${district}"]`)).toBeVisible();
     // Ten districts on a 390 px map, the central ones small and under the hotspot badges: none piles up.
     await expect(mapContainer(page).locator('.hcm-hotspot-badge')).not.toHaveCount(0);
-    await labelsClear(page, 6);
+    await expectLabelsClear(page, '[data-testid="leader-map"] .leaflet-container', '.leader-map-label', 6);
 
     // City → district: a tap on the map.
     await page.locator(`[data-area-code="${district}"]`).dispatchEvent('click');

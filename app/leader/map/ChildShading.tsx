@@ -4,9 +4,9 @@ import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import { useMap } from 'react-leaflet';
 import type { AreaCollection, AreaFeatureProperties } from '../../../server/protocol/rest';
+import { keepLabelsDecluttered } from '../../wall/map/declutter';
 import { labelPoint } from '../../wall/map/geometry';
 import { ensurePane, sizeScale, useProjection } from '../../wall/map/support';
-import { keepLabelsDecluttered } from './declutter';
 import { colourOf, type Scale } from './shade';
 
 /** What the map shows for one child area: its name, the chosen indicator's value and how it reads. */
@@ -116,7 +116,7 @@ export default function ChildShading({
       );
     });
     labels.addTo(map);
-    const stopDecluttering = keepLabelsDecluttered(map);
+    const stopDecluttering = keepLabelsDecluttered(map, { labels: ['.leader-map-label'] });
     map.getContainer().setAttribute('data-shaded', 'yes');
     return () => {
       stopDecluttering();

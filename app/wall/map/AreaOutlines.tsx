@@ -8,6 +8,7 @@ import { fetchAreas, loadWithRetry } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { useLive } from '../../lib/live-store';
 import { ensurePane, overlayInsets, sizeScale, useProjection } from './support';
+import { keepLabelsDecluttered } from './declutter';
 import { labelPoint } from './geometry';
 
 /**
@@ -106,7 +107,10 @@ export default function AreaOutlines({ fit = true }: { fit?: boolean }) {
     };
     sync();
     map.on('zoomend', sync);
+    // Where labels collide (small central areas, a hotspot badge beside a street), districts win, then larger areas.
+    const stopDecluttering = keepLabelsDecluttered(map, { labels: ['.hcm-label-district', '.hcm-label-street'] });
     return () => {
+      stopDecluttering();
       map.off('zoomend', sync);
       districtLabels.remove();
       streetLabels.remove();
