@@ -1,4 +1,5 @@
 import type L from 'leaflet';
+import type { PaneName } from './support';
 
 /**
  * Keeps a map's text labels readable where areas are small (a city's central
@@ -16,8 +17,8 @@ export interface DeclutterOptions {
 
 const HIDDEN = 'hcm-label-hidden';
 const OBSTACLES = '.hcm-hotspot-badge';
-/** The panes whose layers change what collides (ensurePane's names). */
-const WATCHED_PANES: ReadonlySet<string> = new Set(['labels', 'hotspotLabels']);
+/** The panes whose layers change what collides. */
+const WATCHED_PANES: ReadonlySet<string> = new Set<PaneName>(['labels', 'hotspotLabels']);
 
 function overlaps(a: DOMRect, b: DOMRect): boolean {
   return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
